@@ -1,0 +1,86 @@
+"""Receiving a report: a reporter, a new case, the report, deadlines, acknowledgement, audit."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import transaction
+
+from sigap.audit.actions import record
+from sigap.cases import sla
+from sigap.cases.actions.numbering import case_number, reserve, tracking_number
+from sigap.cases.content import PURPOSE_CASE, seal_content, seal_text
+from sigap.cases.models import Case, Channel, Deadline, DeadlineKind, Report
+from sigap.cases.workflow import State
+from sigap.core import clock
+from sigap.core.errors import ValidationFailed
+from sigap.intake.incoming import IncomingReport
+from sigap.reporters.models import Anonymity, Reporter
+from sigap.tenants.access import Actor
+
+_PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_pseudonym() -> str:
+    return "Pelapor-" + "".join(secrets.choice(_PSEUDONYM_ALPHABET) for _ in range(6))
+
+
+def summary_of(incoming: IncomingReport) -> str:
+    text = incoming.content.title.strip() or incoming.content.what.strip()
+    return text[:160]
+
+
+def _validate(incoming: IncomingReport) -> None:
+    problems: dict[str, str] = {}
+    if not (incoming.content.what.strip() or incoming.content.title.strip()):
+        problems["what"] = "Describe what happened."
+    if incoming.channel not in Channel.values:
+        problems["channel"] = "Unknown channel."
+    if incoming.anonymity not in Anonymity.values:
+        problems["anonymity"] = "Unknown anonymity mode."
+    if incoming.amount is not None and incoming.amount < 0:
+        problems["amount"] = "An amount cannot be negative."
+    if problems:
+        raise ValidationFailed("The report is incomplete.", problems)
+
+
+@transaction.atomic
+def submit_report(*, actor: Actor, incoming: IncomingReport, reporter: Reporter | None = None) -> Report:
+    """Stores a new report in a new case of the actor's agency and starts its deadlines."""
+    _validate(incoming)
+    instansi = actor.instansi
+    received = incoming.received_at or clock.now()
+    year = received.astimezone(clock.zone(instansi.timezone)).year
+    if reporter is None:
+        reporter = Reporter.objects.create(instansi=instansi, pseudonym=new_pseudonym(),
+                                           anonymity=incoming.anonymity)
+    case = Case.objects.create(
+        instansi=instansi, number=case_number(instansi, year, reserve(instansi, "case", year)),
+        summary_sealed=seal_text(instansi.pk, summary_of(incoming), purpose=PURPOSE_CASE),
+        status=State.RECEIVED, status_changed_at=received, received_at=received,
+        region_code=incoming.region_code, amount=incoming.amount,
+    )
+    report = Report.objects.create(
+        instansi=instansi, case=case, reporter=reporter,
+        tracking_number=tracking_number(instansi, year, reserve(instansi, "report", year)),
+        channel=incoming.channel, received_at=received, language=incoming.language,
+        anonymity=incoming.anonymity, content_sealed=seal_content(instansi.pk, incoming.content),
+        region_code=incoming.region_code, occurred_from=incoming.occurred_from, occurred_to=incoming.occurred_to,
+        amount=incoming.amount, evidence_count=incoming.evidence_count, external_ref=incoming.external_ref,
+    )
+    now = clock.now()
+    Deadline.objects.bulk_create([
+        # Receipt is acknowledged at once, on the reporter's own channel or mailbox.
+        Deadline(instansi=instansi, case=case, kind=DeadlineKind.ACKNOWLEDGE, started_at=received,
+                 due_at=sla.due_at("acknowledge", received), met_at=now),
+        Deadline(instansi=instansi, case=case, kind=DeadlineKind.FEEDBACK, started_at=received,
+                 due_at=sla.due_at("feedback", received)),
+    ])
+    record(actor=actor, action="report.submitted", obj=report,
+           data={"case": case.pk, "channel": report.channel, "anonymity": report.anonymity})
+    record(actor=actor, action="report.acknowledged", obj=report, data={"case": case.pk})
+
+    from sigap.triage.tasks import enqueue_triage  # late import: triage depends on cases
+
+    transaction.on_commit(lambda: enqueue_triage(report.pk))
+    return report

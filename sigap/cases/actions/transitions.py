@@ -1,0 +1,100 @@
+"""Firing a workflow step on a case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from sigap.audit.actions import record
+from sigap.cases import sla, workflow
+from sigap.cases.access import access_case
+from sigap.cases.content import PURPOSE_NOTE, seal_text
+from sigap.cases.models import Case, CaseNote, Deadline, Report
+from sigap.cases.workflow import FieldKind, State
+from sigap.core import clock
+from sigap.core.errors import NotFound, ValidationFailed
+from sigap.tenants.access import Actor
+from sigap.tenants.models import Instansi, Unit
+from sigap.tenants.permissions import Cap
+
+
+def _resolve(actor: Actor, transition: workflow.Transition, raw: dict[str, Any]) -> dict[str, Any]:
+    """Turns submitted ids into objects the actor may use; text stays text."""
+    payload: dict[str, Any] = {}
+    for f in transition.fields + transition.optional:
+        value = raw.get(f.name)
+        if isinstance(value, str):
+            value = value.strip()
+        if value in (None, ""):
+            continue
+        try:
+            if f.kind == FieldKind.CASE:
+                payload[f.name] = value if isinstance(value, Case) else access_case(actor, value, cap=Cap.CASE_LIST)
+            elif f.kind == FieldKind.INSTANSI:
+                payload[f.name] = value if isinstance(value, Instansi) else Instansi.objects.get(pk=int(value),
+                                                                                                  active=True)
+            elif f.kind == FieldKind.UNIT:
+                payload[f.name] = value if isinstance(value, Unit) else Unit.objects.get(
+                    pk=int(value), instansi_id=actor.instansi.pk)
+            else:
+                payload[f.name] = value
+        except (NotFound, Instansi.DoesNotExist, Unit.DoesNotExist, ValueError, TypeError):
+            raise ValidationFailed("Choose an existing item.", {f.name: "Not found."}) from None
+    return payload
+
+
+@transaction.atomic
+def do_transition(*, actor: Actor, case_id: int, name: str, data: dict[str, Any] | None = None) -> Case:
+    """Checks and fires one step; writes notes, deadlines and the audit event in one transaction."""
+    case = access_case(actor, case_id, cap=Cap.CASE_LIST, for_update=True)
+    transition = workflow.TRANSITIONS.get(name)
+    if transition is None:
+        workflow.check(case, actor, name, {})  # raises the standard error
+        raise AssertionError("unreachable")
+    payload = _resolve(actor, transition, data or {})
+    workflow.check(case, actor, name, payload)
+    source = case.status
+    now = clock.now()
+    workflow.apply(case, transition)
+    case.status_changed_at = now
+    audit: dict[str, Any] = {"transition": name, "from": source, "to": case.status}
+
+    for f in transition.fields + transition.optional:
+        if f.kind == FieldKind.TEXT and f.name in payload:
+            note = CaseNote.objects.create(instansi=case.instansi, case=case, author=actor.user,
+                                           transition=name, field=f.name,
+                                           text_sealed=seal_text(case.instansi_id, payload[f.name],
+                                                                 purpose=PURPOSE_NOTE))
+            audit.setdefault("notes", []).append(note.pk)
+        elif f.kind == FieldKind.CHOICE and f.name in payload:
+            audit[f.name] = payload[f.name]
+
+    if "target_instansi" in payload:
+        case.referred_to = payload["target_instansi"]
+        audit["referred_to"] = case.referred_to.pk
+    if "unit" in payload:
+        case.unit = payload["unit"]
+        audit["unit"] = case.unit.pk
+    if "outcome" in payload:
+        case.outcome = payload["outcome"]
+    if name == "merge_duplicate":
+        target: Case = payload["target_case"]
+        case.merged_into = target
+        moved = Report.objects.filter(instansi_id=case.instansi_id, case=case).update(case=target)
+        audit.update({"merged_into": target.pk, "reports_moved": moved})
+        record(actor=actor, action="case.duplicate_received", obj=target, data={"from_case": case.pk})
+
+    for kind in transition.meets:
+        Deadline.objects.filter(instansi_id=case.instansi_id, case=case, kind=kind, met_at__isnull=True).update(
+            met_at=now)
+    for kind in transition.starts:
+        Deadline.objects.create(instansi=case.instansi, case=case, kind=kind, started_at=now,
+                                due_at=sla.due_at(kind, now, tz=case.instansi.timezone))
+    if case.status in (State.ARCHIVED, State.CLOSED, State.MERGED):
+        # An archived case stops its verification clock; feedback stays owed until it is given.
+        Deadline.objects.filter(instansi_id=case.instansi_id, case=case, kind="verify", met_at__isnull=True).update(
+            met_at=now)
+    case.save()
+    record(actor=actor, action=f"case.{name}", obj=case, data=audit)
+    return case

@@ -1,0 +1,113 @@
+"""Reads of cases and reports, always inside the actor's agency."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Min, Q, QuerySet
+
+from sigap.audit.models import AuditEvent
+from sigap.cases.content import PURPOSE_CASE, PURPOSE_NOTE, ReportContent, open_content, open_text
+from sigap.cases.models import Case, CaseNote, Deadline, Report
+from sigap.cases.workflow import OPEN_STATES, State
+from sigap.core import clock
+from sigap.tenants.access import Actor
+from sigap.tenants.permissions import Cap
+
+
+def cases_in_instansi(*, actor: Actor, status: str | None = None, overdue: bool = False,
+                      number: str | None = None) -> QuerySet[Case]:
+    actor.require(Cap.CASE_LIST)
+    qs = Case.objects.filter(instansi_id=actor.instansi.pk)
+    if status == "open":
+        qs = qs.filter(status__in=[s.value for s in OPEN_STATES])
+    elif status:
+        qs = qs.filter(status=status)
+    if number:
+        qs = qs.filter(Q(number__icontains=number) | Q(reports__tracking_number__icontains=number)).distinct()
+    if overdue:
+        qs = qs.filter(deadlines__met_at__isnull=True, deadlines__due_at__lt=clock.now()).distinct()
+    return qs.annotate(
+        report_count=Count("reports", distinct=True),
+        next_due=Min("deadlines__due_at", filter=Q(deadlines__met_at__isnull=True)),
+    ).order_by("-received_at", "-pk")
+
+
+@dataclass
+class CaseRow:
+    case: Case
+    summary: str
+    report_count: int
+    next_due: dt.datetime | None
+    overdue: bool
+
+
+def case_page(*, actor: Actor, page: int = 1, per_page: int = 25, **filters: Any) -> tuple[Page, list[CaseRow]]:
+    paginator = Paginator(cases_in_instansi(actor=actor, **filters), per_page)
+    current = paginator.get_page(page)
+    now = clock.now()
+    rows = []
+    for case in current.object_list:
+        summary = open_text(case.instansi_id, case.summary_sealed, purpose=PURPOSE_CASE) \
+            if actor.can(Cap.CASE_READ) else ""
+        next_due = getattr(case, "next_due", None)
+        rows.append(CaseRow(case=case, summary=summary, report_count=getattr(case, "report_count", 0),
+                            next_due=next_due, overdue=bool(next_due and next_due < now)))
+    return current, rows
+
+
+def status_counts(*, actor: Actor) -> dict[str, int]:
+    actor.require(Cap.CASE_LIST)
+    counts = dict(Case.objects.filter(instansi_id=actor.instansi.pk).values_list("status").annotate(n=Count("id")))
+    return {s.value: counts.get(s.value, 0) for s in State}
+
+
+@dataclass
+class ReportView:
+    report: Report
+    content: ReportContent | None  # None when the actor may not read contents
+
+
+def reports_of_case(*, actor: Actor, case: Case) -> list[ReportView]:
+    readable = actor.can(Cap.CASE_READ)
+    reports = Report.objects.filter(instansi_id=actor.instansi.pk, case_id=case.pk).select_related("reporter")
+    return [ReportView(report=r, content=open_content(r.instansi_id, r.content_sealed) if readable else None)
+            for r in reports.order_by("received_at")]
+
+
+def case_summary(*, actor: Actor, case: Case) -> str:
+    actor.require(Cap.CASE_READ)
+    return open_text(case.instansi_id, case.summary_sealed, purpose=PURPOSE_CASE)
+
+
+def deadlines_of_case(*, actor: Actor, case: Case) -> list[Deadline]:
+    return list(Deadline.objects.filter(instansi_id=actor.instansi.pk, case_id=case.pk).order_by("due_at"))
+
+
+@dataclass
+class TimelineEntry:
+    event: AuditEvent
+    notes: list[tuple[str, str]]
+
+
+def case_timeline(*, actor: Actor, case: Case) -> list[TimelineEntry]:
+    """The case's history from the audit trail, with the step's notes opened for readers."""
+    report_ids = [str(pk) for pk in Report.objects.filter(instansi_id=actor.instansi.pk, case_id=case.pk)
+                  .values_list("pk", flat=True)]
+    events = AuditEvent.objects.filter(chain=actor.instansi.pk).filter(
+        Q(object_type="cases.case", object_id=str(case.pk)) | Q(object_type="cases.report", object_id__in=report_ids)
+    ).order_by("seq")
+    notes = {n.pk: n for n in CaseNote.objects.filter(instansi_id=actor.instansi.pk, case_id=case.pk)}
+    readable = actor.can(Cap.CASE_READ)
+    entries = []
+    for event in events:
+        opened = []
+        for note_id in event.data.get("notes", []):
+            note = notes.get(note_id)
+            if note is not None and readable:
+                opened.append((note.field, open_text(note.instansi_id, note.text_sealed, purpose=PURPOSE_NOTE)))
+        entries.append(TimelineEntry(event=event, notes=opened))
+    return entries

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from sigap.cases.views import pages
+
+app_name = "cases"
+urlpatterns = [
+    path("", pages.case_list, name="list"),
+    path("<int:case_id>/", pages.case_detail, name="detail"),
+    path("<int:case_id>/step/<slug:name>/", pages.case_step, name="step"),
+    path("instansi/", pages.switch_instansi, name="switch_instansi"),
+]

@@ -1,0 +1,112 @@
+"""Officer pages: thin views over selectors and actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sigap.cases import selectors, workflow
+from sigap.cases.access import access_case
+from sigap.cases.actions.transitions import do_transition
+from sigap.cases.models import Channel
+from sigap.cases.workflow import State
+from sigap.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from sigap.tenants.access import Actor, instansi_of_user
+from sigap.tenants.middleware import SESSION_KEY
+from sigap.tenants.models import Instansi
+from sigap.tenants.permissions import Cap
+
+
+def _actor(request: HttpRequest) -> Actor:
+    actor = getattr(request, "actor", None)
+    if actor is None:
+        raise Http404
+    return actor
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not actor.can(Cap.CASE_LIST):
+        return render(request, "cases/no_queue.html", status=200)
+    status = request.GET.get("status") or "open"
+    if status not in {"open", "all", *State.values}:
+        status = "open"
+    page, rows = selectors.case_page(
+        actor=actor, page=int(request.GET.get("page", "1") or 1) if request.GET.get("page", "1").isdigit() else 1,
+        status=None if status == "all" else status, overdue=request.GET.get("overdue") == "1",
+        number=(request.GET.get("q") or "").strip() or None,
+    )
+    labels = actor.instansi.state_labels
+    context = {
+        "page": page, "rows": rows, "status": status, "q": request.GET.get("q", ""),
+        "overdue": request.GET.get("overdue") == "1",
+        "states": [(s.value, workflow.state_label(s.value, labels)) for s in State],
+        "counts": selectors.status_counts(actor=actor),
+    }
+    template = "cases/partials/case_rows.html" if request.htmx else "cases/case_list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@login_required
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    actor = _actor(request)
+    try:
+        case = access_case(actor, case_id, cap=Cap.CASE_LIST)
+    except NotFound:
+        raise Http404 from None
+    return render(request, "cases/case_detail.html", _detail_context(actor, case))
+
+
+def _detail_context(actor: Actor, case: Any, **extra: Any) -> dict[str, Any]:
+    transitions = workflow.available(case, actor)
+    others = Instansi.objects.filter(active=True).exclude(pk=actor.instansi.pk).order_by("name")
+    return {
+        "case": case,
+        "summary": selectors.case_summary(actor=actor, case=case) if actor.can(Cap.CASE_READ) else "",
+        "reports": selectors.reports_of_case(actor=actor, case=case),
+        "deadlines": selectors.deadlines_of_case(actor=actor, case=case),
+        "timeline": selectors.case_timeline(actor=actor, case=case),
+        "transitions": transitions,
+        "state_label": workflow.state_label(case.status, actor.instansi.state_labels),
+        "other_instansi": others,
+        "units": actor.instansi.units.all(),
+        "channels": dict(Channel.choices),
+        **extra,
+    }
+
+
+@login_required
+@require_POST
+def case_step(request: HttpRequest, case_id: int, name: str) -> HttpResponse:
+    actor = _actor(request)
+    try:
+        case = do_transition(actor=actor, case_id=case_id, name=name, data=request.POST.dict())
+    except NotFound:
+        raise Http404 from None
+    except ValidationFailed as exc:
+        case = access_case(actor, case_id, cap=Cap.CASE_LIST)
+        return render(request, "cases/case_detail.html",
+                      _detail_context(actor, case, step_error=exc.message, field_errors=exc.fields,
+                                      open_step=name, posted=request.POST), status=400)
+    except (InvalidTransition, PermissionDenied) as exc:
+        messages.error(request, exc.message)
+        return redirect("cases:detail", case_id=case_id)
+    messages.success(request, _("Done: %(step)s.") % {"step": workflow.TRANSITIONS[name].label})
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@login_required
+@require_POST
+def switch_instansi(request: HttpRequest) -> HttpResponse:
+    wanted = request.POST.get("instansi")
+    allowed = {str(i.pk) for i in instansi_of_user(request.user)}  # type: ignore[arg-type]
+    if wanted in allowed:
+        request.session[SESSION_KEY] = int(wanted)  # type: ignore[arg-type]
+    return redirect("cases:list")

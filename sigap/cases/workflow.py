@@ -1,0 +1,221 @@
+"""THE case workflow: states, transitions, who may fire each, guards, required fields, deadlines.
+
+After KPK's complaint handling (docs/workflow.md):
+
+    received -> verification -> { needs_completion <-> verification | merged (duplicate)
+                                 | referred (not our authority) | analysis (telaah) | archived }
+    analysis -> { clarification -> analysis | recommendation }
+    recommendation -> { referred (internal or external) | information_gathering
+                        | system_improvement | archived | back to analysis }
+    referred / information_gathering / system_improvement -> follow_up -> done -> closed
+    archived -> verification (reopened on new evidence)
+
+No other module assigns `Case.status`: actions call `apply()` after `check()`. Agencies may give
+states their own labels (Instansi.state_labels); they cannot add or remove transitions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sigap.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from sigap.tenants.permissions import Cap
+
+if TYPE_CHECKING:
+    from sigap.cases.models import Case
+    from sigap.tenants.access import Actor
+
+
+class State(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    VERIFICATION = "verification", _("Verification")
+    NEEDS_COMPLETION = "needs_completion", _("Waiting for the reporter to complete")
+    MERGED = "merged", _("Merged (duplicate)")
+    ANALYSIS = "analysis", _("Analysis (telaah)")
+    CLARIFICATION = "clarification", _("Clarification")
+    RECOMMENDATION = "recommendation", _("Recommendation")
+    REFERRED = "referred", _("Referred (pelimpahan)")
+    INFORMATION_GATHERING = "information_gathering", _("Collecting information (pulbaket)")
+    SYSTEM_IMPROVEMENT = "system_improvement", _("System improvement (prevention)")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    DONE = "done", _("Done (feedback given)")
+    ARCHIVED = "archived", _("Archived")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STATES = frozenset(State) - {State.MERGED, State.CLOSED, State.ARCHIVED}
+FINAL_STATES = frozenset({State.MERGED, State.CLOSED})
+
+
+class Recommendation(models.TextChoices):
+    REFER_INTERNAL = "refer_internal", _("Refer internally")
+    REFER_EXTERNAL = "refer_external", _("Refer to another agency")
+    GATHER_INFORMATION = "gather_information", _("Collect information")
+    SYSTEM_IMPROVEMENT = "system_improvement", _("System improvement")
+    ARCHIVE = "archive", _("Archive")
+
+
+class Outcome(models.TextChoices):
+    SUBSTANTIATED = "substantiated", _("Substantiated")
+    PARTLY_SUBSTANTIATED = "partly_substantiated", _("Partly substantiated")
+    NOT_SUBSTANTIATED = "not_substantiated", _("Not substantiated")
+    REFERRED_ENFORCEMENT = "referred_enforcement", _("Referred to law enforcement")
+    SYSTEM_IMPROVED = "system_improved", _("System improved")
+
+
+class FieldKind:
+    TEXT = "text"  # free text, sealed in a case note
+    CASE = "case"  # another case of the same agency
+    INSTANSI = "instansi"  # another agency
+    UNIT = "unit"  # a unit of this agency
+    CHOICE = "choice"
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str
+    label: Any
+    choices: tuple[tuple[str, Any], ...] = ()
+
+
+REASON = Field("reason", FieldKind.TEXT, _("Reason"))
+NOTE = Field("note", FieldKind.TEXT, _("Note"))
+QUESTIONS = Field("questions", FieldKind.TEXT, _("Questions to the reporter"))
+FEEDBACK = Field("feedback", FieldKind.TEXT, _("Feedback to the reporter"))
+TARGET_CASE = Field("target_case", FieldKind.CASE, _("The case this report duplicates"))
+TARGET_INSTANSI = Field("target_instansi", FieldKind.INSTANSI, _("Receiving agency"))
+UNIT = Field("unit", FieldKind.UNIT, _("Receiving unit"))
+RECOMMENDATION = Field("recommendation", FieldKind.CHOICE, _("Recommendation"), tuple(Recommendation.choices))
+OUTCOME = Field("outcome", FieldKind.CHOICE, _("Outcome"), tuple(Outcome.choices))
+
+Guard = Callable[["Case", Mapping[str, Any], "Actor"], str | None]
+
+
+def _not_same_case(case: Case, payload: Mapping[str, Any], actor: Actor) -> str | None:
+    target = payload.get("target_case")
+    if target is None:
+        return None
+    if target.pk == case.pk:
+        return str(_("A case cannot be merged into itself."))
+    if target.status == State.MERGED:
+        return str(_("The target case was itself merged; merge into the case it was merged into."))
+    return None
+
+
+def _other_agency(case: Case, payload: Mapping[str, Any], actor: Actor) -> str | None:
+    target = payload.get("target_instansi")
+    if target is not None and target.pk == case.instansi_id:
+        return str(_("Choose another agency: this case already belongs to this one."))
+    return None
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: Any
+    sources: frozenset[State]
+    target: State
+    capability: Cap
+    fields: tuple[Field, ...] = ()
+    guards: tuple[Guard, ...] = ()
+    starts: tuple[str, ...] = ()  # DeadlineKind values started
+    meets: tuple[str, ...] = ()  # DeadlineKind values met
+    optional: tuple[Field, ...] = field(default=())
+
+
+def _t(name: str, label: Any, sources: set[State], target: State, cap: Cap, **kw: Any) -> Transition:
+    return Transition(name=name, label=label, sources=frozenset(sources), target=target, capability=cap, **kw)
+
+
+TRANSITIONS: dict[str, Transition] = {t.name: t for t in [
+    _t("start_verification", _("Start verification"), {State.RECEIVED}, State.VERIFICATION, Cap.CASE_VERIFY,
+       starts=("verify",)),
+    _t("archive_at_intake", _("Archive: not a complaint we handle"), {State.RECEIVED}, State.ARCHIVED,
+       Cap.CASE_VERIFY, fields=(REASON,)),
+    _t("request_completion", _("Ask the reporter to complete"), {State.VERIFICATION}, State.NEEDS_COMPLETION,
+       Cap.CASE_VERIFY, fields=(QUESTIONS,)),
+    _t("receive_completion", _("Completion received"), {State.NEEDS_COMPLETION}, State.VERIFICATION,
+       Cap.CASE_VERIFY, fields=(NOTE,)),
+    _t("archive_incomplete", _("Archive: cannot yet be followed up"), {State.NEEDS_COMPLETION, State.VERIFICATION},
+       State.ARCHIVED, Cap.CASE_VERIFY, fields=(REASON,), meets=("verify",)),
+    _t("merge_duplicate", _("Merge into an existing case (duplicate)"), {State.VERIFICATION}, State.MERGED,
+       Cap.CASE_VERIFY, fields=(TARGET_CASE,), guards=(_not_same_case,), meets=("verify", "feedback")),
+    _t("refer_not_authority", _("Not our authority: refer"), {State.VERIFICATION}, State.REFERRED,
+       Cap.CASE_VERIFY, fields=(TARGET_INSTANSI, REASON), guards=(_other_agency,), meets=("verify",)),
+    _t("to_analysis", _("Send to analysis (telaah)"), {State.VERIFICATION}, State.ANALYSIS, Cap.CASE_VERIFY,
+       meets=("verify",), optional=(NOTE,)),
+    _t("request_clarification", _("Request clarification"), {State.ANALYSIS}, State.CLARIFICATION,
+       Cap.CASE_ANALYSE, fields=(NOTE,)),
+    _t("clarification_done", _("Clarification done"), {State.CLARIFICATION}, State.ANALYSIS, Cap.CASE_ANALYSE,
+       fields=(NOTE,)),
+    _t("recommend", _("Submit recommendation"), {State.ANALYSIS}, State.RECOMMENDATION, Cap.CASE_ANALYSE,
+       fields=(RECOMMENDATION, NOTE)),
+    _t("return_to_analysis", _("Return to analysis"), {State.RECOMMENDATION}, State.ANALYSIS, Cap.CASE_DECIDE,
+       fields=(NOTE,)),
+    _t("refer_internal", _("Refer internally"), {State.RECOMMENDATION}, State.REFERRED, Cap.CASE_DECIDE,
+       fields=(UNIT,), optional=(NOTE,)),
+    _t("refer_external", _("Refer to another agency"), {State.RECOMMENDATION, State.INFORMATION_GATHERING},
+       State.REFERRED, Cap.CASE_DECIDE, fields=(TARGET_INSTANSI, REASON), guards=(_other_agency,)),
+    _t("gather_information", _("Collect information (pulbaket)"), {State.RECOMMENDATION},
+       State.INFORMATION_GATHERING, Cap.CASE_DECIDE, optional=(NOTE,)),
+    _t("recommend_system_improvement", _("System improvement (prevention)"), {State.RECOMMENDATION},
+       State.SYSTEM_IMPROVEMENT, Cap.CASE_DECIDE, fields=(NOTE,)),
+    _t("archive", _("Archive"), {State.RECOMMENDATION, State.INFORMATION_GATHERING}, State.ARCHIVED,
+       Cap.CASE_DECIDE, fields=(REASON,)),
+    _t("record_follow_up", _("Record follow-up"),
+       {State.REFERRED, State.INFORMATION_GATHERING, State.SYSTEM_IMPROVEMENT}, State.FOLLOW_UP,
+       Cap.CASE_FOLLOW_UP, fields=(NOTE,)),
+    _t("complete", _("Complete and give feedback"), {State.FOLLOW_UP}, State.DONE, Cap.CASE_DECIDE,
+       fields=(OUTCOME, FEEDBACK), meets=("feedback",)),
+    _t("close", _("Close"), {State.DONE}, State.CLOSED, Cap.CASE_DECIDE),
+    _t("reopen", _("Reopen on new evidence"), {State.ARCHIVED}, State.VERIFICATION, Cap.CASE_DECIDE,
+       fields=(REASON,), starts=("verify",)),
+]}
+
+
+def state_label(state: str, labels: Mapping[str, str] | None = None) -> str:
+    """The agency's own label for a state, or the standard one."""
+    if labels and labels.get(state):
+        return labels[state]
+    return str(State(state).label)
+
+
+def available(case: Case, actor: Actor) -> list[Transition]:
+    """The transitions the actor may fire on the case now."""
+    return [t for t in TRANSITIONS.values() if case.status in t.sources and actor.can(t.capability)]
+
+
+def check(case: Case, actor: Actor, name: str, payload: Mapping[str, Any]) -> Transition:
+    """Validates a transition; raises InvalidTransition, PermissionDenied or ValidationFailed."""
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise InvalidTransition(str(_("Unknown step.")))
+    if case.status not in transition.sources:
+        raise InvalidTransition(str(_("This step is not possible while the case is in the state “%(state)s”.")
+                                    % {"state": state_label(case.status)}))
+    if not actor.can(transition.capability):
+        raise PermissionDenied(str(_("Your role in this agency does not allow this step.")))
+    missing = {f.name: str(_("This field is required.")) for f in transition.fields
+               if payload.get(f.name) in (None, "")}
+    if missing:
+        raise ValidationFailed(str(_("Fill in the required fields.")), missing)
+    for f in transition.fields + transition.optional:
+        value = payload.get(f.name)
+        if f.kind == FieldKind.CHOICE and value not in (None, "") and value not in dict(f.choices):
+            raise ValidationFailed(str(_("Choose one of the offered values.")), {f.name: str(_("Invalid choice."))})
+    for guard in transition.guards:
+        problem = guard(case, payload, actor)
+        if problem:
+            raise InvalidTransition(problem)
+    return transition
+
+
+def apply(case: Case, transition: Transition) -> None:
+    """Sets the new state. Only actions call this, after `check`."""
+    case.status = transition.target

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReportersConfig(AppConfig):
+    name = "sigap.reporters"
+    label = "reporters"

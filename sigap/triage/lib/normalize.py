@@ -1,0 +1,269 @@
+"""Text normalisation for informal Indonesian complaint texts, and money amount parsing.
+
+Pure functions, no Django. ``normalize_text`` is used for matching (dedup, classification,
+gazetteer lookups); ``parse_amounts`` reads money amounts written in any common form.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+
+__all__ = ["ABBREVIATIONS", "normalize_text", "parse_amounts", "tokens"]
+
+#: Informal abbreviation -> full form (applied per token after normalisation).
+ABBREVIATIONS: dict[str, str] = {
+    "yg": "yang", "yng": "yang", "tdk": "tidak", "tak": "tidak", "gak": "tidak", "ga": "tidak",
+    "gk": "tidak", "nggak": "tidak", "ngga": "tidak", "enggak": "tidak", "engga": "tidak", "g": "tidak",
+    "utk": "untuk", "untk": "untuk", "dgn": "dengan", "dg": "dengan", "dngn": "dengan",
+    "sdh": "sudah", "udh": "sudah", "udah": "sudah", "sudh": "sudah", "dah": "sudah",
+    "blm": "belum", "blum": "belum", "krn": "karena", "karna": "karena", "krna": "karena",
+    "kpd": "kepada", "dll": "dan lain lain", "dsb": "dan sebagainya", "dst": "dan seterusnya",
+    "bpk": "bapak", "pak": "bapak", "bp": "bapak", "bu": "ibu", "ibu": "ibu",
+    "ds": "desa", "kec": "kecamatan", "kab": "kabupaten", "kel": "kelurahan", "kelur": "kelurahan",
+    "prov": "provinsi", "prop": "provinsi", "kot": "kota",
+    "jl": "jalan", "jln": "jalan", "jal": "jalan", "gg": "gang",
+    "dr": "dari", "sy": "saya", "sya": "saya", "aq": "aku", "tsb": "tersebut",
+    "thn": "tahun", "th": "tahun", "bln": "bulan", "hr": "hari", "mgg": "minggu",
+    "org": "orang", "kmrn": "kemarin", "kmarin": "kemarin", "skrg": "sekarang", "skrang": "sekarang",
+    "sekarng": "sekarang", "tp": "tapi", "tpi": "tapi", "jg": "juga", "jga": "juga",
+    "bs": "bisa", "bsa": "bisa", "sm": "sama", "sma": "sama", "dlm": "dalam", "dlu": "dulu",
+    "lg": "lagi", "lgi": "lagi", "aja": "saja", "aj": "saja", "sj": "saja", "bgt": "banget",
+    "kalo": "kalau", "klo": "kalau", "kl": "kalau", "mhn": "mohon", "mohon": "mohon",
+    "trs": "terus", "trus": "terus", "sbg": "sebagai", "sbgai": "sebagai", "pd": "pada",
+    "spt": "seperti", "sprti": "seperti", "hrs": "harus", "hrus": "harus", "msh": "masih",
+    "masi": "masih", "mrk": "mereka", "kmi": "kami", "km": "kami", "kt": "kita", "sblm": "sebelum",
+    "stlh": "setelah", "ssdh": "sesudah", "jd": "jadi", "jdi": "jadi", "sdg": "sedang",
+    "lbh": "lebih", "kurg": "kurang", "krg": "kurang", "bbrp": "beberapa", "smua": "semua",
+    "smpai": "sampai", "smp": "sampai", "sampe": "sampai", "ttg": "tentang", "tgl": "tanggal",
+    "wkt": "waktu", "dpt": "dapat", "dapet": "dapat", "gmn": "bagaimana", "gimana": "bagaimana",
+    "knp": "kenapa", "mks": "terima kasih", "makasih": "terima kasih", "trims": "terima kasih",
+    "trmksh": "terima kasih", "tks": "terima kasih", "thx": "terima kasih", "mnt": "minta",
+    "minta": "minta", "pdhl": "padahal", "emg": "memang", "emang": "memang", "bnyk": "banyak",
+    "byk": "banyak", "rmh": "rumah", "ruma": "rumah", "sklh": "sekolah", "skolah": "sekolah",
+    "pemkot": "pemerintah kota", "pemkab": "pemerintah kabupaten", "pemprov": "pemerintah provinsi",
+    "kades": "kepala desa", "walkot": "wali kota", "walikota": "wali kota", "kadis": "kepala dinas",
+    "kepsek": "kepala sekolah", "rb": "ribu", "jt": "juta", "jta": "juta", "milyar": "miliar",
+    "uang": "uang", "duit": "uang", "ortu": "orang tua", "bpjs": "bpjs", "dprd": "dprd",
+}
+
+_SPACE_RE = re.compile(r"\s+")
+# Anything that is not a letter/digit/space; "." and "," survive only between digits (below).
+_PUNCT_RE = re.compile(r"(?<!\d)[.,]|[.,](?!\d)|[^\w\s.,]|_")
+_REPEAT_RE = re.compile(r"([^\W\d_])\1{2,}")
+_UNIT_GLUE_RE = re.compile(r"(?<=\d)(rb|ribu|jt|jta|juta|miliar|milyar|triliun|k)\b")
+_REDUP_RE = re.compile(r"^([^\W\d_]{2,})2$")
+
+
+def _strip_controls(text: str) -> str:
+    """Replace control, format, symbol (emoji) and private-use characters by spaces."""
+    if text.isascii():
+        return text if text.isprintable() else "".join(ch if ch.isprintable() else " " for ch in text)
+    out = []
+    for ch in text:
+        cat = unicodedata.category(ch)
+        out.append(" " if cat[0] in "CSZ" or cat == "Mn" and ord(ch) > 0x2000 else ch)
+    return "".join(out)
+
+
+def _expand(token: str) -> str:
+    full = ABBREVIATIONS.get(token)
+    if full is not None:
+        return full
+    m = _REDUP_RE.match(token)
+    if m:  # "anak2" -> "anak anak"
+        word = ABBREVIATIONS.get(m.group(1), m.group(1))
+        return f"{word} {word}"
+    return token
+
+
+def normalize_text(text: str) -> str:
+    """Lowercase, NFKC, drop emoji/punctuation, collapse letter runs, expand abbreviations."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = _strip_controls(text)
+    text = _PUNCT_RE.sub(" ", text)
+    text = _REPEAT_RE.sub(r"\1", text)
+    text = _UNIT_GLUE_RE.sub(r" \1", text)
+    return " ".join(_expand(tok) for tok in text.split())
+
+
+def tokens(text: str) -> list[str]:
+    """``normalize_text(text).split()``."""
+    return normalize_text(text).split()
+
+
+# --------------------------------------------------------------------------------------------
+# Money amounts
+# --------------------------------------------------------------------------------------------
+
+_MAGNITUDES: dict[str, int] = {
+    "ribu": 10**3, "rb": 10**3, "rbu": 10**3, "k": 10**3,
+    "juta": 10**6, "jt": 10**6, "jta": 10**6, "jeti": 10**6,
+    "miliar": 10**9, "milyar": 10**9, "milliar": 10**9, "m": 10**9, "em": 10**9,
+    "triliun": 10**12, "trilyun": 10**12, "t": 10**12,
+}
+_SHORT_MAGS = {"m", "t"}  # ambiguous with metres/tonnes: need a currency marker or capital letter
+_MAG_ALT = "|".join(sorted(_MAGNITUDES, key=len, reverse=True))
+_NUM_RE = re.compile(
+    r"(?P<cur>(?<![a-z])(?:rp|idr)\s*\.?\s*)?"
+    r"(?<![\d.,/])(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?|\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:[.,]\d+)?)"
+    rf"(?:\s*(?P<mag>{_MAG_ALT})(?![a-z]))?"
+    r"(?P<tail>,-|,00\b|\.-)?",
+    re.IGNORECASE,
+)
+_MONEY_WORDS_RE = re.compile(
+    r"\b(?:bayar\w*|dibayar\w*|membayar|biaya\w*|uang|dana|setor\w*|disetor\w*|pungut\w*|dipungut"
+    r"|pungli|minta|diminta|meminta|sebesar|senilai|kerugian|rugi|anggaran|harga|tarif|nilai|sejumlah"
+    r"|total|rupiah|imbalan|suap|sogok\w*|fee|upeti|setoran|tagih\w*|ditagih|denda|iuran|gaji|honor\w*)\b",
+    re.IGNORECASE,
+)
+_NOT_MONEY_AFTER_RE = re.compile(
+    r"\s*(?:orang|warga|jiwa|kk|unit|ekor|meter|km|ha|hektar\w*|ton|kg|liter|buah|rumah|kepala|siswa"
+    r"|murid|peserta|pegawai|penduduk|pelanggan|hari|tahun|bulan|jam)\b",
+    re.IGNORECASE,
+)
+_CURRENCY_AFTER_RE = re.compile(r"\s*(?:rupiah|rp\b|idr\b)", re.IGNORECASE)
+
+_WORD_DIGITS: dict[str, int] = {
+    "nol": 0, "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
+    "delapan": 8, "sembilan": 9,
+}
+_WORD_SPECIAL: dict[str, int] = {"sepuluh": 10, "sebelas": 11, "seratus": 100}
+_WORD_SCALE: dict[str, int] = {"ribu": 10**3, "juta": 10**6, "miliar": 10**9, "milyar": 10**9, "triliun": 10**12}
+_WORD_SE_SCALE: dict[str, int] = {"seribu": 10**3, "sejuta": 10**6, "semiliar": 10**9, "setriliun": 10**12}
+_WORD_ALL = (
+    set(_WORD_DIGITS) | set(_WORD_SPECIAL) | set(_WORD_SCALE) | set(_WORD_SE_SCALE) | {"puluh", "belas", "ratus"}
+)
+_WORD_SEQ_RE = re.compile(
+    r"\b(?:" + "|".join(sorted(_WORD_ALL, key=len, reverse=True)) + r")(?:\s+(?:"
+    + "|".join(sorted(_WORD_ALL, key=len, reverse=True)) + r"))*\b",
+    re.IGNORECASE,
+)
+_MAX_AMOUNT = 10**16
+
+
+def _to_decimal(num: str, has_mag: bool) -> Decimal | None:
+    """Read "1.200.000", "1,2", "2.5", "1,200,000", "1.200.000,50" with Indonesian conventions."""
+    dots, commas = num.count("."), num.count(",")
+    if dots and commas:
+        dec = "," if num.rfind(",") > num.rfind(".") else "."
+        thou = "." if dec == "," else ","
+        plain = num.replace(thou, "").replace(dec, ".")
+    elif dots + commas > 1:
+        plain = num.replace(".", "").replace(",", "")
+    elif dots + commas == 1:
+        sep = "." if dots else ","
+        after = num.split(sep)[1]
+        thousands = len(after) == 3 and (not has_mag or sep == ".")
+        plain = num.replace(sep, "") if thousands else num.replace(sep, ".")
+    else:
+        plain = num
+    try:
+        return Decimal(plain)
+    except InvalidOperation:
+        return None
+
+
+def _word_value(words: list[str]) -> tuple[int, bool]:
+    """Value of a sequence of Indonesian number words and whether it had a money scale."""
+    total = small = digit = 0
+    scaled = False
+    for w in words:
+        if w in _WORD_DIGITS:
+            digit = _WORD_DIGITS[w]
+        elif w in _WORD_SPECIAL:
+            small += _WORD_SPECIAL[w]
+        elif w == "belas":
+            small += digit + 10
+            digit = 0
+        elif w == "puluh":
+            small += digit * 10
+            digit = 0
+        elif w == "ratus":
+            small += digit * 100
+            digit = 0
+        elif w in _WORD_SE_SCALE:
+            total += _WORD_SE_SCALE[w]
+            scaled = True
+        elif w in _WORD_SCALE:
+            total += max(small + digit, 1) * _WORD_SCALE[w]
+            small = digit = 0
+            scaled = True
+    return total + small + digit, scaled
+
+
+def _word_amounts(text: str) -> Iterator[tuple[int, int]]:
+    for m in _WORD_SEQ_RE.finditer(text):
+        words = m.group(0).lower().split()
+        if not any(w not in _WORD_SCALE for w in words) or text[:m.start()].rstrip()[-1:].isdigit():
+            continue
+        value, scaled = _word_value(words)
+        after = text[m.end():m.end() + 12]
+        if value > 0 and (scaled or _CURRENCY_AFTER_RE.match(after)):
+            if not _NOT_MONEY_AFTER_RE.match(after):
+                yield m.start(), value
+
+
+def _numeric_amounts(text: str) -> Iterator[tuple[int, int, int, int]]:
+    """Yield (start, end, value, magnitude) for each numeric money amount."""
+    for m in _NUM_RE.finditer(text):
+        cur, num, mag_raw = m.group("cur"), m.group("num"), m.group("mag")
+        if not cur and m.start() > 0 and text[m.start() - 1].isalpha():
+            continue  # "rt05", plate "b1234"
+        mag_key = mag_raw.lower() if mag_raw else None
+        if mag_key in _SHORT_MAGS and not cur and mag_raw and mag_raw.islower():
+            mag_key = None  # "5 m" is metres unless written "5 M" or "Rp 5 m"
+        after = text[m.end():m.end() + 14]
+        if mag_key is None and mag_raw:
+            after = text[m.end("num"):m.end("num") + 14]
+        if _NOT_MONEY_AFTER_RE.match(after) and not cur:
+            continue
+        if not (cur or mag_key or _CURRENCY_AFTER_RE.match(after)):
+            if not _grouped_near_money_word(text, m.start("num"), num):
+                continue
+        value = _to_decimal(num, mag_key is not None)
+        if value is None:
+            continue
+        mult = _MAGNITUDES[mag_key] if mag_key else 1
+        amount = int(value * mult)
+        end = m.end() if mag_key else m.end("num")
+        if 0 < amount < _MAX_AMOUNT:
+            yield m.start(), end, amount, mult
+
+
+def _grouped_near_money_word(text: str, start: int, num: str) -> bool:
+    digits = sum(ch.isdigit() for ch in num)
+    grouped = re.fullmatch(r"\d{1,3}(?:([.,])\d{3})+(?:[.,]\d{1,2})?", num) is not None
+    if not grouped or digits < 5:
+        return False
+    window = text[max(0, start - 40):start]
+    return _MONEY_WORDS_RE.search(window) is not None
+
+
+def parse_amounts(text: str) -> list[int]:
+    """Every money amount in ``text`` as integer rupiah, in order of appearance.
+
+    Needs a currency marker (Rp, IDR, rupiah), a magnitude word (ribu, rb, jt, juta, M, miliar,
+    T, triliun) or a thousands-grouped number of >= 5 digits near a money word (bayar, biaya,
+    uang, dana, sebesar...). Years, dates, phone numbers, NIK and RT/RW numbers are ignored.
+    "Rp 2 juta 500 ribu" is read as one amount.
+    """
+    if not text:
+        return []
+    text = unicodedata.normalize("NFKC", text)
+    found: list[tuple[int, int]] = []
+    prev_end, prev_mult = -10, 0
+    for start, end, amount, mult in _numeric_amounts(text):
+        gap = text[prev_end:start]
+        if found and mult > 1 and prev_mult > mult and len(gap) <= 2 and not gap.strip(" "):
+            found[-1] = (found[-1][0], found[-1][1] + amount)  # "2 juta 500 ribu"
+        else:
+            found.append((start, amount))
+        prev_end, prev_mult = end, mult
+    found.extend(_word_amounts(text))
+    found.sort(key=lambda item: item[0])
+    return [amount for _, amount in found]

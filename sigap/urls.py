@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from sigap.core import views as core_views
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="cases:list", permanent=False)),
+    path("healthz", healthz),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/login/", core_views.SigapLoginView.as_view(), name="login"),
+    path("accounts/logout/", core_views.logout_view, name="logout"),
+    path("kasus/", include("sigap.cases.urls")),
+    path("admin/", admin.site.urls),
+]
