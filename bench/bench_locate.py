@@ -95,8 +95,10 @@ def main() -> int:
     print(f"coverage:                  {covered / rows:.3f}")
     print(f"accuracy on covered rows:  {covered_correct / max(covered, 1):.3f}  (target >= 0.85)")
     print(f"accuracy over all rows:    {correct / rows:.3f}")
-    print(f"locate p50 / p95 / max:    {statistics.median(times):.2f} / {percentile(times, 0.95):.2f} / "
-          f"{max(times):.2f} ms")
+    print(
+        f"locate p50 / p95 / max:    {statistics.median(times):.2f} / {percentile(times, 0.95):.2f} / "
+        f"{max(times):.2f} ms"
+    )
     return 0
 
 

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "sigap.reporters",
     "sigap.cases",
     "sigap.triage",
+    "sigap.vault",
+    "sigap.evidence",
 ]
 
 MIDDLEWARE = [
@@ -171,6 +173,8 @@ STORAGES = {
                     else "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "cases:list"
@@ -232,3 +236,11 @@ LOGGING = {
 }
 
 SIGAP_DEMO = _flag("SIGAP_DEMO")
+
+# Evidence: encrypted files under var/evidence (or SIGAP_EVIDENCE_DIR); limits in bytes.
+SIGAP_EVIDENCE_DIR = Path(os.environ.get("SIGAP_EVIDENCE_DIR", VAR_DIR / "evidence"))
+SIGAP_MAX_FILE_BYTES = int(os.environ.get("SIGAP_MAX_FILE_MB", "30")) * 1024 * 1024
+SIGAP_MAX_REPORT_BYTES = int(os.environ.get("SIGAP_MAX_REPORT_MB", "100")) * 1024 * 1024
+# Uploads stream to temporary files, never held whole in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -18,4 +18,5 @@ urlpatterns = [
     path("accounts/logout/", core_views.logout_view, name="logout"),
     path("kasus/", include("sigap.cases.urls")),
     path("admin/", admin.site.urls),
+    path("", include("sigap.intake.portal.urls")),
 ]

@@ -18,7 +18,7 @@ def access_case(actor: Actor, case_id: int | str, *, cap: Cap = Cap.CASE_READ, f
         raise NotFound("not found") from None
     qs = Case.objects.filter(instansi_id=actor.instansi.pk, pk=pk)
     if for_update:
-        qs = qs.select_for_update()
+        qs = qs.select_for_update(of=("self",))
     case = qs.select_related("instansi", "unit", "referred_to").first()
     if case is None:
         raise NotFound("not found")

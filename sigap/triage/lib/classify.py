@@ -345,9 +345,10 @@ _SECTOR_TERMS: dict[str, dict[float, str]] = {
 class _Lexicon:
     #: normalised n-gram -> ((key, weight, surface), ...)
     phrases: dict[tuple[str, ...], tuple[tuple[str, float, str], ...]]
+    #: first token of an entry -> length of the longest entry starting with it
+    starts: dict[str, int]
     #: (prefix, key, weight)
     prefixes: tuple[tuple[str, str, float], ...]
-    max_len: int
 
 
 def _compile(terms: Mapping[str, Mapping[float, str]]) -> _Lexicon:
@@ -364,18 +365,22 @@ def _compile(terms: Mapping[str, Mapping[float, str]]) -> _Lexicon:
                     if stem and " " not in stem:
                         prefixes[(stem, key)] = max(weight, prefixes.get((stem, key), 0.0))
                     continue
-                toks = tuple(normalize_text(entry).split())
+                toks = tuple(normalize_text(entry).split()[:_MAX_NGRAM])
                 if not toks:
                     continue
                 per_key = phrases.setdefault(toks, {})
                 if weight > per_key.get(key, (0.0, ""))[0]:
                     per_key[key] = (weight, " ".join(toks))
+    starts: dict[str, int] = {}
+    for ngram in phrases:
+        starts[ngram[0]] = max(starts.get(ngram[0], 0), len(ngram))
     return _Lexicon(
         phrases={
-            ngram: tuple((k, w, s) for k, (w, s) in sorted(per_key.items())) for ngram, per_key in phrases.items()
+            ngram: tuple((k, w, s) for k, (w, s) in sorted(per_key.items()))
+            for ngram, per_key in phrases.items()
         },
+        starts=starts,
         prefixes=tuple((stem, key, w) for (stem, key), w in sorted(prefixes.items())),
-        max_len=max((len(p) for p in phrases), default=1),
     )
 
 
@@ -388,23 +393,20 @@ def _match(toks: Sequence[str], lex: _Lexicon) -> dict[str, dict[str, float]]:
     """key -> {evidence surface: weight}; each distinct entry counts once."""
     found: dict[str, dict[str, float]] = {}
     n = len(toks)
-    max_len = min(lex.max_len, _MAX_NGRAM)
-    phrases = lex.phrases
-    seen_prefix_tokens: set[str] = set()
-    for i in range(n):
-        for length in range(1, max_len + 1):
-            if i + length > n:
-                break
-            hits = phrases.get(tuple(toks[i:i + length]))
-            if hits:
-                for key, weight, surface in hits:
-                    ev = found.setdefault(key, {})
-                    if weight > ev.get(surface, 0.0):
-                        ev[surface] = weight
-        tok = toks[i]
-        if lex.prefixes and tok not in seen_prefix_tokens:
-            seen_prefix_tokens.add(tok)
-            for stem, key, weight in lex.prefixes:
+    phrases, starts, prefixes = lex.phrases, lex.starts, lex.prefixes
+    for i, tok in enumerate(toks):
+        longest = starts.get(tok)
+        if longest:
+            for length in range(1, min(longest, n - i) + 1):
+                hits = phrases.get(tuple(toks[i:i + length]))
+                if hits:
+                    for key, weight, surface in hits:
+                        ev = found.setdefault(key, {})
+                        if weight > ev.get(surface, 0.0):
+                            ev[surface] = weight
+    if prefixes:
+        for tok in set(toks):
+            for stem, key, weight in prefixes:
                 if tok.startswith(stem) and len(tok) > len(stem):
                     ev = found.setdefault(key, {})
                     if weight > ev.get(tok, 0.0):
@@ -556,20 +558,29 @@ def _word_features(toks: Sequence[str]) -> Counter[str]:
     return counts
 
 
+@lru_cache(maxsize=200_000)
+def _token_char_ngrams(tok: str) -> tuple[str, ...]:
+    padded = f" {tok} "
+    size = len(padded)
+    lo, hi = _CHAR_NGRAMS
+    return tuple(padded[i:i + n] for n in range(lo, min(hi, size) + 1) for i in range(size - n + 1))
+
+
 def _char_features(toks: Sequence[str]) -> Counter[str]:
     counts: Counter[str] = Counter()
-    lo, hi = _CHAR_NGRAMS
-    for tok in toks:
-        padded = f" {tok} "
-        size = len(padded)
-        for n in range(lo, hi + 1):
-            if size < n:
-                break
-            counts.update(padded[i:i + n] for i in range(size - n + 1))
+    for tok, times in Counter(toks).items():
+        grams = _token_char_ngrams(tok)
+        if times == 1:
+            counts.update(grams)
+        else:
+            for g in grams:
+                counts[g] += times
     return counts
 
 
-def _build_vocab(counters: Sequence[Counter[str]], min_df: int, max_features: int) -> tuple[list[str], np.ndarray]:
+def _build_vocab(
+    counters: Sequence[Counter[str]], min_df: int, max_features: int
+) -> tuple[list[str], np.ndarray]:
     df: Counter[str] = Counter()
     for c in counters:
         df.update(c.keys())
@@ -585,25 +596,28 @@ def _build_vocab(counters: Sequence[Counter[str]], min_df: int, max_features: in
 
 
 def _tfidf(counters: Sequence[Counter[str]], index: Mapping[str, int], idf: np.ndarray) -> sp.csr_matrix:
+    """Sublinear tf * idf, rows L2-normalised; features outside ``index`` are ignored."""
     indptr = [0]
     indices: list[int] = []
-    data: list[float] = []
+    counts: list[int] = []
+    get = index.get
     for c in counters:
         for f, n in c.items():
-            j = index.get(f)
+            j = get(f)
             if j is not None:
                 indices.append(j)
-                data.append(1.0 + math.log(n))
+                counts.append(n)
         indptr.append(len(indices))
-    x = sp.csr_matrix(
-        (np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
-        shape=(len(counters), len(index)),
-    )
-    x = x @ sp.diags(idf) if len(index) else x
-    x = sp.csr_matrix(x)
-    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    cols = np.asarray(indices, dtype=np.int64)
+    data = (1.0 + np.log(np.asarray(counts, dtype=np.float64))) * idf[cols] if len(cols) else np.zeros(0)
+    ptr = np.asarray(indptr, dtype=np.int64)
+    lengths = ptr[1:] - ptr[:-1]
+    rows = np.repeat(np.arange(len(counters)), lengths)
+    row_sq = np.bincount(rows, weights=data * data, minlength=len(counters))
+    norms = np.sqrt(row_sq)
     norms[norms == 0.0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / norms) @ x)
+    data = data / np.repeat(norms, lengths)
+    return sp.csr_matrix((data, cols, ptr), shape=(len(counters), len(index)))
 
 
 class Model:
@@ -661,7 +675,9 @@ class Model:
                                np.zeros((0, _N_RULE_FEATURES)))
         return sp.hstack([x_word, x_char, x_rule], format="csr"), x_word
 
-    def _predict_norm(self, norms: Sequence[str], rules: Sequence[RuleMatch] | None = None) -> tuple[Any, Any]:
+    def _predict_norm(
+        self, norms: Sequence[str], rules: Sequence[RuleMatch] | None = None
+    ) -> tuple[Any, Any]:
         x, x_word = self._features(norms, rules)
         logits = np.asarray(x @ self.coef.T.astype(np.float64)) + self.intercept.astype(np.float64)
         logits -= logits.max(axis=1, keepdims=True)
@@ -852,13 +868,15 @@ class EvaluationReport:
         for c in self.ours.per_class:
             b = base[c.label]
             lines.append(
-                f"{c.label[:width]:<{width}}  {c.support:>7}  {c.precision:>6.3f} {c.recall:>6.3f} {c.f1:>7.3f}  "
+                f"{c.label[:width]:<{width}}  {c.support:>7}  "
+                f"{c.precision:>6.3f} {c.recall:>6.3f} {c.f1:>7.3f}  "
                 f"{b.precision:>6.3f} {b.recall:>6.3f} {b.f1:>7.3f}"
             )
         lines.append("-" * len(head))
         for s in (self.ours, self.baseline):
             lines.append(
-                f"{s.name}: macro-F1 {s.macro_f1:.4f}  accuracy {s.accuracy:.4f}  train {s.train_seconds:.1f}s"
+                f"{s.name}: macro-F1 {s.macro_f1:.4f}  accuracy {s.accuracy:.4f}  "
+                f"train+predict {s.train_seconds:.1f}s"
             )
         return "\n".join(lines)
 
@@ -886,7 +904,9 @@ def _stratified_split(
     return sorted(train_idx), sorted(test_idx), tuple(train_only)
 
 
-def _scores(name: str, y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str], secs: float) -> SystemScores:
+def _scores(
+    name: str, y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str], secs: float
+) -> SystemScores:
     from sklearn.metrics import precision_recall_fscore_support
 
     p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=list(labels), zero_division=0)
@@ -898,7 +918,9 @@ def _scores(name: str, y_true: Sequence[str], y_pred: Sequence[str], labels: Seq
     return SystemScores(name, macro, accuracy, per_class, secs)
 
 
-def _baseline_predict(train_texts: Sequence[str], train_labels: Sequence[str], test_texts: Sequence[str]) -> list[str]:
+def _baseline_predict(
+    train_texts: Sequence[str], train_labels: Sequence[str], test_texts: Sequence[str]
+) -> list[str]:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 

@@ -20,7 +20,13 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 __all__ = [
-    "Gazetteer", "RegionHit", "best_kecamatan", "get_gazetteer", "locate", "name_key", "region_level",
+    "Gazetteer",
+    "RegionHit",
+    "best_kecamatan",
+    "get_gazetteer",
+    "locate",
+    "name_key",
+    "region_level",
     "region_name",
 ]
 
@@ -38,47 +44,104 @@ class RegionHit:
 
 # Words that precede a region name and the level they announce.
 MARKERS: dict[str, int] = {
-    "provinsi": 1, "propinsi": 1, "prov": 1, "prop": 1,
-    "kabupaten": 2, "kab": 2, "kota": 2, "kodya": 2, "kotamadya": 2, "kot": 2, "pemkab": 2, "pemkot": 2,
-    "kecamatan": 3, "kec": 3, "kc": 3, "kcm": 3, "distrik": 3, "camat": 3,
-    "kelurahan": 4, "kel": 4, "kelur": 4, "desa": 4, "ds": 4, "lurah": 4, "kades": 4, "kalurahan": 4,
-    "nagari": 4, "gampong": 4,
+    "provinsi": 1,
+    "propinsi": 1,
+    "prov": 1,
+    "prop": 1,
+    "kabupaten": 2,
+    "kab": 2,
+    "kota": 2,
+    "kodya": 2,
+    "kotamadya": 2,
+    "kot": 2,
+    "pemkab": 2,
+    "pemkot": 2,
+    "kecamatan": 3,
+    "kec": 3,
+    "kc": 3,
+    "kcm": 3,
+    "distrik": 3,
+    "camat": 3,
+    "kelurahan": 4,
+    "kel": 4,
+    "kelur": 4,
+    "desa": 4,
+    "ds": 4,
+    "lurah": 4,
+    "kades": 4,
+    "kalurahan": 4,
+    "nagari": 4,
+    "gampong": 4,
 }
 # Aliases for provinces and big cities, as written in everyday Indonesian.
 ALIASES: dict[str, str] = {
-    "jatim": "35", "jabar": "32", "jateng": "33", "jakarta": "31", "dki": "31", "diy": "34",
-    "yogyakarta": "34", "jogja": "34", "yogya": "34", "jogjakarta": "34", "sumsel": "16", "sumut": "12",
-    "sumbar": "13", "kalbar": "61", "kaltim": "64", "kalsel": "63", "kalteng": "62", "kaltara": "65",
-    "sulsel": "73", "sulut": "71", "sulteng": "72", "sultra": "74", "sulbar": "76", "ntb": "52",
-    "ntt": "53", "babel": "19", "kepri": "21", "malut": "82", "pabar": "92",
-    "sby": "35.78", "jkt": "31", "bdg": "32.73", "smg": "33.74", "mks": "73.71", "plg": "16.71",
-    "mdn": "12.71", "jokjakarta": "34", "jogya": "34",
+    "jatim": "35",
+    "jabar": "32",
+    "jateng": "33",
+    "jakarta": "31",
+    "dki": "31",
+    "diy": "34",
+    "yogyakarta": "34",
+    "jogja": "34",
+    "yogya": "34",
+    "jogjakarta": "34",
+    "sumsel": "16",
+    "sumut": "12",
+    "sumbar": "13",
+    "kalbar": "61",
+    "kaltim": "64",
+    "kalsel": "63",
+    "kalteng": "62",
+    "kaltara": "65",
+    "sulsel": "73",
+    "sulut": "71",
+    "sulteng": "72",
+    "sultra": "74",
+    "sulbar": "76",
+    "ntb": "52",
+    "ntt": "53",
+    "babel": "19",
+    "kepri": "21",
+    "malut": "82",
+    "pabar": "92",
+    "sby": "35.78",
+    "jkt": "31",
+    "bdg": "32.73",
+    "smg": "33.74",
+    "mks": "73.71",
+    "plg": "16.71",
+    "mdn": "12.71",
+    "jokjakarta": "34",
+    "jogya": "34",
 }
 # Everyday words that are also region names: they count only after a marker.
-COMMON_WORDS: frozenset[str] = frozenset(
-    """
-    baru tengah pasar kota utara selatan timur barat jaya makmur indah sari mulya mulia maju dalam luar
-    atas bawah hilir hulu ilir ulu lama besar kecil kampung dusun tambak pulau karang bukit lembah pondok
-    rawa teluk muara simpang jalan gang blok pasir padang kebun taman bandar tanah merdeka sejahtera damai
-    harapan mekar sentosa bahagia mandiri raya agung permai asri lestari genteng sawah kali gunung sungai
-    tanjung pantai air batu laut danau sumber mata kayu jati bambu pinang kelapa durian mangga nangka
-    melati mawar anggrek kenanga cempaka flamboyan teratai tugu balai pos kantor masjid gereja sekolah
-    rumah warung toko pabrik stasiun terminal bandara pelabuhan dermaga jembatan parit selokan banjir
-    lampu sampah parkir pohon rusak bocor mati tolong mohon bapak ibu warga desa lurah camat bupati
-    wali gubernur dinas polisi polsek polres koramil puskesmas rsud lapangan alun makam kuburan
-    makmur adil aman tenang sepakat bersatu sehati setia budi luhur suka duka cinta kasih rahayu slamet
-    selamat rejeki rezeki harjo mojo waru bulu beji tempel dukuh krajan kulon wetan lor kidul ngisor duwur
-    tegal sumur banyu telaga kolam empang lebak cipta karya bakti abadi perdana pertama kedua ketiga satu
-    dua tiga empat lima enam tujuh delapan sembilan sepuluh seribu bulan bintang matahari langit bumi
-    pagi siang sore malam minggu senin selasa rabu kamis jumat sabtu ahad tahun hari jam
-    merah putih hitam hijau kuning biru emas perak intan mutiara permata tiga jalur lintas
-    darat lorong ujung pangkal pinggir tepi sebelah sebrang seberang depan belakang samping sekitar
-    lokasi tempat daerah wilayah area perumahan komplek kompleks asrama blok nomor rt rw
-    sakti timbul tiban bangun pangkalan sentra senen kramat pesantren kauman kebon kemang kebayoran
-    indonesia nusantara negara republik pemerintah rakyat umum negeri swasta
-    baik buruk bagus jelek kotor bersih panas dingin basah kering gelap terang
-    """.split()
-)
+_COMMON_TEXT = """
+    baru tengah pasar kota utara selatan timur barat jaya makmur indah sari mulya mulia maju dalam
+    luar atas bawah hilir hulu ilir ulu lama besar kecil kampung dusun tambak pulau karang bukit
+    lembah pondok rawa teluk muara simpang jalan gang blok pasir padang kebun taman bandar tanah
+    merdeka sejahtera damai harapan mekar sentosa bahagia mandiri raya agung permai asri lestari
+    genteng sawah kali gunung sungai tanjung pantai air batu laut danau sumber mata kayu jati bambu
+    pinang kelapa durian mangga nangka melati mawar anggrek kenanga cempaka flamboyan teratai tugu
+    balai pos kantor masjid gereja sekolah rumah warung toko pabrik stasiun terminal bandara
+    pelabuhan dermaga jembatan parit selokan banjir lampu sampah parkir pohon rusak bocor mati
+    tolong mohon bapak ibu warga desa lurah camat bupati wali gubernur dinas polisi polsek polres
+    koramil puskesmas rsud lapangan alun makam kuburan makmur adil aman tenang sepakat bersatu
+    sehati setia budi luhur suka duka cinta kasih rahayu slamet selamat rejeki rezeki harjo mojo
+    waru bulu beji tempel dukuh krajan kulon wetan lor kidul ngisor duwur tegal sumur banyu telaga
+    kolam empang lebak cipta karya bakti abadi perdana pertama kedua ketiga satu dua tiga empat lima
+    enam tujuh delapan sembilan sepuluh seribu bulan bintang matahari langit bumi pagi siang sore
+    malam minggu senin selasa rabu kamis jumat sabtu ahad tahun hari jam merah putih hitam hijau
+    kuning biru emas perak intan mutiara permata tiga jalur lintas darat lorong ujung pangkal
+    pinggir tepi sebelah sebrang seberang depan belakang samping sekitar lokasi tempat daerah
+    wilayah area perumahan komplek kompleks asrama blok nomor rt rw sakti timbul tiban bangun
+    pangkalan sentra senen kramat pesantren kauman kebon kemang kebayoran indonesia nusantara negara
+    republik pemerintah rakyat umum negeri swasta baik buruk bagus jelek kotor bersih panas dingin
+    basah kering gelap terang yang dan atau minta meminta ada tidak sudah belum akan bisa mau kami
+    saya kita mereka dia ini itu sini sana mana apa siapa kapan tilang uang dana bayar biaya harga
+    lewat lalu lintas dekat depan samping sampai mulai hingga sejak antara tanpa dengan untuk kepada
+    oleh pada dalam luar atas bawah
+"""
+COMMON_WORDS: frozenset[str] = frozenset(_COMMON_TEXT.split())
 _OLD_SPELLING = (("oe", "u"), ("dj", "j"), ("tj", "c"))
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _TOKEN_RE = re.compile(r"[^\W_]+")
@@ -100,7 +163,7 @@ def fold_spelling(word: str) -> str:
 
 
 def name_key(name: str) -> str:
-    """Compact matching key of a region name: lowercase ASCII letters/digits, no spaces, old spellings folded."""
+    """Compact matching key of a name: ASCII letters/digits, no spaces, old spellings folded."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     return fold_spelling(_NON_ALNUM.sub("", text))
 
@@ -169,7 +232,11 @@ class Gazetteer:
         if cached is None:
             with self._lock:
                 keys = sorted(
-                    {k for k, codes in self.index.items() if len(k) >= 5 and any(_within(c, region) for c in codes)}
+                    {
+                        k
+                        for k, codes in self.index.items()
+                        if len(k) >= 5 and any(_within(c, region) for c in codes)
+                    }
                 )
                 cached = (keys, [])
                 self._fuzzy_choices[region] = cached
@@ -222,6 +289,7 @@ class _Mention:
     marker: int = 0  # level announced by a marker right before, 0 if none
     weak: bool = False
     fuzzy: bool = False
+    capitalised: bool = False
     kota_marker: bool | None = None
     meta: dict[str, float] = field(default_factory=dict)
 
@@ -229,7 +297,8 @@ class _Mention:
 def _tokenize(text: str) -> list[_Token]:
     text = unicodedata.normalize("NFKC", text)
     return [
-        _Token(m.group(0), fold_spelling(m.group(0).lower()), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)
+        _Token(m.group(0), fold_spelling(m.group(0).lower()), m.start(), m.end())
+        for m in _TOKEN_RE.finditer(text)
     ]
 
 
@@ -238,8 +307,10 @@ def _street_flags(tokens: list[_Token], text: str) -> list[bool]:
     flags = [False] * len(tokens)
     inside = False
     for i, tok in enumerate(tokens):
-        gap = text[tokens[i - 1].end:tok.start] if i else ""
-        if inside and ("," in gap or "\n" in gap or ";" in gap or tok.low in _STOP_STREET or tok.low.isdigit()):
+        gap = text[tokens[i - 1].end : tok.start] if i else ""
+        if inside and (
+            "," in gap or "\n" in gap or ";" in gap or tok.low in _STOP_STREET or tok.low.isdigit()
+        ):
             inside = False
         if tok.low in ("jalan", "jl", "jln", "gang", "gg", "perumahan", "perum"):
             inside = True
@@ -269,8 +340,15 @@ def _scan(text: str, source_weight: float, gaz: Gazetteer, hint: str | None, off
             if fuzzy is not None:
                 key, length = fuzzy
                 mentions.append(
-                    _Mention(list(gaz.lookup(key)), _evidence(text, toks, i, length), source_weight * 0.6,
-                             offset + toks[i].start, marker, fuzzy=True, kota_marker=kota_marker)
+                    _Mention(
+                        list(gaz.lookup(key)),
+                        _evidence(text, toks, i, length),
+                        source_weight * 0.6,
+                        offset + toks[i].start,
+                        marker,
+                        fuzzy=True,
+                        kota_marker=kota_marker,
+                    )
                 )
                 i += length
                 continue
@@ -280,14 +358,22 @@ def _scan(text: str, source_weight: float, gaz: Gazetteer, hint: str | None, off
         if length == 1 and toks[i].low in MARKERS and i + 1 < n_tok:
             i += 1  # a marker word alone is not a place ("kota" before "Surabaya")
             continue
-        weak = _is_weak(key, [t.low for t in toks[i:i + length]])
+        weak = _is_weak(key, [t.low for t in toks[i : i + length]])
         weight = source_weight * (STREET_WEIGHT if street[i] else 1.0)
         if _whole_segment(text, toks, i, length, marker):
             weight *= 1.5  # "..., Wonokromo, Kota Surabaya": a comma-separated address part
             weak = False
         mentions.append(
-            _Mention(list(gaz.lookup(key)), _evidence(text, toks, i, length), weight, offset + toks[i].start,
-                     marker, weak=weak, kota_marker=kota_marker)
+            _Mention(
+                list(gaz.lookup(key)),
+                _evidence(text, toks, i, length),
+                weight,
+                offset + toks[i].start,
+                marker,
+                weak=weak,
+                kota_marker=kota_marker,
+                capitalised=_is_capitalised(toks[i], text),
+            )
         )
         i += length
     mentions.extend(_postal_mentions(text, toks, source_weight, offset))
@@ -297,20 +383,20 @@ def _scan(text: str, source_weight: float, gaz: Gazetteer, hint: str | None, off
 def _whole_segment(text: str, toks: list[_Token], i: int, length: int, marker: int) -> bool:
     """True when the name (with its marker) fills a whole comma-separated part of an address."""
     first = i - 1 if marker and i else i
-    before = text[toks[first - 1].end:toks[first].start] if first else ","
+    before = text[toks[first - 1].end : toks[first].start] if first else ","
     last = i + length - 1
-    after = text[toks[last].end:toks[last + 1].start] if last + 1 < len(toks) else ","
+    after = text[toks[last].end : toks[last + 1].start] if last + 1 < len(toks) else ","
     return "," in before and "," in after
 
 
 def _evidence(text: str, toks: list[_Token], i: int, length: int) -> str:
     start = toks[i - 1].start if i and toks[i - 1].low in MARKERS else toks[i].start
-    return text[start:toks[i + length - 1].end]
+    return text[start : toks[i + length - 1].end]
 
 
 def _longest_match(toks: list[_Token], i: int, gaz: Gazetteer) -> tuple[str, int] | None:
     for length in range(min(_MAX_NGRAM, len(toks) - i), 0, -1):
-        key = "".join(t.low for t in toks[i:i + length])
+        key = "".join(t.low for t in toks[i : i + length])
         if key in gaz.index and not key.isdigit():
             return key, length
     return None
@@ -334,8 +420,8 @@ def _fuzzy_match(
     for length in (2, 1):
         if i + length > len(toks):
             continue
-        word = "".join(t.low for t in toks[i:i + length])
-        if any(t.low in COMMON_WORDS or t.low in MARKERS or t.low.isdigit() for t in toks[i:i + length]):
+        word = "".join(t.low for t in toks[i : i + length])
+        if any(t.low in COMMON_WORDS or t.low in MARKERS or t.low.isdigit() for t in toks[i : i + length]):
             continue
         allowed = 1 if len(word) < 8 else 2
         if not marker:
@@ -354,9 +440,16 @@ def _postal_mentions(text: str, toks: list[_Token], weight: float, offset: int) 
 
     out: list[_Mention] = []
     for m in _POSTAL_RE.finditer(text):
-        before = text[max(0, m.start() - 30):m.start()].lower()
-        if not (weight > 1.0 or "pos" in before or re.search(r"(jawa|timur|barat|tengah|selatan|utara|kota|"
-                                                            r"kab\w*|indonesia|,)\s*$", before)):
+        before = text[max(0, m.start() - 30) : m.start()].lower()
+        if not (
+            weight > 1.0
+            or "pos" in before
+            or re.search(
+                r"(jawa|timur|barat|tengah|selatan|utara|kota|"
+                r"kab\w*|indonesia|,)\s*$",
+                before,
+            )
+        ):
             continue
         villages = villages_with_postal_code(m.group(0))
         if villages:
@@ -374,9 +467,11 @@ def _filter_marker(m: _Mention) -> None:
     if m.marker:
         same = [c for c in m.codes if _code_level(c) == m.marker]
         if m.marker == 2 and m.kota_marker is not None and len(same) > 1:
-            typed = [c for c in same if int(c.split(".")[1]) >= 70] if m.kota_marker else [
-                c for c in same if int(c.split(".")[1]) < 70
-            ]
+            typed = (
+                [c for c in same if int(c.split(".")[1]) >= 70]
+                if m.kota_marker
+                else [c for c in same if int(c.split(".")[1]) < 70]
+            )
             same = typed or same
         if same:
             m.codes = same
@@ -409,25 +504,23 @@ def _apply_context(mentions: list[_Mention]) -> None:
     context = {m.codes[0] for m in mentions if len(m.codes) == 1 and _code_level(m.codes[0]) <= 3}
     context |= {c for m in mentions if m.marker and len(m.codes) <= 2 for c in m.codes if _code_level(c) <= 3}
     for m in mentions:
-        if len(m.codes) <= 1:
-            continue
         kept = [c for c in m.codes if any(_within(c, ctx) and c != ctx for ctx in context)]
         if kept:
             m.codes = kept
         elif len(m.codes) > 3 or (not m.marker and any(_code_level(c) == 4 for c in m.codes)):
             m.codes = []
+        elif not m.marker and not m.capitalised and any(_code_level(c) >= 3 for c in m.codes):
+            m.codes = []  # a lowercase word that happens to be a kecamatan name somewhere
 
 
-def _collect(
-    text: str, hint: str | None, address: str | None, gaz: Gazetteer
-) -> list[_Mention]:
+def _collect(text: str, hint: str | None, address: str | None, gaz: Gazetteer) -> list[_Mention]:
     mentions = _scan(address, 1.3, gaz, hint, -100000) if address else []
     mentions += _scan(text, 1.0, gaz, hint, 0)
     for m in mentions:
         _filter_marker(m)
         if hint and m.codes:
             _apply_hint(m, hint)
-    if not hint:
+    if not hint or _code_level(hint) == 1:
         _apply_context(mentions)
     return [m for m in mentions if m.codes]
 
@@ -473,8 +566,13 @@ def locate(text: str, *, region_hint: str | None = None, address: str | None = N
     specific = [c for c in own if not any(_within(o, c) and o != c for o in own)]
     specific.sort(key=lambda c: (-round(total[c], 6), -_code_level(c), first[c], c))
     return [
-        RegionHit(code=c, name=gaz.name(c) or "", level=_code_level(c), score=_squash(total[c]),
-                  evidence=evidence.get(c, ""))
+        RegionHit(
+            code=c,
+            name=gaz.name(c) or "",
+            level=_code_level(c),
+            score=_squash(total[c]),
+            evidence=evidence.get(c, ""),
+        )
         for c in specific
     ]
 

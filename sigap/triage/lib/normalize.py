@@ -15,38 +15,162 @@ __all__ = ["ABBREVIATIONS", "normalize_text", "parse_amounts", "tokens"]
 
 #: Informal abbreviation -> full form (applied per token after normalisation).
 ABBREVIATIONS: dict[str, str] = {
-    "yg": "yang", "yng": "yang", "tdk": "tidak", "tak": "tidak", "gak": "tidak", "ga": "tidak",
-    "gk": "tidak", "nggak": "tidak", "ngga": "tidak", "enggak": "tidak", "engga": "tidak", "g": "tidak",
-    "utk": "untuk", "untk": "untuk", "dgn": "dengan", "dg": "dengan", "dngn": "dengan",
-    "sdh": "sudah", "udh": "sudah", "udah": "sudah", "sudh": "sudah", "dah": "sudah",
-    "blm": "belum", "blum": "belum", "krn": "karena", "karna": "karena", "krna": "karena",
-    "kpd": "kepada", "dll": "dan lain lain", "dsb": "dan sebagainya", "dst": "dan seterusnya",
-    "bpk": "bapak", "pak": "bapak", "bp": "bapak", "bu": "ibu", "ibu": "ibu",
-    "ds": "desa", "kec": "kecamatan", "kab": "kabupaten", "kel": "kelurahan", "kelur": "kelurahan",
-    "prov": "provinsi", "prop": "provinsi", "kot": "kota",
-    "jl": "jalan", "jln": "jalan", "jal": "jalan", "gg": "gang",
-    "dr": "dari", "sy": "saya", "sya": "saya", "aq": "aku", "tsb": "tersebut",
-    "thn": "tahun", "th": "tahun", "bln": "bulan", "hr": "hari", "mgg": "minggu",
-    "org": "orang", "kmrn": "kemarin", "kmarin": "kemarin", "skrg": "sekarang", "skrang": "sekarang",
-    "sekarng": "sekarang", "tp": "tapi", "tpi": "tapi", "jg": "juga", "jga": "juga",
-    "bs": "bisa", "bsa": "bisa", "sm": "sama", "sma": "sama", "dlm": "dalam", "dlu": "dulu",
-    "lg": "lagi", "lgi": "lagi", "aja": "saja", "aj": "saja", "sj": "saja", "bgt": "banget",
-    "kalo": "kalau", "klo": "kalau", "kl": "kalau", "mhn": "mohon", "mohon": "mohon",
-    "trs": "terus", "trus": "terus", "sbg": "sebagai", "sbgai": "sebagai", "pd": "pada",
-    "spt": "seperti", "sprti": "seperti", "hrs": "harus", "hrus": "harus", "msh": "masih",
-    "masi": "masih", "mrk": "mereka", "kmi": "kami", "km": "kami", "kt": "kita", "sblm": "sebelum",
-    "stlh": "setelah", "ssdh": "sesudah", "jd": "jadi", "jdi": "jadi", "sdg": "sedang",
-    "lbh": "lebih", "kurg": "kurang", "krg": "kurang", "bbrp": "beberapa", "smua": "semua",
-    "smpai": "sampai", "smp": "sampai", "sampe": "sampai", "ttg": "tentang", "tgl": "tanggal",
-    "wkt": "waktu", "dpt": "dapat", "dapet": "dapat", "gmn": "bagaimana", "gimana": "bagaimana",
-    "knp": "kenapa", "mks": "terima kasih", "makasih": "terima kasih", "trims": "terima kasih",
-    "trmksh": "terima kasih", "tks": "terima kasih", "thx": "terima kasih", "mnt": "minta",
-    "minta": "minta", "pdhl": "padahal", "emg": "memang", "emang": "memang", "bnyk": "banyak",
-    "byk": "banyak", "rmh": "rumah", "ruma": "rumah", "sklh": "sekolah", "skolah": "sekolah",
-    "pemkot": "pemerintah kota", "pemkab": "pemerintah kabupaten", "pemprov": "pemerintah provinsi",
-    "kades": "kepala desa", "walkot": "wali kota", "walikota": "wali kota", "kadis": "kepala dinas",
-    "kepsek": "kepala sekolah", "rb": "ribu", "jt": "juta", "jta": "juta", "milyar": "miliar",
-    "uang": "uang", "duit": "uang", "ortu": "orang tua", "bpjs": "bpjs", "dprd": "dprd",
+    "yg": "yang",
+    "yng": "yang",
+    "tdk": "tidak",
+    "tak": "tidak",
+    "gak": "tidak",
+    "ga": "tidak",
+    "gk": "tidak",
+    "nggak": "tidak",
+    "ngga": "tidak",
+    "enggak": "tidak",
+    "engga": "tidak",
+    "g": "tidak",
+    "utk": "untuk",
+    "untk": "untuk",
+    "dgn": "dengan",
+    "dg": "dengan",
+    "dngn": "dengan",
+    "sdh": "sudah",
+    "udh": "sudah",
+    "udah": "sudah",
+    "sudh": "sudah",
+    "dah": "sudah",
+    "blm": "belum",
+    "blum": "belum",
+    "krn": "karena",
+    "karna": "karena",
+    "krna": "karena",
+    "kpd": "kepada",
+    "dll": "dan lain lain",
+    "dsb": "dan sebagainya",
+    "dst": "dan seterusnya",
+    "bpk": "bapak",
+    "pak": "bapak",
+    "bp": "bapak",
+    "bu": "ibu",
+    "ibu": "ibu",
+    "ds": "desa",
+    "kec": "kecamatan",
+    "kab": "kabupaten",
+    "kel": "kelurahan",
+    "kelur": "kelurahan",
+    "prov": "provinsi",
+    "prop": "provinsi",
+    "kot": "kota",
+    "jl": "jalan",
+    "jln": "jalan",
+    "jal": "jalan",
+    "gg": "gang",
+    "dr": "dari",
+    "sy": "saya",
+    "sya": "saya",
+    "aq": "aku",
+    "tsb": "tersebut",
+    "thn": "tahun",
+    "th": "tahun",
+    "bln": "bulan",
+    "hr": "hari",
+    "mgg": "minggu",
+    "org": "orang",
+    "kmrn": "kemarin",
+    "kmarin": "kemarin",
+    "skrg": "sekarang",
+    "skrang": "sekarang",
+    "sekarng": "sekarang",
+    "tp": "tapi",
+    "tpi": "tapi",
+    "jg": "juga",
+    "jga": "juga",
+    "bs": "bisa",
+    "bsa": "bisa",
+    "sm": "sama",
+    "sma": "sama",
+    "dlm": "dalam",
+    "dlu": "dulu",
+    "lg": "lagi",
+    "lgi": "lagi",
+    "aja": "saja",
+    "aj": "saja",
+    "sj": "saja",
+    "bgt": "banget",
+    "kalo": "kalau",
+    "klo": "kalau",
+    "kl": "kalau",
+    "mhn": "mohon",
+    "mohon": "mohon",
+    "trs": "terus",
+    "trus": "terus",
+    "sbg": "sebagai",
+    "sbgai": "sebagai",
+    "pd": "pada",
+    "spt": "seperti",
+    "sprti": "seperti",
+    "hrs": "harus",
+    "hrus": "harus",
+    "msh": "masih",
+    "masi": "masih",
+    "mrk": "mereka",
+    "kmi": "kami",
+    "km": "kami",
+    "kt": "kita",
+    "sblm": "sebelum",
+    "stlh": "setelah",
+    "ssdh": "sesudah",
+    "jd": "jadi",
+    "jdi": "jadi",
+    "sdg": "sedang",
+    "lbh": "lebih",
+    "kurg": "kurang",
+    "krg": "kurang",
+    "bbrp": "beberapa",
+    "smua": "semua",
+    "smpai": "sampai",
+    "smp": "sampai",
+    "sampe": "sampai",
+    "ttg": "tentang",
+    "tgl": "tanggal",
+    "wkt": "waktu",
+    "dpt": "dapat",
+    "dapet": "dapat",
+    "gmn": "bagaimana",
+    "gimana": "bagaimana",
+    "knp": "kenapa",
+    "mks": "terima kasih",
+    "makasih": "terima kasih",
+    "trims": "terima kasih",
+    "trmksh": "terima kasih",
+    "tks": "terima kasih",
+    "thx": "terima kasih",
+    "mnt": "minta",
+    "minta": "minta",
+    "pdhl": "padahal",
+    "emg": "memang",
+    "emang": "memang",
+    "bnyk": "banyak",
+    "byk": "banyak",
+    "rmh": "rumah",
+    "ruma": "rumah",
+    "sklh": "sekolah",
+    "skolah": "sekolah",
+    "pemkot": "pemerintah kota",
+    "pemkab": "pemerintah kabupaten",
+    "pemprov": "pemerintah provinsi",
+    "kades": "kepala desa",
+    "walkot": "wali kota",
+    "walikota": "wali kota",
+    "kadis": "kepala dinas",
+    "kepsek": "kepala sekolah",
+    "rb": "ribu",
+    "jt": "juta",
+    "jta": "juta",
+    "milyar": "miliar",
+    "uang": "uang",
+    "duit": "uang",
+    "ortu": "orang tua",
+    "bpjs": "bpjs",
+    "dprd": "dprd",
 }
 
 _SPACE_RE = re.compile(r"\s+")
@@ -101,10 +225,22 @@ def tokens(text: str) -> list[str]:
 # --------------------------------------------------------------------------------------------
 
 _MAGNITUDES: dict[str, int] = {
-    "ribu": 10**3, "rb": 10**3, "rbu": 10**3, "k": 10**3,
-    "juta": 10**6, "jt": 10**6, "jta": 10**6, "jeti": 10**6,
-    "miliar": 10**9, "milyar": 10**9, "milliar": 10**9, "m": 10**9, "em": 10**9,
-    "triliun": 10**12, "trilyun": 10**12, "t": 10**12,
+    "ribu": 10**3,
+    "rb": 10**3,
+    "rbu": 10**3,
+    "k": 10**3,
+    "juta": 10**6,
+    "jt": 10**6,
+    "jta": 10**6,
+    "jeti": 10**6,
+    "miliar": 10**9,
+    "milyar": 10**9,
+    "milliar": 10**9,
+    "m": 10**9,
+    "em": 10**9,
+    "triliun": 10**12,
+    "trilyun": 10**12,
+    "t": 10**12,
 }
 _SHORT_MAGS = {"m", "t"}  # ambiguous with metres/tonnes: need a currency marker or capital letter
 _MAG_ALT = "|".join(sorted(_MAGNITUDES, key=len, reverse=True))
@@ -129,18 +265,39 @@ _NOT_MONEY_AFTER_RE = re.compile(
 _CURRENCY_AFTER_RE = re.compile(r"\s*(?:rupiah|rp\b|idr\b)", re.IGNORECASE)
 
 _WORD_DIGITS: dict[str, int] = {
-    "nol": 0, "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
-    "delapan": 8, "sembilan": 9,
+    "nol": 0,
+    "satu": 1,
+    "dua": 2,
+    "tiga": 3,
+    "empat": 4,
+    "lima": 5,
+    "enam": 6,
+    "tujuh": 7,
+    "delapan": 8,
+    "sembilan": 9,
 }
 _WORD_SPECIAL: dict[str, int] = {"sepuluh": 10, "sebelas": 11, "seratus": 100}
-_WORD_SCALE: dict[str, int] = {"ribu": 10**3, "juta": 10**6, "miliar": 10**9, "milyar": 10**9, "triliun": 10**12}
+_WORD_SCALE: dict[str, int] = {
+    "ribu": 10**3,
+    "juta": 10**6,
+    "miliar": 10**9,
+    "milyar": 10**9,
+    "triliun": 10**12,
+}
 _WORD_SE_SCALE: dict[str, int] = {"seribu": 10**3, "sejuta": 10**6, "semiliar": 10**9, "setriliun": 10**12}
 _WORD_ALL = (
-    set(_WORD_DIGITS) | set(_WORD_SPECIAL) | set(_WORD_SCALE) | set(_WORD_SE_SCALE) | {"puluh", "belas", "ratus"}
+    set(_WORD_DIGITS)
+    | set(_WORD_SPECIAL)
+    | set(_WORD_SCALE)
+    | set(_WORD_SE_SCALE)
+    | {"puluh", "belas", "ratus"}
 )
 _WORD_SEQ_RE = re.compile(
-    r"\b(?:" + "|".join(sorted(_WORD_ALL, key=len, reverse=True)) + r")(?:\s+(?:"
-    + "|".join(sorted(_WORD_ALL, key=len, reverse=True)) + r"))*\b",
+    r"\b(?:"
+    + "|".join(sorted(_WORD_ALL, key=len, reverse=True))
+    + r")(?:\s+(?:"
+    + "|".join(sorted(_WORD_ALL, key=len, reverse=True))
+    + r"))*\b",
     re.IGNORECASE,
 )
 _MAX_AMOUNT = 10**16
@@ -199,13 +356,13 @@ def _word_value(words: list[str]) -> tuple[int, bool]:
 def _word_amounts(text: str) -> Iterator[tuple[int, int]]:
     for m in _WORD_SEQ_RE.finditer(text):
         words = m.group(0).lower().split()
-        if not any(w not in _WORD_SCALE for w in words) or text[:m.start()].rstrip()[-1:].isdigit():
+        if not any(w not in _WORD_SCALE for w in words) or text[: m.start()].rstrip()[-1:].isdigit():
             continue
         value, scaled = _word_value(words)
-        after = text[m.end():m.end() + 12]
-        if value > 0 and (scaled or _CURRENCY_AFTER_RE.match(after)):
-            if not _NOT_MONEY_AFTER_RE.match(after):
-                yield m.start(), value
+        after = text[m.end() : m.end() + 12]
+        is_money = value > 0 and (scaled or _CURRENCY_AFTER_RE.match(after))
+        if is_money and not _NOT_MONEY_AFTER_RE.match(after):
+            yield m.start(), value
 
 
 def _numeric_amounts(text: str) -> Iterator[tuple[int, int, int, int]]:
@@ -217,14 +374,14 @@ def _numeric_amounts(text: str) -> Iterator[tuple[int, int, int, int]]:
         mag_key = mag_raw.lower() if mag_raw else None
         if mag_key in _SHORT_MAGS and not cur and mag_raw and mag_raw.islower():
             mag_key = None  # "5 m" is metres unless written "5 M" or "Rp 5 m"
-        after = text[m.end():m.end() + 14]
+        after = text[m.end() : m.end() + 14]
         if mag_key is None and mag_raw:
-            after = text[m.end("num"):m.end("num") + 14]
+            after = text[m.end("num") : m.end("num") + 14]
         if _NOT_MONEY_AFTER_RE.match(after) and not cur:
             continue
-        if not (cur or mag_key or _CURRENCY_AFTER_RE.match(after)):
-            if not _grouped_near_money_word(text, m.start("num"), num):
-                continue
+        marked = cur or mag_key or _CURRENCY_AFTER_RE.match(after)
+        if not marked and not _grouped_near_money_word(text, m.start("num"), num):
+            continue
         value = _to_decimal(num, mag_key is not None)
         if value is None:
             continue
@@ -240,7 +397,7 @@ def _grouped_near_money_word(text: str, start: int, num: str) -> bool:
     grouped = re.fullmatch(r"\d{1,3}(?:([.,])\d{3})+(?:[.,]\d{1,2})?", num) is not None
     if not grouped or digits < 5:
         return False
-    window = text[max(0, start - 40):start]
+    window = text[max(0, start - 40) : start]
     return _MONEY_WORDS_RE.search(window) is not None
 
 

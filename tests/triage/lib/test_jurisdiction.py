@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from sigap.triage.lib.entities import Entities, extract_entities
+from sigap.triage.lib.jurisdiction import assess_jurisdiction
+
+
+def _assess(text: str):  # noqa: ANN202
+    return assess_jurisdiction(extract_entities(text), text)
+
+
+def test_kepala_dinas_two_miliar_is_kpk() -> None:
+    j = _assess("Kepala Dinas PUPR diduga mark up proyek jembatan dengan kerugian negara Rp 2 miliar")
+    assert j.kpk_competent and j.competent_body == "kpk"
+    assert j.max_amount == 2_000_000_000
+    assert any("pasal 11" in r and "huruf b" in r for r in j.reasons)
+
+
+def test_kepala_desa_fifty_juta_goes_to_apip() -> None:
+    j = _assess("pak kades menyelewengkan dana desa 50 jt")
+    assert not j.kpk_competent
+    assert j.competent_body in ("apip", "kejaksaan")
+    assert j.reasons and any("Rp1.000.000.000" in r for r in j.reasons)
+
+
+def test_police_pungli_small_amount_is_kpk_competent() -> None:
+    j = _assess("oknum polisi pungli Rp 200 ribu saat razia")
+    assert j.kpk_competent and j.competent_body == "kpk"
+    assert any("penegak hukum" in r and "huruf a" in r for r in j.reasons)
+
+
+def test_bupati_bribery_is_penyelenggara_negara() -> None:
+    j = _assess("Bupati menerima suap Rp 100 juta dari kontraktor")
+    assert j.kpk_competent
+    assert any("penyelenggara negara" in r for r in j.reasons)
+
+
+def test_big_loss_without_official() -> None:
+    j = _assess("ada penggelapan anggaran Rp 3 miliar oleh pengurus")
+    assert j.kpk_competent
+
+
+def test_private_small_fraud_goes_to_police_or_prosecutor() -> None:
+    assert _assess("ada penipuan dan penggelapan uang arisan Rp 10 juta").competent_body == "kepolisian"
+    assert _assess("ada penggelapan dana bansos Rp 10 juta").competent_body == "kejaksaan"
+
+
+def test_maladministration_and_service_complaints() -> None:
+    assert _assess("pengurusan KTP di kelurahan dipersulit dan berlarut").competent_body == "ombudsman"
+    j = _assess("Pak Wali Kota, lampu jalan mati sudah seminggu")
+    assert j.competent_body == "instansi" and not j.kpk_competent
+
+
+def test_empty() -> None:
+    j = assess_jurisdiction(Entities(), "")
+    assert not j.kpk_competent and j.max_amount == 0 and j.reasons

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sigap.triage.lib.normalize import normalize_text, parse_amounts, tokens
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("yg tdk bs", "yang tidak bisa"),
+        ("gak ada, udh lapor krn sdh lama", "tidak ada sudah lapor karena sudah lama"),
+        ("Kpd Bpk Kades di Ds. Mekar", "kepada bapak kepala desa di desa mekar"),
+        ("jl. merdeka kec. X kab. Y kel. Z", "jalan merdeka kecamatan x kabupaten y kelurahan z"),
+        ("dll dsb", "dan lain lain dan sebagainya"),
+        ("sy blm dpt thn ini", "saya belum dapat tahun ini"),
+    ],
+)
+def test_abbreviations_are_expanded(raw: str, expected: str) -> None:
+    assert normalize_text(raw) == expected
+
+
+def test_repeated_letters_collapse_but_double_letters_stay() -> None:
+    assert normalize_text("Tolonggg pakkkk!!!") == "tolong bapak"
+    assert normalize_text("saat maaf") == "saat maaf"
+
+
+def test_emoji_punctuation_and_case_removed_numbers_kept() -> None:
+    assert (
+        normalize_text("Jalan RUSAK 😡😡 parah!!! biaya 1.200.000, ok?")
+        == "jalan rusak parah biaya 1.200.000 ok"
+    )
+
+
+def test_reduplication_and_glued_units() -> None:
+    assert normalize_text("anak2 bayar 150rb") == "anak anak bayar 150 ribu"
+
+
+def test_tokens_is_split_of_normalized() -> None:
+    assert tokens("Yg  tdk") == ["yang", "tidak"]
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("diminta Rp 1,2 M", 1_200_000_000),
+        ("Rp1,2 miliar", 1_200_000_000),
+        ("Rp. 1.200.000.000,-", 1_200_000_000),
+        ("kerugian 1,2 miliar", 1_200_000_000),
+        ("bayar 150rb", 150_000),
+        ("150 ribu", 150_000),
+        ("2,5jt", 2_500_000),
+        ("2.5 juta", 2_500_000),
+        ("satu miliar", 1_000_000_000),
+        ("dua ratus lima puluh juta", 250_000_000),
+        ("Rp 500 ribu", 500_000),
+        ("sekitar 1 T", 1_000_000_000_000),
+        ("dua triliun", 2_000_000_000_000),
+        ("IDR 3.000.000", 3_000_000),
+        ("harus bayar uang 1.500.000 ke petugas", 1_500_000),
+        ("Rp 2 juta 500 ribu", 2_500_000),
+        ("lima belas ribu rupiah", 15_000),
+        ("Rp 25.000", 25_000),
+    ],
+)
+def test_money_forms(text: str, amount: int) -> None:
+    assert parse_amounts(text) == [amount]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tahun 2023 bulan 12",
+        "NIK 3578011234567890",
+        "hubungi 081234567890 atau 0812-3456-7890",
+        "RT 05 RW 03 no 17",
+        "tanggal 12/03/2024 jam 10.30",
+        "nomor surat 1.200.000.000",  # grouped but no money word nearby
+        "jalan rusak sepanjang 5 m",
+        "dua ribu orang warga",
+        "plat L 1234 AB",
+    ],
+)
+def test_non_money_numbers_ignored(text: str) -> None:
+    assert parse_amounts(text) == []
+
+
+def test_several_amounts_in_order() -> None:
+    assert parse_amounts("awalnya diminta Rp 5 juta lalu naik jadi 7,5jt") == [5_000_000, 7_500_000]
+
+
+@pytest.mark.parametrize("text", ["", "😀😀😀", "\x00\x01\x02", "Hello WORLD, pay USD 5", "a" * 1_000_000])
+def test_robust_inputs(text: str) -> None:
+    assert isinstance(normalize_text(text), str)
+    assert isinstance(parse_amounts(text), list)
+
+
+def test_binary_garbage_latin1() -> None:
+    garbage = bytes(range(256)).decode("latin-1") * 50
+    assert isinstance(normalize_text(garbage), str)
+    assert all(isinstance(x, int) for x in parse_amounts(garbage))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_normalize_never_crashes_and_is_idempotent(text: str) -> None:
+    once = normalize_text(text)
+    assert once == once.strip()
+    assert "  " not in once
+    assert normalize_text(once) == normalize_text(once)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("0123456789.,rpRPjtmMribu T-/")), max_size=60))
+def test_parse_amounts_never_crashes(text: str) -> None:
+    for amount in parse_amounts(text):
+        assert amount > 0
