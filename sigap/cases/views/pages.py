@@ -21,6 +21,7 @@ from sigap.tenants.access import Actor, instansi_of_user
 from sigap.tenants.middleware import SESSION_KEY
 from sigap.tenants.models import Instansi
 from sigap.tenants.permissions import Cap
+from sigap.triage import selectors as triage_selectors
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -78,6 +79,9 @@ def _detail_context(actor: Actor, case: Any, **extra: Any) -> dict[str, Any]:
         "other_instansi": others,
         "units": actor.instansi.units.all(),
         "channels": dict(Channel.choices),
+        "triage": triage_selectors.triage_of_case(actor=actor, case=case) if actor.can(Cap.CASE_READ) else [],
+        "category_choices": triage_selectors.category_choices(),
+        "sector_choices": triage_selectors.sector_choices(),
         **extra,
     }
 

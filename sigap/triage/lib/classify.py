@@ -104,8 +104,11 @@ _CATEGORY_TERMS: dict[str, dict[float, str]] = {
         "fee proyek|minta fee|meminta fee|upeti|uang tutup mulut|jual beli jabatan|beli jabatan|"
         "jual jabatan|kickback|jual beli kursi|beli kursi|titip nilai|uang damai|salam tempel",
         2.5: "pelicin|uang rokok|uang kopi|setoran|menyetor uang|uang terima kasih|amplop|"
-        "uang amplop|uang titipan|titipan|mahar jabatan|mahar",
-        2.0: "fee|uang lelah|uang bensin|jatah|commitment fee|komitmen fee|imbalan",
+        "uang amplop|uang titipan|titipan|mahar jabatan|mahar|kasus dihentikan|perkara dihentikan|"
+        "agar kasus|supaya kasus|biar kasus|agar tidak diproses|supaya tidak diproses|tanpa tes|"
+        "jalur belakang|lewat belakang|orang dalam",
+        2.0: "fee|uang lelah|uang bensin|jatah|commitment fee|komitmen fee|imbalan|agar diloloskan|"
+        "supaya diloloskan|biar lolos|agar lolos|supaya lolos|diloloskan",
         1.0: "komisi|persen|nego|titip",
     },
     "penggelapan_jabatan": {
@@ -114,7 +117,8 @@ _CATEGORY_TERMS: dict[str, dict[float, str]] = {
         "dipakai untuk pribadi|digunakan untuk pribadi|untuk kepentingan pribadi|tidak disalurkan|"
         "tidak disetorkan|memalsukan laporan|pemalsuan laporan|pemalsuan dokumen|dana raib",
         2.5: "sunat|embat|raib|uang kas|kas desa|memalsukan|dipalsukan|pemalsuan|kuitansi palsu|"
-        "kwitansi palsu|menghilangkan barang bukti|dana dipotong|dipotong|potongan",
+        "kwitansi palsu|menghilangkan barang bukti|dana dipotong|dipotong|potongan|memotong|"
+        "memotong dana|memotong insentif|memotong honor|memotong gaji|memotong bantuan",
         2.0: "kepentingan pribadi|belum disalurkan|tidak diserahkan|tidak sampai|dana hilang|"
         "uang hilang|dibawa kabur",
         1.0: "belum diterima|tidak diterima",
@@ -149,8 +153,12 @@ _CATEGORY_TERMS: dict[str, dict[float, str]] = {
     "gratifikasi": {
         3.0: "gratifikasi|menerima hadiah|diberi hadiah|memberi hadiah|parsel|parcel|hampers|"
         "bingkisan lebaran|minta thr|meminta thr|thr dari|fasilitas gratis|tiket gratis",
-        2.5: "hadiah|bingkisan|cenderamata|cinderamata|souvenir|jamuan|dijamu|hibah pribadi",
+        2.5: "hadiah|bingkisan|cenderamata|cinderamata|souvenir|jamuan|dijamu|hibah pribadi|"
+        "menerima uang|menerima mobil|menerima rumah|menerima tanah|menerima fasilitas|diberi mobil|"
+        "diberi uang|dibelikan mobil|dibelikan rumah|pemberian dari|menerima pemberian",
+        2.0: "dari pengusaha|dari rekanan|dari kontraktor|dari vendor|dari wajib pajak",
         1.5: "thr|pemberian|oleh oleh|traktir|ditraktir|voucher",
+        1.0: "menerima|pengusaha",
     },
     "pungli": {
         3.0: "pungli|pungutan liar|punglinya|tarif tidak resmi|biaya tidak resmi|pungutan tidak resmi|"
@@ -161,8 +169,11 @@ _CATEGORY_TERMS: dict[str, dict[float, str]] = {
         "diminta membayar|disuruh bayar|disuruh membayar|biaya tambahan|uang administrasi|uang gedung|"
         "uang seragam|wajib membeli|wajib beli|harus membeli|preman|premanisme",
         2.0: "harus bayar|harus membayar|ditarik biaya|ditarik uang|ditarik iuran|uang jasa|"
-        "biaya administrasi|uang buku|lks|sumbangan|iuran|tarikan",
-        1.0: "bayar|membayar|biaya|tarif|ribu|rp",
+        "biaya administrasi|uang buku|lks|sumbangan|iuran|tarikan|minta uang|meminta uang|"
+        "uang tambahan|biaya lebih|minta tambahan|diminta setor|disuruh setor|biar cepat|agar cepat|"
+        "supaya cepat|uang percepatan|jalur cepat",
+        1.0: "bayar|membayar|biaya|tarif|setor|memotong",
+        0.5: "ribu|rp|juta",
     },
     "maladministrasi": {
         3.0: "maladministrasi|penundaan berlarut|berlarut larut|tidak sesuai prosedur|"
@@ -176,7 +187,8 @@ _CATEGORY_TERMS: dict[str, dict[float, str]] = {
         "tidak profesional|tidak kompeten|salah input|data salah|salah data|salah ketik|"
         "tidak prosedural|prosedur",
         2.0: "berbulan bulan|bertahun tahun|berminggu minggu|lambat|lamban|menunggu lama|"
-        "sangat lama|terlalu lama|belum selesai|belum jadi|belum terbit|tidak terbit|diabaikan",
+        "sangat lama|terlalu lama|belum selesai|belum jadi|belum terbit|tidak terbit|diabaikan|"
+        "belum dibayar|tidak dibayar|belum cair|tidak cair|belum terima|belum menerima|tertunda",
         1.0: "lama|menunggu|ditolak|tidak jelas|kejelasan",
     },
     "etik_disiplin": {
@@ -654,6 +666,7 @@ class Model:
             raise ValueError("coefficients do not match classes and features")
         if not (np.all(np.isfinite(self.coef)) and np.all(np.isfinite(self.intercept))):
             raise ValueError("non-finite coefficients")
+        self._coef_t = np.ascontiguousarray(self.coef.T, dtype=np.float64)
         self._word_index = {f: i for i, f in enumerate(self.word_vocab)}
         self._char_index = {f: i for i, f in enumerate(self.char_vocab)}
 
@@ -679,7 +692,7 @@ class Model:
         self, norms: Sequence[str], rules: Sequence[RuleMatch] | None = None
     ) -> tuple[Any, Any]:
         x, x_word = self._features(norms, rules)
-        logits = np.asarray(x @ self.coef.T.astype(np.float64)) + self.intercept.astype(np.float64)
+        logits = np.asarray(x @ self._coef_t) + self.intercept.astype(np.float64)
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
         return exp / exp.sum(axis=1, keepdims=True), x_word

@@ -1,0 +1,551 @@
+"""The bulk writer of demo reports: reporters, cases, reports, deadlines, numbers and audit, fast.
+
+Contents are sealed exactly like the real intake path (`seal_content`, `seal_text(PURPOSE_CASE)`
+with the agency's data key, cached by sigap.core.crypto after its first use); numbers come from
+`numbering.reserve` (once per batch, agency, kind and year) and `tracking_number`/`case_number`.
+
+Rows are inserted with `executemany` on explicit primary keys (reserved from MAX(id) at the start;
+sequences are reset afterwards on PostgreSQL): Django's per-object overhead in `bulk_create`
+dominated the cost. The writer is therefore meant to run alone (a one-shot demo loader), not next
+to live intake. Triage is not enqueued: reports are stored "pending" and triage runs later in bulk.
+
+Audit: one "report.submitted" event per report and one "case.demo_state" event per case that is not
+"received", through sigap.audit.chain.append_many (one call per agency per batch).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+from django.db.models import Max
+
+from sigap.audit.chain import append_many
+from sigap.cases import sla
+from sigap.cases.actions.numbering import case_number, reserve, tracking_number
+from sigap.cases.content import PURPOSE_CASE, seal_content, seal_text
+from sigap.cases.models import Case, Deadline, Report
+from sigap.cases.workflow import Outcome, State
+from sigap.core import clock
+from sigap.demo.agencies import AGENCIES, SPEC_BY_SLUG, AgencySpec, ensure_demo_agencies
+from sigap.demo.textgen import GeneratedReport, ReportGenerator, duplicate_variants, pick_channel, template_trap
+from sigap.reporters.models import Reporter
+from sigap.tenants.models import Instansi, Unit
+
+YEARS = 3
+DUPLICATE_START = 0.0336  # chance a draw starts a duplicate group: ~8% of reports end up in one
+TEMPLATE_START = 0.002
+ACTOR_LABEL = "demo-data"
+_PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+_WIB = dt.timedelta(hours=7)
+_DAY = 86400.0
+
+
+@dataclass
+class WriteStats:
+    reports: int = 0
+    cases: int = 0
+    merged: int = 0
+    deadlines: int = 0
+    audit_events: int = 0
+    duplicate_groups: int = 0
+    template_groups: int = 0
+    seconds: float = 0.0
+    audit_seconds: float = 0.0
+    generate_seconds: float = 0.0
+    insert_seconds: float = 0.0
+    states: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def per_second(self) -> float:
+        return self.reports / self.seconds if self.seconds else 0.0
+
+
+@dataclass(slots=True)
+class Planned:
+    slug: str
+    received_at: dt.datetime
+    report: GeneratedReport
+    pseudonym: str
+    group: int = -1
+
+
+@dataclass(slots=True)
+class Group:
+    kind: str  # cross_agency, cross_channel, template_not_duplicate
+    members: list[int]
+
+
+# ---------------------------------------------------------------------------------------------
+# Planning (pure: same seed and `now` give the same plan)
+# ---------------------------------------------------------------------------------------------
+
+
+class Planner:
+    """Draws the reports batch by batch, in time order over the last YEARS years."""
+
+    def __init__(self, *, n: int, seed: int, now: dt.datetime, specs: Sequence[AgencySpec] = AGENCIES) -> None:
+        self.n = n
+        self.now = now
+        self.gen = ReportGenerator(seed, today=now.date())
+        self.rng = self.gen.rng
+        self.specs = list(specs)
+        self.weights = [s.weight for s in self.specs]
+        self.start = now - dt.timedelta(days=365 * YEARS)
+        self.span = (now - self.start).total_seconds() - 3600
+        self.done = 0
+        self.trap_specs = [s for s in self.specs if s.domain == "pemda"]
+
+    def _time(self, position: float) -> dt.datetime:
+        """A moment near `position` (0..1 of the window), at a plausible hour of the day (WIB)."""
+        rng = self.rng
+        base = self.start + dt.timedelta(seconds=position * self.span)
+        local_day = (base + _WIB).date()
+        hour = rng.choices((7, 8, 9, 10, 11, 13, 14, 15, 16, 19, 21, 23), cum_weights=(
+            2, 8, 16, 24, 31, 37, 44, 50, 54, 58, 61, 62))[0]
+        moment = dt.datetime.combine(local_day, dt.time(hour, rng.randrange(60), rng.randrange(60)),
+                                     tzinfo=dt.UTC) - _WIB
+        return min(moment, self.now - dt.timedelta(minutes=5))
+
+    def _pseudonym(self) -> str:
+        return "Pelapor-" + "".join(self.rng.choices(_PSEUDONYM_ALPHABET, k=6))
+
+    def _later(self, t: dt.datetime, max_days: float) -> dt.datetime:
+        moment = t + dt.timedelta(seconds=self.rng.uniform(3600, max_days * _DAY))
+        return min(moment, self.now - dt.timedelta(minutes=1))
+
+    def next_batch(self, size: int) -> tuple[list[Planned], list[Group]]:
+        rng, gen = self.rng, self.gen
+        size = min(size, self.n - self.done)
+        items: list[Planned] = []
+        groups: list[Group] = []
+        lo = self.done / self.n
+        hi = (self.done + size) / self.n
+        while len(items) < size:
+            left = size - len(items)
+            t = self._time(rng.uniform(lo, hi))
+            r = rng.random()
+            spec = rng.choices(self.specs, weights=self.weights)[0]
+            if r < TEMPLATE_START and left >= 3 and self.trap_specs:
+                spec = rng.choice(self.trap_specs)
+                k = min(left, rng.randint(3, 6))
+                group = Group("template_not_duplicate", [])
+                for rep in template_trap(gen, spec, t.date(), k):
+                    group.members.append(len(items))
+                    items.append(Planned(spec.slug, self._later(t, 30), rep, self._pseudonym(), len(groups)))
+                groups.append(group)
+                continue
+            if r < TEMPLATE_START + DUPLICATE_START and left >= 2:
+                k = min(left, rng.choices((2, 3, 4), cum_weights=(60, 90, 100))[0])
+                slugs = self._group_agencies(spec, k)
+                base = gen.one(spec, t.date())
+                channels = [pick_channel(rng, exclude=base.channel if s == spec.slug else "") for s in slugs[1:]]
+                variants = duplicate_variants(base, rng, k - 1, agencies=[SPEC_BY_SLUG[s] for s in slugs[1:]],
+                                              channels=channels)
+                kind = "cross_agency" if len(set(slugs)) > 1 else "cross_channel"
+                group = Group(kind, [len(items)])
+                items.append(Planned(spec.slug, t, base, self._pseudonym(), len(groups)))
+                for slug, rep in zip(slugs[1:], variants):
+                    group.members.append(len(items))
+                    items.append(Planned(slug, self._later(t, 20), rep, self._pseudonym(), len(groups)))
+                groups.append(group)
+                continue
+            items.append(Planned(spec.slug, t, gen.one(spec, t.date()), self._pseudonym()))
+        self.done += size
+        return items, groups
+
+    def _group_agencies(self, spec: AgencySpec, k: int) -> list[str]:
+        """Where the members of a duplicate group go: (a) the agency and its parent or the hub, or
+        (b) the same agency through several channels."""
+        rng = self.rng
+        if spec.slug == "kpk" or rng.random() < 0.45:
+            return [spec.slug] * k
+        partner = spec.parent_slug if spec.parent_slug and rng.random() < 0.6 else "kpk"
+        slugs = [spec.slug, partner]
+        pool = sorted({spec.slug, partner, "kpk"})
+        while len(slugs) < k:
+            slugs.append(rng.choice(pool))
+        return slugs
+
+
+# ---------------------------------------------------------------------------------------------
+# States, timelines and deadlines
+# ---------------------------------------------------------------------------------------------
+
+S = State
+_BY_AGE: tuple[tuple[float, tuple[tuple[str, int], ...]], ...] = (
+    (7, ((S.RECEIVED, 60), (S.VERIFICATION, 35), (S.NEEDS_COMPLETION, 5))),
+    (30, ((S.RECEIVED, 10), (S.VERIFICATION, 45), (S.NEEDS_COMPLETION, 12), (S.ANALYSIS, 15), (S.ARCHIVED, 12),
+          (S.REFERRED, 6))),
+    (120, ((S.VERIFICATION, 8), (S.NEEDS_COMPLETION, 8), (S.ANALYSIS, 18), (S.CLARIFICATION, 6),
+           (S.RECOMMENDATION, 10), (S.REFERRED, 12), (S.INFORMATION_GATHERING, 6), (S.SYSTEM_IMPROVEMENT, 3),
+           (S.FOLLOW_UP, 10), (S.ARCHIVED, 17), (S.DONE, 2))),
+    (1e9, ((S.ARCHIVED, 30), (S.CLOSED, 25), (S.DONE, 10), (S.REFERRED, 8), (S.FOLLOW_UP, 7),
+           (S.INFORMATION_GATHERING, 4), (S.SYSTEM_IMPROVEMENT, 3), (S.ANALYSIS, 3), (S.RECOMMENDATION, 2),
+           (S.CLARIFICATION, 1), (S.NEEDS_COMPLETION, 4), (S.VERIFICATION, 3))),
+)
+# States in which no officer has looked at the category yet (triage may still set it).
+_UNCONFIRMED = frozenset({S.RECEIVED, S.VERIFICATION, S.NEEDS_COMPLETION, S.MERGED})
+_OUTCOMES = (Outcome.SUBSTANTIATED, Outcome.PARTLY_SUBSTANTIATED, Outcome.NOT_SUBSTANTIATED,
+             Outcome.REFERRED_ENFORCEMENT, Outcome.SYSTEM_IMPROVED)
+_CORRUPTION = frozenset({"kerugian_keuangan_negara", "suap", "penggelapan_jabatan", "pemerasan", "perbuatan_curang",
+                         "benturan_kepentingan_pengadaan", "gratifikasi"})
+# States after verification (verify deadline met) and how many days after verification ends they begin.
+_AFTER_VERIFY: dict[str, tuple[float, float]] = {
+    S.ANALYSIS: (0, 2), S.CLARIFICATION: (3, 20), S.RECOMMENDATION: (10, 40), S.REFERRED: (0, 60),
+    S.INFORMATION_GATHERING: (20, 60), S.SYSTEM_IMPROVEMENT: (20, 60), S.FOLLOW_UP: (40, 100),
+    S.DONE: (60, 150), S.CLOSED: (60, 150), S.MERGED: (0, 1), S.ARCHIVED: (0, 60),
+}
+
+
+@dataclass(slots=True)
+class Timeline:
+    state: str
+    status_changed_at: dt.datetime
+    ack_met: dt.datetime
+    verify_start: dt.datetime | None
+    verify_met: dt.datetime | None
+    feedback_met: dt.datetime | None
+
+
+def draw_state(rng: random.Random, age_days: float) -> str:
+    for limit, rows in _BY_AGE:
+        if age_days < limit:
+            states = [s for s, _ in rows]
+            return str(rng.choices(states, weights=[w for _, w in rows])[0])
+    return str(S.ARCHIVED)
+
+
+def timeline(rng: random.Random, state: str, received: dt.datetime, now: dt.datetime) -> Timeline:
+    """When each step happened, consistent with the state and never after `now`."""
+    age = max((now - received).total_seconds() - 120, 60.0)
+    ack = rng.uniform(60, 7200)
+    if state == S.RECEIVED:
+        return Timeline(state, received, received + dt.timedelta(seconds=min(ack, age)), None, None, None)
+    intake_archive = state == S.ARCHIVED and rng.random() < 0.4
+    v_start = rng.uniform(0.1, 4) * _DAY
+    if intake_archive:
+        offsets = [ack, v_start]  # archived at intake: no verification step
+    elif state in (S.VERIFICATION, S.NEEDS_COMPLETION):
+        offsets = [ack, v_start, v_start + rng.uniform(1, 20) * _DAY]
+    else:
+        v_end = v_start + rng.uniform(2, 40) * _DAY
+        lo, hi = _AFTER_VERIFY[state]
+        changed = v_end + rng.uniform(lo, hi) * _DAY
+        offsets = [ack, v_start, v_end, changed]
+        if state == S.CLOSED:
+            offsets.append(changed + rng.uniform(1, 30) * _DAY)
+    if offsets[-1] > age:
+        factor = age / offsets[-1] * 0.98
+        offsets = [o * factor for o in offsets]
+    at = [received + dt.timedelta(seconds=o) for o in offsets]
+    if intake_archive:
+        return Timeline(state, at[1], at[0], None, None, None)
+    if state in (S.VERIFICATION, S.NEEDS_COMPLETION):
+        changed_at = at[1] if state == S.VERIFICATION and rng.random() < 0.7 else at[2]
+        return Timeline(state, changed_at, at[0], at[1], None, None)
+    feedback = None
+    if state in (S.DONE, S.CLOSED):
+        feedback = at[3]
+    elif state == S.MERGED:
+        feedback = at[2]
+    changed_at = at[2] if state == S.MERGED else at[-1]
+    return Timeline(state, changed_at, at[0], at[1], at[2] if state != S.MERGED else at[2], feedback)
+
+
+# ---------------------------------------------------------------------------------------------
+# Raw inserts
+# ---------------------------------------------------------------------------------------------
+
+
+class _Table:
+    """INSERT ... VALUES (%s, ...) for a model, with the columns in `attnames` order (all of them)."""
+
+    def __init__(self, model: type[models.Model], attnames: Sequence[str]) -> None:
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        qn = connection.ops.quote_name
+        columns = [qn(fields[a].column) for a in attnames]
+        values = ["%s"] * len(attnames)
+        # Fields added to the model later and unknown here get their default (a constant in the SQL).
+        self.defaults: list[Any] = []
+        for name, f in fields.items():
+            if name in attnames:
+                continue
+            if not (f.has_default() or f.null):
+                raise RuntimeError(f"demo writer does not know {model.__name__}.{name}, which has no default")
+            columns.append(qn(f.column))
+            values.append("%s")
+            self.defaults.append(f.get_db_prep_save(f.get_default() if f.has_default() else None, connection))
+        self.sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(columns)}) VALUES ({', '.join(values)})")
+        self.model = model
+
+    def insert(self, cursor: Any, rows: list[tuple[Any, ...]]) -> None:
+        if rows and self.defaults:
+            extra = tuple(self.defaults)
+            rows = [row + extra for row in rows]
+        if rows:
+            cursor.executemany(self.sql, rows)
+
+
+def _sqlite_datetime(value: dt.datetime | None) -> str | None:
+    """What Django's SQLite backend stores for an aware datetime (naive UTC, str()), without its
+    per-value checks: every datetime here is already aware UTC."""
+    if value is None:
+        return None
+    if value.utcoffset():
+        value = value.astimezone(dt.UTC)
+    return str(value.replace(tzinfo=None))
+
+
+def _next_id(model: type[models.Model]) -> int:
+    return (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+
+
+# ---------------------------------------------------------------------------------------------
+# The writer
+# ---------------------------------------------------------------------------------------------
+
+
+def write_demo_reports(*, n: int, seed: int, batch_size: int = 2000, truth_path: Path | None = None,
+                       progress: Callable[[int, int, float], None] | None = None,
+                       now: dt.datetime | None = None, audit_per_object: bool = True) -> WriteStats:
+    """Writes `n` demo reports (with their reporters, cases and deadlines) and returns figures."""
+    started = time.perf_counter()
+    now = now or clock.now()
+    stats = WriteStats()
+    agencies = ensure_demo_agencies()
+    ids = {slug: a.pk for slug, a in agencies.items()}
+    units: dict[str, list[int]] = defaultdict(list)
+    for unit in Unit.objects.filter(instansi__in=list(agencies.values())).order_by("pk"):
+        units[unit.instansi.slug].append(unit.pk)
+    for instansi in agencies.values():  # load every data key once; crypto caches them
+        seal_text(instansi.pk, "", purpose=PURPOSE_CASE)
+
+    planner = Planner(n=n, seed=seed, now=now)
+    state_rng = random.Random(seed * 7919 + 17)
+    vendor = connection.vendor
+    if vendor == "sqlite":
+        with connection.cursor() as c:
+            c.execute("PRAGMA cache_size=-262144")
+    adapt_dt = _sqlite_datetime if vendor == "sqlite" else connection.ops.adapt_datetimefield_value
+    adapt_date = connection.ops.adapt_datefield_value
+    t_reporter = _Table(Reporter, ("id", "instansi_id", "pseudonym", "anonymity", "receipt_hash", "receipt_lookup",
+                                   "identity_sealed", "contact_sealed", "created_at"))
+    t_case = _Table(Case, ("id", "instansi_id", "number", "unit_id", "summary_sealed", "category", "sector",
+                           "priority", "status", "status_changed_at", "received_at", "region_code", "amount",
+                           "outcome", "merged_into_id", "referred_to_id", "retaliation_reported", "created_at",
+                           "updated_at", "category_confirmed"))
+    t_report = _Table(Report, ("id", "instansi_id", "case_id", "reporter_id", "tracking_number", "channel",
+                               "received_at", "language", "anonymity", "content_sealed", "region_code",
+                               "occurred_from", "occurred_to", "amount", "evidence_count", "external_ref",
+                               "triage_status", "created_at"))
+    t_deadline = _Table(Deadline, ("id", "instansi_id", "case_id", "kind", "started_at", "due_at", "met_at"))
+    next_reporter, next_case = _next_id(Reporter), _next_id(Case)
+    next_report, next_deadline = _next_id(Report), _next_id(Deadline)
+    referral_targets = {slug: [s for s in ids if s != slug] for slug in ids}
+    truth = truth_path.open("w", encoding="utf-8") if truth_path else None
+    states: dict[str, int] = defaultdict(int)
+
+    try:
+        while planner.done < n:
+            g0 = time.perf_counter()
+            items, groups = planner.next_batch(batch_size)
+            order = sorted(range(len(items)), key=lambda i: items[i].received_at)
+            # Numbers: one reservation per agency, kind and year.
+            counts: dict[tuple[str, int], int] = defaultdict(int)
+            for i in order:
+                counts[(items[i].slug, (items[i].received_at + _WIB).year)] += 1
+            # States: drawn by age; later members of a same-agency duplicate group may merge.
+            state_of: dict[int, str] = {}
+            merge_target: dict[int, int] = {}
+            for i in order:
+                age = (now - items[i].received_at).total_seconds() / _DAY
+                state_of[i] = draw_state(state_rng, age)
+            for group in groups:
+                if group.kind == "template_not_duplicate":
+                    continue
+                first_by_slug: dict[str, int] = {}
+                for i in sorted(group.members, key=lambda m: items[m].received_at):
+                    slug = items[i].slug
+                    if slug not in first_by_slug:
+                        first_by_slug[slug] = i
+                        continue
+                    age = (now - items[i].received_at).total_seconds() / _DAY
+                    if age > 14 and state_rng.random() < 0.75:
+                        target = first_by_slug[slug]
+                        merge_target[i] = target
+                        state_of[i] = S.MERGED
+                        if state_of[target] in (S.RECEIVED, S.ARCHIVED):
+                            state_of[target] = S.VERIFICATION if age < 30 else S.ANALYSIS
+            stats.generate_seconds += time.perf_counter() - g0
+
+            with transaction.atomic():
+                first_number: dict[tuple[str, str, int], int] = {}
+                for (slug, year), count in counts.items():
+                    for kind in ("case", "report"):
+                        first_number[(slug, kind, year)] = reserve(agencies[slug], kind, year, count)
+                case_id_of: dict[int, int] = {}
+                for i in order:
+                    case_id_of[i] = next_case
+                    next_case += 1
+                reporters: list[tuple[Any, ...]] = []
+                cases: list[tuple[Any, ...]] = []
+                reports: list[tuple[Any, ...]] = []
+                deadlines: list[tuple[Any, ...]] = []
+                audit_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+                report_id_of: dict[int, int] = {}
+                s0 = time.perf_counter()
+                for i in order:
+                    item = items[i]
+                    rep = item.report
+                    slug = item.slug
+                    iid = ids[slug]
+                    received = item.received_at
+                    year = (received + _WIB).year
+                    seq_case = first_number[(slug, "case", year)]
+                    seq_report = first_number[(slug, "report", year)]
+                    first_number[(slug, "case", year)] += 1
+                    first_number[(slug, "report", year)] += 1
+                    instansi = agencies[slug]
+                    state = state_of[i]
+                    states[state] += 1
+                    tl = timeline(state_rng, state, received, now)
+                    case_id = case_id_of[i]
+                    merged_into = case_id_of[merge_target[i]] if i in merge_target else None
+                    unit_id = None
+                    referred_to = None
+                    if state == S.REFERRED:
+                        if state_rng.random() < 0.7:
+                            referred_to = ids[state_rng.choice(referral_targets[slug])]
+                        elif units[slug]:
+                            unit_id = state_rng.choice(units[slug])
+                    outcome = str(state_rng.choice(_OUTCOMES)) if state in (S.DONE, S.CLOSED) else ""
+                    priority = _priority(state_rng, rep)
+                    summary = (rep.content.title.strip() or rep.content.what.strip())[:160]
+                    r_at = adapt_dt(received)
+                    cases.append((case_id, iid, case_number(instansi, year, seq_case), unit_id,
+                                  seal_text(iid, summary, purpose=PURPOSE_CASE), rep.category, rep.sector, priority,
+                                  state, adapt_dt(tl.status_changed_at), r_at, rep.region_code, rep.amount, outcome,
+                                  merged_into, referred_to, False, r_at, adapt_dt(tl.status_changed_at),
+                                  state not in _UNCONFIRMED))
+                    reporter_id = next_reporter
+                    next_reporter += 1
+                    reporters.append((reporter_id, iid, item.pseudonym, rep.anonymity, "", "", None, None, r_at))
+                    report_id = next_report
+                    next_report += 1
+                    report_id_of[i] = report_id
+                    external_ref = f"LAPOR-{received:%y%m}{seq_report:06d}" if rep.channel == "lapor" else ""
+                    reports.append((report_id, iid, merged_into or case_id, reporter_id,
+                                    tracking_number(instansi, year, seq_report), rep.channel, r_at, rep.language,
+                                    rep.anonymity, seal_content(iid, rep.content), rep.region_code,
+                                    adapt_date(rep.occurred_from), adapt_date(rep.occurred_to), rep.amount,
+                                    rep.evidence_count, external_ref, "pending", r_at))
+                    deadlines.append((next_deadline, iid, case_id, "acknowledge", r_at,
+                                      adapt_dt(sla.due_at("acknowledge", received)), adapt_dt(tl.ack_met)))
+                    deadlines.append((next_deadline + 1, iid, case_id, "feedback", r_at,
+                                      adapt_dt(sla.due_at("feedback", received)),
+                                      adapt_dt(tl.feedback_met) if tl.feedback_met else None))
+                    next_deadline += 2
+                    if tl.verify_start is not None:
+                        deadlines.append((next_deadline, iid, case_id, "verify", adapt_dt(tl.verify_start),
+                                          adapt_dt(sla.due_at("verify", tl.verify_start)),
+                                          adapt_dt(tl.verify_met) if tl.verify_met else None))
+                        next_deadline += 1
+                    rows = audit_rows[slug]
+                    if audit_per_object:
+                        rows.append({"action": "report.submitted", "object_type": "cases.report",
+                                     "object_id": report_id, "actor_label": ACTOR_LABEL,
+                                     "data": {"case": merged_into or case_id, "channel": rep.channel,
+                                              "anonymity": rep.anonymity}})
+                        if state != S.RECEIVED:
+                            rows.append({"action": "case.demo_state", "object_type": "cases.case",
+                                         "object_id": case_id, "actor_label": ACTOR_LABEL, "data": {"to": state}})
+                    else:
+                        rows.append({"report": report_id, "state": state})
+                stats.generate_seconds += time.perf_counter() - s0
+                i0 = time.perf_counter()
+                with connection.cursor() as cursor:
+                    t_reporter.insert(cursor, reporters)
+                    t_case.insert(cursor, cases)
+                    t_report.insert(cursor, reports)
+                    t_deadline.insert(cursor, deadlines)
+                stats.insert_seconds += time.perf_counter() - i0
+                a0 = time.perf_counter()
+                for slug, rows in audit_rows.items():
+                    if not audit_per_object:
+                        rows = [_batch_event(rows)]
+                    stats.audit_events += append_many(rows, instansi_id=ids[slug])
+                stats.audit_seconds += time.perf_counter() - a0
+            stats.reports += len(reports)
+            stats.cases += len(cases)
+            stats.merged += len(merge_target)
+            stats.deadlines += len(deadlines)
+            stats.duplicate_groups += sum(1 for g in groups if g.kind != "template_not_duplicate")
+            stats.template_groups += sum(1 for g in groups if g.kind == "template_not_duplicate")
+            if truth is not None:
+                _write_truth(truth, groups, items, report_id_of)
+            if progress is not None:
+                progress(stats.reports, n, time.perf_counter() - started)
+    finally:
+        if truth is not None:
+            truth.close()
+        _reset_sequences([Reporter, Case, Report, Deadline])
+    stats.states = dict(states)
+    stats.seconds = time.perf_counter() - started
+    return stats
+
+
+def _priority(rng: random.Random, rep: GeneratedReport) -> int:
+    if rep.category == "permintaan_informasi":
+        return 1
+    if rep.category in _CORRUPTION:
+        if rep.amount and rep.amount >= 1_000_000_000 and rng.random() < 0.6:
+            return 4
+        return 3 if rng.random() < 0.7 else 2
+    return 2 if rng.random() < 0.85 else rng.choice((1, 3))
+
+
+def _batch_event(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """One audit event for a whole batch of one agency (the cheaper audit mode)."""
+    report_ids = [r["report"] for r in rows]
+    by_state: dict[str, int] = defaultdict(int)
+    for r in rows:
+        by_state[r["state"]] += 1
+    return {"action": "report.demo_batch", "object_type": "cases.report", "actor_label": ACTOR_LABEL,
+            "object_id": f"{min(report_ids)}-{max(report_ids)}",
+            "data": {"reports": len(report_ids), "first": min(report_ids), "last": max(report_ids),
+                     "states": dict(by_state)}}
+
+
+def _write_truth(out: Any, groups: Iterable[Group], items: list[Planned], report_id_of: dict[int, int]) -> None:
+    for group in groups:
+        members = sorted(group.members, key=lambda m: report_id_of[m])
+        out.write(json.dumps({
+            "kind": group.kind,
+            "report_ids": [report_id_of[m] for m in members],
+            "instansi": [items[m].slug for m in members],
+            "channels": [items[m].report.channel for m in members],
+            "styles": [items[m].report.style for m in members],
+        }, ensure_ascii=False) + "\n")
+
+
+def _reset_sequences(model_list: list[type[models.Model]]) -> None:
+    """Explicit ids leave PostgreSQL sequences behind; SQLite follows MAX(id) by itself."""
+    statements = connection.ops.sequence_reset_sql(no_style(), model_list)
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+
+
+def agencies_by_slug() -> dict[str, Instansi]:
+    return {i.slug: i for i in Instansi.objects.filter(slug__in=list(SPEC_BY_SLUG))}

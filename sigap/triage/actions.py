@@ -1,0 +1,210 @@
+"""Triage writes: read a stored report, store its features, index it, and suggest duplicates.
+
+A failure never loses or blocks a report: it stays in its agency's queue marked "triage pending"
+or "failed" and is retried with backoff by the task, or by `sigap triage run-pending`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from sigap.audit.actions import record
+from sigap.cases.content import open_content
+from sigap.cases.models import Case, Report, TriageStatus
+from sigap.cases.workflow import State
+from sigap.core import crypto
+from sigap.tenants.access import system_actor
+from sigap.triage import index
+from sigap.triage.lib import dedup, minhash
+from sigap.triage.lib.classify import Model
+from sigap.triage.lib.entities import Entities
+from sigap.triage.lib.pipeline import TriageFeatures, triage_text
+from sigap.triage.models import ClassifierModel, DuplicateSuggestion, TriageResult
+
+log = logging.getLogger(__name__)
+
+PURPOSE_FEATURES = "triage.features"
+PURPOSE_EVIDENCE = "triage.duplicate_evidence"
+MAX_ATTEMPTS = 6
+CANDIDATES = 40
+SUGGEST_AT = dedup.DEFAULT_THRESHOLD
+AUTO_MERGE_AT = 0.97  # only inside one agency, only while both cases are still at intake
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What a duplicate check needs of an indexed report."""
+
+    report_id: int
+    instansi_id: int
+    case_id: int
+    connected: bool
+    signature: Any
+    features: dict[str, Any]
+
+
+def _model_for(instansi_id: int) -> Model | None:
+    row = ClassifierModel.objects.filter(instansi_id=instansi_id, kind="category", active=True) \
+        .order_by("-created_at").only("data").first()
+    return Model.from_bytes(bytes(row.data)) if row else None
+
+
+def _load_stored(report_ids: list[int]) -> list[Stored]:
+    rows = TriageResult.objects.filter(report_id__in=report_ids).select_related("report", "instansi") \
+        .only("report_id", "instansi_id", "signature", "features_sealed", "report__case_id",
+              "instansi__connected_to_hub")
+    out = []
+    for row in rows:
+        if row.signature is None or row.features_sealed is None:
+            continue
+        out.append(Stored(
+            report_id=row.report_id, instansi_id=row.instansi_id, case_id=row.report.case_id,
+            connected=row.instansi.connected_to_hub,
+            signature=minhash.signature_from_bytes(bytes(row.signature)),
+            features=crypto.open_json(row.instansi_id, bytes(row.features_sealed), purpose=PURPOSE_FEATURES),
+        ))
+    return out
+
+
+def _dedup_view(report_id: int, normalized: str, sig: Any, entities: Entities) -> dedup.ReportFeatures:
+    return dedup.ReportFeatures(id=str(report_id), text=normalized, signature=sig, entities=entities)
+
+
+def find_duplicates(report: Report, features: TriageFeatures) -> list[tuple[Stored, dedup.Match]]:
+    """Likely duplicates of `report` among every indexed report it may be compared with: its own
+    agency's, and those of agencies connected to the hub when it is connected too."""
+    found = index.candidates(features.signature, exclude=report.pk, limit=CANDIDATES)
+    if not found:
+        return []
+    mine = _dedup_view(report.pk, features.normalized, features.signature, features.entities)
+    results = []
+    for other in _load_stored([rid for rid, _ in found]):
+        if other.instansi_id != report.instansi_id and not (other.connected and report.instansi.connected_to_hub):
+            continue
+        if other.case_id == report.case_id:
+            continue
+        theirs = _dedup_view(other.report_id, other.features.get("normalized", ""), other.signature,
+                             Entities.from_dict(other.features.get("entities", {})))
+        match = dedup.compare(mine, theirs)
+        if match.score >= SUGGEST_AT and match.is_duplicate:
+            results.append((other, match))
+    results.sort(key=lambda pair: -pair[1].score)
+    return results
+
+
+def _store_suggestions(report: Report, matches: list[tuple[Stored, dedup.Match]]) -> list[DuplicateSuggestion]:
+    made = []
+    for other, match in matches[:10]:
+        kinds = sorted({str(getattr(e, "kind", e)).split(":")[0] for e in match.shared_entities})
+        same_agency = other.instansi_id == report.instansi_id
+        evidence = {"passages": list(match.shared_passages)[:5], "entities": [str(e) for e in match.shared_entities]}
+        suggestion, _ = DuplicateSuggestion.objects.update_or_create(
+            report=report, other_report_id=other.report_id,
+            defaults={"instansi_id": report.instansi_id, "other_instansi_id": other.instansi_id,
+                      "score": match.score, "shared_kinds": kinds,
+                      "evidence_sealed": crypto.seal_json(report.instansi_id, evidence, purpose=PURPOSE_EVIDENCE)
+                      if same_agency else None},
+        )
+        made.append(suggestion)
+        if not same_agency:
+            # The other agency is told too, without this report's content.
+            DuplicateSuggestion.objects.get_or_create(
+                report_id=other.report_id, other_report=report,
+                defaults={"instansi_id": other.instansi_id, "other_instansi_id": report.instansi_id,
+                          "score": match.score, "shared_kinds": kinds},
+            )
+    return made
+
+
+def _maybe_auto_merge(report: Report, matches: list[tuple[Stored, dedup.Match]]) -> int | None:
+    from sigap.cases.actions.transitions import do_transition
+
+    for other, match in matches:
+        if other.instansi_id != report.instansi_id or match.score < AUTO_MERGE_AT:
+            continue
+        case = Case.objects.get(pk=report.case_id)
+        target = Case.objects.get(pk=other.case_id)
+        if case.status != State.RECEIVED or target.status in (State.MERGED, State.CLOSED) or case.reports.count() > 1:
+            continue
+        actor = system_actor(report.instansi)
+        do_transition(actor=actor, case_id=case.pk, name="start_verification")
+        do_transition(actor=actor, case_id=case.pk, name="merge_duplicate", data={"target_case": target.pk})
+        DuplicateSuggestion.objects.filter(report=report, other_report_id=other.report_id).update(
+            decision=DuplicateSuggestion.Decision.AUTO_MERGED)
+        return target.pk
+    return None
+
+
+@transaction.atomic
+def triage_report(*, report_id: int) -> TriageResult:
+    """Triage one stored report. Idempotent: running it again refreshes the result."""
+    report = Report.objects.select_related("instansi", "case").get(pk=report_id)
+    result, _ = TriageResult.objects.get_or_create(report=report, defaults={"instansi": report.instansi})
+    started = time.perf_counter()
+    content = open_content(report.instansi_id, bytes(report.content_sealed))
+    features = triage_text(content.full_text, region_hint=report.instansi.region_code or None,
+                           fields=_structured_fields(report, content), model=_model_for(report.instansi_id))
+    stored = {**features.to_dict(), "normalized": features.normalized}
+    old_sig = minhash.signature_from_bytes(bytes(result.signature)) if result.signature else None
+    result.features_sealed = crypto.seal_json(report.instansi_id, stored, purpose=PURPOSE_FEATURES)
+    result.signature = minhash.signature_to_bytes(features.signature)
+    c = features.classification
+    result.category, result.category_confidence = c.category, c.confidence
+    result.sectors = [k for k, _, _ in c.sectors]
+    result.region_code = features.best_region
+    result.kpk_competent = features.jurisdiction.kpk_competent
+    result.competent_body = features.jurisdiction.competent_body
+    result.completeness = features.completeness.score
+    result.max_amount = features.entities.max_amount or None
+    result.last_error = ""
+    result.duration_ms = (time.perf_counter() - started) * 1000
+    result.save()
+    if old_sig is not None:
+        index.remove(report.pk, old_sig)
+    matches = find_duplicates(report, features)
+    index.add(report.pk, features.signature)
+    _store_suggestions(report, matches)
+
+    case = report.case
+    changed = []
+    if not case.category_confirmed:
+        case.category = c.category
+        case.sector = result.sectors[0] if result.sectors else ""
+        changed += ["category", "sector"]
+    if not case.region_code and result.region_code:
+        case.region_code = result.region_code
+        changed.append("region_code")
+    if changed:
+        case.save(update_fields=[*changed, "updated_at"])
+    Report.objects.filter(pk=report.pk).update(triage_status=TriageStatus.DONE)
+    record(actor=system_actor(report.instansi), action="report.triaged", obj=report,
+           data={"category": c.category, "duplicates": len(matches), "ms": round(result.duration_ms, 1)})
+    merged_into = _maybe_auto_merge(report, matches)
+    if merged_into:
+        log.info("report %s auto-merged into case %s", report.pk, merged_into)
+    return result
+
+
+def _structured_fields(report: Report, content: Any) -> dict[str, Any]:
+    return {
+        "who": bool(content.who), "where": bool(content.where or report.region_code),
+        "when": bool(content.when or report.occurred_from), "amount": report.amount is not None,
+        "evidence_count": report.evidence_count + len(content.evidence),
+    }
+
+
+def mark_failed(*, report_id: int, error: BaseException) -> int:
+    """Records a failed attempt; returns the number of attempts so far."""
+    report = Report.objects.select_related("instansi").get(pk=report_id)
+    with transaction.atomic():
+        result, _ = TriageResult.objects.get_or_create(report=report, defaults={"instansi": report.instansi})
+        result.attempts += 1
+        result.last_error = f"{type(error).__name__}: {error}"[:200]
+        result.save(update_fields=["attempts", "last_error", "updated_at"])
+        Report.objects.filter(pk=report_id).update(triage_status=TriageStatus.FAILED)
+    return result.attempts

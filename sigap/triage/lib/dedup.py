@@ -1,0 +1,759 @@
+"""Duplicate-report decisions: pairwise comparison and no-chaining grouping (pure, no Django).
+
+A pair of reports is scored as::
+
+    score = text + bonus - penalty        (clipped to 0..1)
+
+* ``text``: estimated Jaccard of 5-character shingles (MinHash, see ``minhash``).
+* ``bonus``: shared *specific* entities (same numbered address, same official, same website/URL,
+  same ID number, same amount, same object at the same place ...), counted only when the texts are
+  at least loosely related (``text >= MIN_TEXT_FOR_BONUS``): campaigns and follow-ups that tell
+  one public matter in different words still reach the threshold.
+* hard conflicts (different NIK, account/contract numbers, vehicle plates, RT/RW, numbered house
+  addresses) mark distinct cases: the score is capped below the threshold.  This is the template
+  trap: a circulated text sent by many citizens, each with their own identity or their own case.
+* soft conflicts (different personal names or phone numbers) are distinct cases too, unless the
+  two reports share a strong subject anchor (same numbered address, official, website/URL or
+  non-phone ID number): many people reporting one broken road sign with their own names.
+
+Masked identifiers ("[NIK]", "[NAMA]", ...) are unknown: removed before entity extraction, so
+they are neither shared nor conflicting.
+
+Grouping never chains: clusters merge along duplicate edges in descending score order, and a merge
+is refused unless *every* cross pair scores at least ``link_floor`` (default 0.6 x threshold) and
+has no conflict (complete linkage with a floor).  A~B and B~C therefore never pull in a C that
+shares nothing with A.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from . import minhash
+from .entities import Entities, extract_entities
+from .normalize import normalize_text
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "Group",
+    "GroupStats",
+    "Match",
+    "ReportFeatures",
+    "compare",
+    "dedup_jsonl",
+    "entity_keys",
+    "features",
+    "group_corpus",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_THRESHOLD = 0.5
+MIN_TEXT_FOR_BONUS = 0.08  # "moderate similarity": below this entities alone never decide
+MIN_TOKENS = 4  # shorter texts ("lampu mati") carry too little to call anything a duplicate
+MAX_BONUS = 0.45
+CONFLICT_CAP = 0.25  # score of a pair with a hard (or unanchored soft) conflict
+MAX_BUCKET = 200  # larger LSH buckets are split by a second key, then skipped if still large
+MAX_PASSAGE_WORDS = 3000
+ENTITY_KEY_BASE = 100  # key band indexes 100.. are entity blocking keys (LSH uses 0..bands-1)
+
+_MASK_RE = re.compile(r"\[\s*(?:nik|nomor|telepon|telp|email|nama|alamat|no\s*hp|hp|rekening)\s*\]",
+                      re.IGNORECASE)
+_URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:go\.id|"
+                     r"co\.id|ac\.id|sch\.id|or\.id|desa\.id|id|com|net|org)\b(?:/[^\s<>\"')\]]*)?",
+                     re.IGNORECASE)
+_ACCOUNT_RE = re.compile(r"\b(?:rekening|rek|no\.?\s*rek|norek|akun|va|virtual account)\b\.?\s*(?:[a-z]+\s+)?"
+                         r"(?:no\.?|nomor|nomer)?\s*:?\s*(\d[\d\s.-]{6,22}\d)", re.IGNORECASE)
+_NAME_CUE_RE = re.compile(
+    r"\b(?:nama\s+saya|saya\s+bernama|atas\s+nama|a\.\s?n\.?|anak\s+saya(?:\s+bernama)?|"
+    r"istri\s+saya(?:\s+bernama)?|suami\s+saya(?:\s+bernama)?|ibu\s+saya(?:\s+bernama)?|"
+    r"ayah\s+saya(?:\s+bernama)?|nama)\s*:?\s+([A-Z][a-zA-Z']+(?:\s+[A-Z][a-zA-Z']+){0,2})")
+_GENERIC_ADDRESS = frozenset({"jalan", "jl", "gang", "gg", "no", "nomor", "di", "depan", "dekat", "raya",
+                              "blok", "rt", "rw", "sebelah", "samping", "belakang", "dan", "yang"})
+_NAME_STOP = frozenset({"saya", "kami", "bapak", "ibu", "pak", "bu", "dia", "beliau", "yang", "tersebut",
+                        "nik", "nama", "nomor", "telepon", "email"})
+
+# Weights of shared entities (summed, capped at MAX_BONUS).
+W_ADDRESS_NUMBERED = 0.25
+W_ADDRESS_STREET = 0.12
+W_RTRW = 0.12
+W_OFFICIAL = 0.25
+W_LINK = 0.30
+W_ID = 0.20
+W_PHONE = 0.10
+W_AMOUNT = 0.15
+W_OBJECT = 0.08
+W_OBJECT_AT_PLACE = 0.12
+W_PLACE = 0.05
+W_PERIOD = 0.05
+W_PERSON = 0.10
+P_PLACE_CONFLICT = 0.10
+MIN_AMOUNT = 10_000
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ReportFeatures:
+    """Everything the duplicate decision needs about one report (cheap to compare)."""
+
+    id: str
+    text: str  # normalised text
+    signature: npt.NDArray[np.uint32]
+    entities: Entities
+    title: str | None = None
+    received_at: datetime | str | None = None
+    instansi: str | None = None
+    channel: str | None = None
+    links: tuple[str, ...] = ()  # websites/URLs named in the report (host + path, lowercased)
+    personal: tuple[str, ...] = ()  # extra personal identifiers: "name:...", "account:..."
+
+    @property
+    def informative(self) -> bool:
+        """False for texts too short or empty to be a duplicate of anything."""
+        return len(self.text.split()) >= MIN_TOKENS and not minhash.is_empty(self.signature)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """Result of comparing two reports."""
+
+    a_id: str
+    b_id: str
+    score: float
+    is_duplicate: bool
+    text_similarity: float
+    shared: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    conflicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    passages: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "a_id": self.a_id, "b_id": self.b_id, "score": round(self.score, 4),
+            "is_duplicate": self.is_duplicate, "text_similarity": round(self.text_similarity, 4),
+            "shared": {k: list(v) for k, v in self.shared.items()},
+            "conflicts": {k: list(v) for k, v in self.conflicts.items()},
+            "passages": list(self.passages), "reasons": list(self.reasons),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Reports judged to be one case: ids plus the scored pairs that justify it."""
+
+    ids: tuple[str, ...]
+    score: float  # minimum over the listed pairs
+    pairs: tuple[tuple[str, str, float], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ids": list(self.ids), "score": round(self.score, 4),
+                "pairs": [[a, b, round(s, 4)] for a, b, s in self.pairs]}
+
+
+@dataclass(slots=True)
+class GroupStats:
+    """Counters of one ``group_corpus`` run (for logs and benchmarks)."""
+
+    reports: int = 0
+    units: int = 0  # after collapsing identical normalised texts
+    candidate_pairs: int = 0
+    scored_pairs: int = 0
+    duplicate_edges: int = 0
+    split_buckets: int = 0
+    skipped_buckets: int = 0
+    refused_merges: int = 0
+
+
+# ---------------------------------------------------------------------------------------------
+# features
+
+
+def _unmask(text: str) -> str:
+    return _MASK_RE.sub(" ", text)
+
+
+def _links(text: str) -> tuple[str, ...]:
+    out = set()
+    for m in _URL_RE.finditer(text):
+        url = re.sub(r"^(?:https?://)?(?:www\.)?", "", m.group(0).lower()).rstrip("/.,;:")
+        if "." in url and len(url) >= 6:
+            out.add(url)
+    return tuple(sorted(out))
+
+
+def _personal(text: str) -> tuple[str, ...]:
+    out = {"account:" + re.sub(r"\D", "", m.group(1)) for m in _ACCOUNT_RE.finditer(text)}
+    for m in _NAME_CUE_RE.finditer(text):
+        words = [w.lower() for w in m.group(1).split() if w.lower() not in _NAME_STOP]
+        if words:
+            out.add("name:" + " ".join(words))
+    return tuple(sorted(out))
+
+
+def features(id: str, text: str, *, title: str | None = None, received_at: datetime | str | None = None,
+             instansi: str | None = None, channel: str | None = None,
+             region_hint: str | None = None) -> ReportFeatures:
+    """Features of one report; ``text`` is the raw report text (title is matched along with it)."""
+    raw = _clean_input(text)
+    if title:
+        raw = f"{_clean_input(title)}\n{raw}"
+    unmasked = _unmask(raw)
+    norm = normalize_text(raw)
+    return ReportFeatures(
+        id=str(id), text=norm, signature=minhash.signature(norm),
+        entities=_safe_entities(unmasked, region_hint), title=title, received_at=received_at,
+        instansi=instansi, channel=channel, links=_links(unmasked), personal=_personal(unmasked),
+    )
+
+
+def _clean_input(text: object) -> str:
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    return text.replace("\x00", " ")[:minhash._MAX_TEXT_CHARS]
+
+
+def _safe_entities(text: str, region_hint: str | None) -> Entities:
+    try:
+        return extract_entities(text, region_hint=region_hint)
+    except Exception:  # noqa: BLE001 - a bad input must never stop deduplication
+        log.warning("entity extraction failed; continuing without entities", exc_info=True)
+        return Entities()
+
+
+# ---------------------------------------------------------------------------------------------
+# entity comparison
+
+
+def _id_kind(value: str) -> str:
+    digits = value.isdigit()
+    if digits and len(value) == 16:
+        return "nik"
+    if digits and value.startswith("62") and 10 <= len(value) <= 15:
+        return "phone"
+    if re.fullmatch(r"[a-z]{1,2}\d{1,4}[a-z]{1,3}", value):
+        return "plate"
+    return "number"
+
+
+def _ids_by_kind(f: ReportFeatures) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for value in f.entities.id_numbers:
+        out.setdefault(_id_kind(value), set()).add(value)
+    for value in f.personal:
+        if value.startswith("account:"):
+            out.setdefault("number", set()).add(value.removeprefix("account:"))
+    return out
+
+
+def _address_parts(addr: str) -> tuple[frozenset[str], str | None]:
+    words = addr.split()
+    number = next((w for w in reversed(words) if any(c.isdigit() for c in w)), None)
+    names = frozenset(w for w in words if w not in _GENERIC_ADDRESS and w != number)
+    return names, number
+
+
+def _addresses_match(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    (na, num_a), (nb, num_b) = _address_parts(a), _address_parts(b)
+    if num_a != num_b or not na or not nb:
+        return False
+    return len(na & nb) / min(len(na), len(nb)) >= 0.5
+
+
+def _street_addresses(e: Entities) -> list[str]:
+    return [a for a in e.addresses if not a.startswith(("rt", "blok "))]
+
+
+def _compare_addresses(a: Entities, b: Entities) -> tuple[list[str], list[str], bool]:
+    """(shared numbered, shared unnumbered street, numbered-address conflict)."""
+    sa, sb = _street_addresses(a), _street_addresses(b)
+    numbered_a = [x for x in sa if _address_parts(x)[1]]
+    numbered_b = [x for x in sb if _address_parts(x)[1]]
+    shared_num = [x for x in numbered_a if any(_addresses_match(x, y) for y in numbered_b)]
+    plain_a = {x for x in sa if not _address_parts(x)[1]}
+    plain_b = {x for x in sb if not _address_parts(x)[1]}
+    shared_plain = sorted(plain_a & plain_b)
+    conflict = bool(numbered_a and numbered_b and not shared_num)
+    return shared_num, shared_plain, conflict
+
+
+def _specific_places(e: Entities) -> set[str]:
+    return {p for p in e.places if p.count(".") >= 2}  # kecamatan level or finer
+
+
+def _places_compatible(a: str, b: str) -> bool:
+    return a.startswith(b) or b.startswith(a)
+
+
+def _compare_places(a: Entities, b: Entities) -> tuple[list[str], bool]:
+    pa, pb = _specific_places(a), _specific_places(b)
+    shared = sorted(x for x in pa if any(_places_compatible(x, y) for y in pb))
+    return shared, bool(pa and pb and not shared)
+
+
+def _persons(f: ReportFeatures) -> set[str]:
+    officials = {o.split(":", 1)[1] for o in f.entities.officials if ":" in o}
+    names = {p for p in f.entities.persons if p not in officials}
+    names |= {p.removeprefix("name:") for p in f.personal if p.startswith("name:")}
+    return names
+
+
+def _persons_overlap(a: set[str], b: set[str]) -> set[str]:
+    """Names equal, or one name's words contained in the other ("budi" ~ "budi santoso")."""
+    out = set()
+    for x in a:
+        for y in b:
+            wx, wy = set(x.split()), set(y.split())
+            if wx <= wy or wy <= wx:
+                out.add(x)
+    return out
+
+
+@dataclass(slots=True)
+class _Evidence:
+    shared: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    conflicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    bonus: float = 0.0
+    penalty: float = 0.0
+    anchored: bool = False  # a strong subject anchor is shared
+    hard: bool = False  # a hard identity conflict
+
+    def add(self, kind: str, values: Iterable[str], weight: float, *, anchor: bool = False) -> None:
+        vals = tuple(sorted(set(values)))
+        if vals:
+            self.shared[kind] = vals
+            self.bonus += weight
+            self.anchored = self.anchored or anchor
+
+    def conflict(self, kind: str, a: Iterable[str], b: Iterable[str], *, hard: bool) -> None:
+        self.conflicts[kind] = tuple(sorted(set(a) | set(b)))
+        self.hard = self.hard or hard
+
+
+def _shared_set(a: Iterable[Any], b: Iterable[Any]) -> set[Any]:
+    return set(a) & set(b)
+
+
+def _identity_evidence(ev: _Evidence, a: ReportFeatures, b: ReportFeatures) -> None:
+    ia, ib = _ids_by_kind(a), _ids_by_kind(b)
+    for kind in ("nik", "number", "plate", "phone"):
+        xa, xb = ia.get(kind, set()), ib.get(kind, set())
+        same = xa & xb
+        if same:
+            ev.add(f"id_{kind}", same, W_PHONE if kind == "phone" else W_ID, anchor=kind != "phone")
+        elif xa and xb:
+            ev.conflict(f"id_{kind}", xa, xb, hard=kind != "phone")
+    pa, pb = _persons(a), _persons(b)
+    same_persons = _persons_overlap(pa, pb)
+    if same_persons:
+        ev.add("person", same_persons, W_PERSON)
+    elif pa and pb:
+        ev.conflict("person", pa, pb, hard=False)
+
+
+def _location_evidence(ev: _Evidence, a: Entities, b: Entities) -> None:
+    shared_num, shared_plain, addr_conflict = _compare_addresses(a, b)
+    ev.add("address", shared_num, W_ADDRESS_NUMBERED, anchor=True)
+    ev.add("street", shared_plain, W_ADDRESS_STREET)
+    if addr_conflict:
+        ev.conflict("address", _street_addresses(a), _street_addresses(b), hard=True)
+    rta = {x for x in a.addresses if x.startswith("rt")}
+    rtb = {x for x in b.addresses if x.startswith("rt")}
+    if rta & rtb:
+        ev.add("rt_rw", rta & rtb, W_RTRW)
+    elif rta and rtb:
+        ev.conflict("rt_rw", rta, rtb, hard=True)
+    places, place_conflict = _compare_places(a, b)
+    ev.add("place", places, W_PLACE)
+    if place_conflict:
+        ev.conflicts["place"] = tuple(sorted(_specific_places(a) | _specific_places(b)))
+        ev.penalty += P_PLACE_CONFLICT
+    objects = _shared_set(a.objects, b.objects)
+    ev.add("object", objects, W_OBJECT)
+    if objects and (places or shared_num or shared_plain):
+        ev.add("object_at_place", objects, W_OBJECT_AT_PLACE)
+
+
+def _subject_evidence(ev: _Evidence, a: ReportFeatures, b: ReportFeatures) -> None:
+    ea, eb = a.entities, b.entities
+    ev.add("official", _shared_set(ea.officials, eb.officials), W_OFFICIAL, anchor=True)
+    ev.add("link", _shared_links(a.links, b.links), W_LINK, anchor=True)
+    amounts = {str(x) for x in _shared_set(ea.amounts, eb.amounts) if x >= MIN_AMOUNT}
+    ev.add("amount", amounts, W_AMOUNT)
+    ev.add("period", _shared_set(ea.periods, eb.periods) | _shared_set(ea.dates, eb.dates), W_PERIOD)
+
+
+def _host(url: str) -> str:
+    return url.split("/", 1)[0]
+
+
+def _shared_links(a: tuple[str, ...], b: tuple[str, ...]) -> set[str]:
+    if not a or not b:
+        return set()
+    exact = set(a) & set(b)
+    return exact or ({_host(x) for x in a} & {_host(x) for x in b})
+
+
+def _evidence(a: ReportFeatures, b: ReportFeatures) -> _Evidence:
+    ev = _Evidence()
+    _identity_evidence(ev, a, b)
+    _location_evidence(ev, a.entities, b.entities)
+    _subject_evidence(ev, a, b)
+    return ev
+
+
+# ---------------------------------------------------------------------------------------------
+# scoring
+
+
+def _combine(text_sim: float, ev: _Evidence) -> tuple[float, bool]:
+    """(score, distinct-case flag) from text similarity and entity evidence."""
+    bonus = min(ev.bonus, MAX_BONUS) if text_sim >= MIN_TEXT_FOR_BONUS else 0.0
+    score = min(1.0, max(0.0, text_sim + bonus - ev.penalty))
+    distinct = ev.hard or (bool(ev.conflicts.keys() & {"person", "id_phone"}) and not ev.anchored)
+    if distinct:
+        score = min(score, CONFLICT_CAP)
+    return score, distinct
+
+
+def _score(a: ReportFeatures, b: ReportFeatures, text_sim: float | None = None) -> tuple[float, bool]:
+    """Fast path used by grouping: (score, distinct-case flag)."""
+    if not (a.informative and b.informative):
+        return 0.0, False
+    if text_sim is None:
+        text_sim = minhash.estimate_jaccard(a.signature, b.signature)
+    return _combine(text_sim, _evidence(a, b))
+
+
+def _passages(a: str, b: str, *, min_words: int = 4, limit: int = 3) -> tuple[str, ...]:
+    """Longest common word runs of two normalised texts."""
+    wa, wb = a.split()[:MAX_PASSAGE_WORDS], b.split()[:MAX_PASSAGE_WORDS]
+    blocks = difflib.SequenceMatcher(None, wa, wb, autojunk=False).get_matching_blocks()
+    runs = sorted((blk for blk in blocks if blk.size >= min_words), key=lambda blk: -blk.size)
+    return tuple(" ".join(wa[blk.a : blk.a + blk.size]) for blk in runs[:limit])
+
+
+def _reasons(text_sim: float, ev: _Evidence, distinct: bool) -> tuple[str, ...]:
+    out = [f"text similarity {text_sim:.2f}"]
+    out += [f"same {kind}: {', '.join(vals[:3])}" for kind, vals in ev.shared.items()]
+    if distinct:
+        out += [f"different {kind}: distinct cases" for kind in ev.conflicts if kind != "place"]
+    elif "place" in ev.conflicts:
+        out.append("different places")
+    return tuple(out)
+
+
+def compare(a: ReportFeatures, b: ReportFeatures, *, threshold: float = DEFAULT_THRESHOLD,
+            evidence: bool = True) -> Match:
+    """Compare two reports: score in 0..1, duplicate decision, shared passages and entities.
+
+    ``evidence=False`` skips the (slower) shared-passage search.
+    """
+    text_sim = minhash.estimate_jaccard(a.signature, b.signature)
+    if not (a.informative and b.informative):
+        return Match(a.id, b.id, 0.0, False, text_sim, reasons=("text too short or empty",))
+    ev = _evidence(a, b)
+    score, distinct = _combine(text_sim, ev)
+    passages = _passages(a.text, b.text) if evidence and text_sim > 0 else ()
+    return Match(a_id=a.id, b_id=b.id, score=score, is_duplicate=score >= threshold and not distinct,
+                 text_similarity=text_sim, shared=dict(ev.shared), conflicts=dict(ev.conflicts),
+                 passages=passages, reasons=_reasons(text_sim, ev, distinct))
+
+
+# ---------------------------------------------------------------------------------------------
+# blocking keys (LSH bands + specific entities)
+
+
+def _stable_hash(value: str) -> int:
+    return int.from_bytes(hashlib.blake2b(value.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def entity_keys(f: ReportFeatures) -> list[int]:
+    """Blocking keys for specific entities (band indexes ENTITY_KEY_BASE+): campaign candidates.
+
+    Stored in the same band-key table as ``minhash.band_keys``: reports sharing a numbered
+    address, an official, a website/URL or a non-phone ID number become candidates even when
+    their wording differs too much for LSH.
+    """
+    if not f.informative:
+        return []
+    values: list[tuple[int, str]] = []
+    for addr in _street_addresses(f.entities):
+        names, number = _address_parts(addr)
+        if number and names:
+            values.append((0, f"{min(names)} {number}"))
+    values += [(1, o) for o in f.entities.officials]
+    values += [(2, _host(u)) for u in f.links]
+    values += [(3, v) for kind, vs in _ids_by_kind(f).items() if kind != "phone" for v in vs]
+    return sorted({minhash.key_for(ENTITY_KEY_BASE + i, _stable_hash(v)) for i, v in values})
+
+
+# ---------------------------------------------------------------------------------------------
+# grouping
+
+
+@dataclass(slots=True)
+class _Unit:
+    """Reports with identical normalised text: compared once."""
+
+    rep: ReportFeatures
+    ids: list[str]
+
+
+def _units(items: Iterable[ReportFeatures], stats: GroupStats) -> list[_Unit]:
+    by_text: dict[str, _Unit] = {}
+    for f in items:
+        stats.reports += 1
+        if not f.informative:
+            continue
+        unit = by_text.get(f.text)
+        if unit is None:
+            by_text[f.text] = _Unit(f, [f.id])
+        else:
+            unit.ids.append(f.id)
+    stats.units = len(by_text)
+    return list(by_text.values())
+
+
+def _key_table(units: list[_Unit], bands: int) -> tuple[npt.NDArray[np.int64], ...]:
+    """(keys, unit index, secondary key) for every band key and entity key of every unit."""
+    sigs = np.stack([u.rep.signature for u in units]) if units else np.zeros((0, minhash.DEFAULT_NUM_PERM),
+                                                                               dtype=np.uint32)
+    band = minhash.band_keys_batch(sigs, bands) if units else np.zeros((0, bands), dtype=np.int64)
+    n = len(units)
+    keys = [band.ravel()]
+    owners = [np.repeat(np.arange(n, dtype=np.int64), bands)]
+    secondary = [np.roll(band, -1, axis=1).ravel()]  # next band's key splits huge buckets
+    ent_keys, ent_owner = [], []
+    for i, u in enumerate(units):
+        for k in entity_keys(u.rep):
+            ent_keys.append(k)
+            ent_owner.append(i)
+    if ent_keys:
+        eo = np.array(ent_owner, dtype=np.int64)
+        keys.append(np.array(ent_keys, dtype=np.int64))
+        owners.append(eo)
+        secondary.append(band[eo, 0])  # the first band key: split by text too
+    return np.concatenate(keys), np.concatenate(owners), np.concatenate(secondary)
+
+
+def _runs(sorted_keys: npt.NDArray[np.int64]) -> Iterator[tuple[int, int]]:
+    if sorted_keys.shape[0] == 0:
+        return
+    starts = np.flatnonzero(np.diff(sorted_keys)) + 1
+    bounds = np.concatenate(([0], starts, [sorted_keys.shape[0]]))
+    sizes = np.diff(bounds)
+    for i in np.flatnonzero(sizes > 1):
+        yield int(bounds[i]), int(bounds[i + 1])
+
+
+def _bucket_pairs(members: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:
+    members = np.unique(members)
+    i, j = np.triu_indices(members.shape[0], 1)
+    return members[i] * n + members[j]
+
+
+def _candidate_pairs(units: list[_Unit], bands: int, max_bucket: int,
+                     stats: GroupStats) -> npt.NDArray[np.int64]:
+    """Encoded candidate pairs (i * n + j, i < j), unique."""
+    n = len(units)
+    keys, owners, secondary = _key_table(units, bands)
+    valid = keys >= 0
+    keys, owners, secondary = keys[valid], owners[valid], secondary[valid]
+    order = np.argsort(keys, kind="stable")
+    keys, owners, secondary = keys[order], owners[order], secondary[order]
+    chunks: list[npt.NDArray[np.int64]] = []
+    pending = 0
+    for lo, hi in _runs(keys):
+        for part in _split_bucket(owners[lo:hi], secondary[lo:hi], max_bucket, stats):
+            chunks.append(_bucket_pairs(part, n))
+            pending += chunks[-1].shape[0]
+        if pending > 2_000_000:  # bound memory: deduplicate as we go
+            chunks, pending = [np.unique(np.concatenate(chunks))], 0
+    if not chunks:
+        return np.zeros(0, dtype=np.int64)
+    pairs = np.unique(np.concatenate(chunks))
+    stats.candidate_pairs = int(pairs.shape[0])
+    return pairs
+
+
+def _split_bucket(owners: npt.NDArray[np.int64], secondary: npt.NDArray[np.int64], max_bucket: int,
+                  stats: GroupStats) -> Iterator[npt.NDArray[np.int64]]:
+    if owners.shape[0] <= max_bucket:
+        yield owners
+        return
+    stats.split_buckets += 1
+    order = np.argsort(secondary, kind="stable")
+    sec, own = secondary[order], owners[order]
+    for lo, hi in _runs(sec):
+        if hi - lo <= max_bucket:
+            yield own[lo:hi]
+        else:
+            stats.skipped_buckets += 1
+            log.info("skipping an LSH bucket of %d reports after splitting", hi - lo)
+
+
+def _text_similarities(units: list[_Unit], i: npt.NDArray[np.int64],
+                       j: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    sigs = np.stack([u.rep.signature for u in units])
+    out = np.empty(i.shape[0], dtype=np.float64)
+    step = 50_000
+    for s in range(0, i.shape[0], step):
+        out[s : s + step] = (sigs[i[s : s + step]] == sigs[j[s : s + step]]).mean(axis=1)
+    return out
+
+
+class _PairScores:
+    """Scores of unit pairs: the candidate edges plus lazily computed pairs for merge checks."""
+
+    def __init__(self, units: list[_Unit]) -> None:
+        self.units = units
+        self.cache: dict[tuple[int, int], tuple[float, bool]] = {}
+
+    def get(self, i: int, j: int) -> tuple[float, bool]:
+        key = (i, j) if i < j else (j, i)
+        hit = self.cache.get(key)
+        if hit is None:
+            hit = _score(self.units[key[0]].rep, self.units[key[1]].rep)
+            self.cache[key] = hit
+        return hit
+
+
+def _score_candidates(units: list[_Unit], pairs: npt.NDArray[np.int64], scores: _PairScores,
+                      threshold: float, stats: GroupStats) -> list[tuple[float, int, int]]:
+    n = len(units)
+    i, j = pairs // n, pairs % n
+    text = _text_similarities(units, i, j) if pairs.shape[0] else np.zeros(0)
+    keep = text >= MIN_TEXT_FOR_BONUS
+    edges = []
+    for a, b, t in zip(i[keep].tolist(), j[keep].tolist(), text[keep].tolist(), strict=True):
+        score, distinct = _score(units[a].rep, units[b].rep, t)
+        scores.cache[(a, b)] = (score, distinct)
+        stats.scored_pairs += 1
+        if score >= threshold and not distinct:
+            edges.append((score, a, b))
+    edges.sort(key=lambda e: (-e[0], e[1], e[2]))
+    stats.duplicate_edges = len(edges)
+    return edges
+
+
+_MAX_CROSS_CHECK = 400  # member sample per side when checking a merge of two big clusters
+
+
+def _can_merge(x: list[int], y: list[int], scores: _PairScores, floor: float) -> bool:
+    for a in x[:_MAX_CROSS_CHECK]:
+        for b in y[:_MAX_CROSS_CHECK]:
+            score, distinct = scores.get(a, b)
+            if distinct or score < floor:
+                return False
+    return True
+
+
+def _cluster(n: int, edges: list[tuple[float, int, int]], scores: _PairScores, floor: float,
+             stats: GroupStats) -> list[list[int]]:
+    owner = list(range(n))
+    members: dict[int, list[int]] = {}
+    for _, a, b in edges:
+        ca, cb = owner[a], owner[b]
+        if ca == cb:
+            continue
+        xa, xb = members.get(ca, [ca]), members.get(cb, [cb])
+        if not _can_merge(xa, xb, scores, floor):
+            stats.refused_merges += 1
+            continue
+        if len(xa) < len(xb):
+            ca, cb, xa, xb = cb, ca, xb, xa
+        merged = xa + xb
+        for m in xb:
+            owner[m] = ca
+        members[ca] = merged
+        members.pop(cb, None)
+    return [sorted(ms) for ms in members.values()]
+
+
+def _group_of(units: list[_Unit], cluster: list[int], scores: _PairScores) -> Group:
+    ids: list[str] = []
+    pairs: list[tuple[str, str, float]] = []
+    for u in cluster:
+        unit = units[u]
+        ids.extend(unit.ids)
+        pairs.extend((unit.ids[0], other, 1.0) for other in unit.ids[1:])
+    for pos, u in enumerate(cluster):
+        for v in cluster[pos + 1 :]:
+            hit = scores.cache.get((u, v))
+            if hit is not None:
+                pairs.append((units[u].ids[0], units[v].ids[0], hit[0]))
+    return Group(ids=tuple(ids), score=min((p[2] for p in pairs), default=1.0), pairs=tuple(pairs))
+
+
+def group_corpus(items: Iterable[ReportFeatures], *, threshold: float = DEFAULT_THRESHOLD,
+                 link_floor: float | None = None, bands: int = minhash.DEFAULT_BANDS,
+                 max_bucket: int = MAX_BUCKET, stats: GroupStats | None = None) -> list[Group]:
+    """Groups (two or more reports) of duplicates in a corpus, without chaining.
+
+    Candidates come from in-memory LSH band buckets plus entity blocking keys; a bucket larger
+    than ``max_bucket`` is split by a second key (the next band, or the text's first band for
+    entity buckets) and skipped if still too large (counted in ``stats.skipped_buckets``).
+    Identical normalised texts are collapsed first and always grouped together.
+    """
+    stats = stats if stats is not None else GroupStats()
+    floor = 0.6 * threshold if link_floor is None else link_floor
+    units = _units(items, stats)
+    scores = _PairScores(units)
+    pairs = _candidate_pairs(units, bands, max_bucket, stats)
+    edges = _score_candidates(units, pairs, scores, threshold, stats)
+    clusters = _cluster(len(units), edges, scores, floor, stats)
+    singles = [[i] for i, u in enumerate(units) if len(u.ids) > 1]
+    clustered = {i for c in clusters for i in c}
+    groups = [_group_of(units, c, scores) for c in clusters]
+    groups += [_group_of(units, c, scores) for c in singles if c[0] not in clustered]
+    groups.sort(key=lambda g: (-len(g.ids), g.ids))
+    return groups
+
+
+# ---------------------------------------------------------------------------------------------
+# JSONL batch
+
+
+def _read_jsonl(path: Path, bad: list[int]) -> Iterator[ReportFeatures]:
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                yield features(str(row["id"]), row.get("text") or "", title=row.get("title"),
+                               received_at=row.get("received_at"), instansi=row.get("instansi"),
+                               channel=row.get("channel"), region_hint=row.get("region_hint"))
+            except (ValueError, KeyError, TypeError, AttributeError):
+                bad.append(lineno)
+
+
+def dedup_jsonl(input_path: str | Path, output_path: str | Path, *,
+                threshold: float = DEFAULT_THRESHOLD) -> GroupStats:
+    """Read reports ({id, text, title?, received_at?, instansi?, channel?} per line) and write one
+    JSON line per duplicate group: {"ids": [...], "score": min pair score, "pairs": [[a, b, s]]}.
+
+    Malformed lines are skipped (logged).  Returns the run's counters.
+    """
+    stats = GroupStats()
+    bad: list[int] = []
+    groups = group_corpus(_read_jsonl(Path(input_path), bad), threshold=threshold, stats=stats)
+    if bad:
+        log.warning("skipped %d malformed lines (first: %s)", len(bad), bad[:5])
+    with Path(output_path).open("w", encoding="utf-8") as out:
+        for g in groups:
+            out.write(json.dumps(g.to_dict(), ensure_ascii=False) + "\n")
+    return stats

@@ -1,0 +1,75 @@
+"""One call that reads a report: entities, region, category and sectors, jurisdiction, completeness
+and the MinHash signature. Pure: text in, features out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .classify import Classification, Model, classify
+from .completeness import Completeness, assess_completeness
+from .entities import Entities, extract_entities
+from .gazetteer import RegionHit, locate
+from .jurisdiction import Jurisdiction, assess_jurisdiction
+from .minhash import Signature, signature
+from .normalize import normalize_text
+
+MAX_TRIAGE_CHARS = 100_000  # a 1 MB text is read up to here: beyond it, nothing a person wrote by hand
+
+
+@dataclass(frozen=True)
+class TriageFeatures:
+    normalized: str
+    entities: Entities
+    regions: tuple[RegionHit, ...]
+    classification: Classification
+    jurisdiction: Jurisdiction
+    completeness: Completeness
+    signature: Signature
+
+    @property
+    def best_region(self) -> str:
+        """The most specific region found (kecamatan level when the text names one)."""
+        for hit in self.regions:
+            if hit.level <= 3:
+                return hit.code
+        return self.regions[0].code.rsplit(".", 1)[0] if self.regions else ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form for sealed storage (the signature is stored apart)."""
+        c = self.classification
+        return {
+            "entities": self.entities.to_dict(),
+            "regions": [{"code": h.code, "name": h.name, "level": h.level, "score": round(h.score, 3),
+                         "evidence": h.evidence} for h in self.regions[:8]],
+            "classification": {"category": c.category, "confidence": round(c.confidence, 3),
+                               "evidence": list(c.evidence), "source": c.source,
+                               "alternatives": [[k, round(p, 3)] for k, p in c.alternatives],
+                               "sectors": [[k, round(p, 3), list(ev)] for k, p, ev in c.sectors]},
+            "jurisdiction": {"kpk_competent": self.jurisdiction.kpk_competent,
+                             "competent_body": self.jurisdiction.competent_body,
+                             "reasons": list(self.jurisdiction.reasons),
+                             "max_amount": self.jurisdiction.max_amount},
+            "completeness": {"score": round(self.completeness.score, 3), "present": list(self.completeness.present),
+                             "missing": list(self.completeness.missing),
+                             "questions": list(self.completeness.questions)},
+        }
+
+
+def triage_text(text: str, *, region_hint: str | None = None, fields: dict[str, Any] | None = None,
+                model: Model | None = None) -> TriageFeatures:
+    """Reads one report. Never raises on odd input: empty, huge, binary or emoji-only text gives
+    empty features."""
+    text = (text or "")[:MAX_TRIAGE_CHARS]
+    entities = extract_entities(text, region_hint=region_hint)
+    regions = tuple(locate(text, region_hint=region_hint))
+    normalized = normalize_text(text)
+    return TriageFeatures(
+        normalized=normalized,
+        entities=entities,
+        regions=regions,
+        classification=classify(text, model=model),
+        jurisdiction=assess_jurisdiction(entities, text),
+        completeness=assess_completeness(text, entities, fields=fields),
+        signature=signature(normalized),
+    )

@@ -1,0 +1,138 @@
+"""`sigap triage ...`: bulk triage tools.
+
+  run-pending            triage every report still pending or failed (the task does it one by one)
+  train --instansi SLUG  retrain the agency's category model from officer-confirmed labels
+  evaluate --input F --label-field L   per-class precision/recall, macro-F1, next to a TF-IDF baseline
+  dedup --input F --output G           group a whole corpus into duplicate groups
+  locate --input F / classify --input F   one JSON line per input with regions / category
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+def _read_jsonl(path: str) -> Iterator[tuple[int, dict[str, Any] | None]]:
+    source = sys.stdin if path == "-" else Path(path).open(encoding="utf-8")
+    with source:
+        for lineno, line in enumerate(source, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError:
+                yield lineno, None
+                continue
+            yield lineno, item if isinstance(item, dict) else None
+
+
+class Command(BaseCommand):
+    help = "Triage tools: run-pending, train, evaluate, dedup, locate, classify."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="sub", required=True)
+        run = sub.add_parser("run-pending", help="triage reports still pending or failed")
+        run.add_argument("--limit", type=int, default=0)
+        train = sub.add_parser("train", help="retrain an agency's category model from confirmed labels")
+        train.add_argument("--instansi", required=True, help="agency slug")
+        train.add_argument("--min-labels", type=int, default=30)
+        ev = sub.add_parser("evaluate", help="evaluate the classifier on a labelled JSON-lines file")
+        ev.add_argument("--input", required=True)
+        ev.add_argument("--label-field", required=True)
+        ev.add_argument("--text-field", default="text")
+        dd = sub.add_parser("dedup", help="group a JSON-lines corpus into duplicate groups")
+        dd.add_argument("--input", required=True)
+        dd.add_argument("--output", required=True)
+        dd.add_argument("--threshold", type=float, default=None)
+        for name in ("locate", "classify"):
+            p = sub.add_parser(name, help=f"{name} every line of a JSON-lines file")
+            p.add_argument("--input", required=True)
+            p.add_argument("--text-field", default="text")
+            p.add_argument("--region-hint", default=None, help="agency region code, e.g. 35.78")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        getattr(self, "_" + options["sub"].replace("-", "_"))(options)
+
+    def _run_pending(self, options: dict[str, Any]) -> None:
+        from sigap.cases.models import Report, TriageStatus
+        from sigap.triage.actions import mark_failed, triage_report
+
+        ids = Report.objects.filter(triage_status__in=[TriageStatus.PENDING, TriageStatus.FAILED]) \
+            .order_by("pk").values_list("pk", flat=True)
+        if options["limit"]:
+            ids = ids[: options["limit"]]
+        done = failed = 0
+        for report_id in list(ids):
+            try:
+                triage_report(report_id=report_id)
+                done += 1
+            except Exception as exc:  # noqa: BLE001 - one bad report must not stop the batch
+                mark_failed(report_id=report_id, error=exc)
+                failed += 1
+        self.stdout.write(f"triaged {done} report(s); {failed} failed and stay pending for retry")
+
+    def _train(self, options: dict[str, Any]) -> None:
+        from sigap.triage.training import train_instansi
+
+        try:
+            outcome = train_instansi(slug=options["instansi"], min_labels=options["min_labels"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(outcome)
+
+    def _evaluate(self, options: dict[str, Any]) -> None:
+        from sigap.triage.lib.classify import evaluate_jsonl
+
+        if not Path(options["input"]).exists():
+            raise CommandError(f"{options['input']} does not exist.")
+        try:
+            report = evaluate_jsonl(options["input"], options["label_field"], text_field=options["text_field"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(report.format_table())
+
+    def _dedup(self, options: dict[str, Any]) -> None:
+        from sigap.triage.lib import dedup
+
+        if not Path(options["input"]).exists():
+            raise CommandError(f"{options['input']} does not exist.")
+        kwargs = {} if options["threshold"] is None else {"threshold": options["threshold"]}
+        stats = dedup.dedup_jsonl(options["input"], options["output"], **kwargs)
+        self.stdout.write(f"{stats}")
+
+    def _locate(self, options: dict[str, Any]) -> None:
+        from sigap.triage.lib.gazetteer import best_kecamatan, locate
+
+        for lineno, item in _read_jsonl(options["input"]):
+            if item is None:
+                self.stderr.write(f"line {lineno}: not a JSON object, skipped")
+                continue
+            text = str(item.get(options["text_field"]) or "")
+            address = item.get("address") or item.get("alamat")
+            hint = item.get("region_hint") or options["region_hint"]
+            hits = locate(text, region_hint=hint, address=address)
+            self.stdout.write(json.dumps({
+                "id": item.get("id", lineno),
+                "kecamatan": best_kecamatan(text, region_hint=hint, address=address),
+                "regions": [{"code": h.code, "name": h.name, "level": h.level, "score": round(h.score, 3)}
+                            for h in hits[:5]],
+            }, ensure_ascii=False))
+
+    def _classify(self, options: dict[str, Any]) -> None:
+        from sigap.triage.lib.classify import classify
+
+        for lineno, item in _read_jsonl(options["input"]):
+            if item is None:
+                self.stderr.write(f"line {lineno}: not a JSON object, skipped")
+                continue
+            c = classify(str(item.get(options["text_field"]) or ""))
+            self.stdout.write(json.dumps({
+                "id": item.get("id", lineno), "category": c.category, "confidence": round(c.confidence, 3),
+                "evidence": list(c.evidence), "sectors": [k for k, _, _ in c.sectors],
+            }, ensure_ascii=False))

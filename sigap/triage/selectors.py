@@ -1,0 +1,68 @@
+"""Reads of triage results for officers, inside their agency."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sigap.cases.models import Case, Report
+from sigap.core import crypto
+from sigap.tenants.access import Actor
+from sigap.tenants.permissions import Cap
+from sigap.triage.actions import PURPOSE_EVIDENCE, PURPOSE_FEATURES
+from sigap.triage.lib.taxonomy import CATEGORIES, SECTORS
+from sigap.triage.models import DuplicateSuggestion, TriageResult
+
+
+@dataclass
+class SuggestionView:
+    suggestion: DuplicateSuggestion
+    same_agency: bool
+    other_case_id: int | None
+    other_case_number: str
+    other_agency: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class TriageView:
+    report: Report
+    result: TriageResult | None
+    features: dict[str, Any]
+    suggestions: list[SuggestionView]
+
+
+def triage_of_case(*, actor: Actor, case: Case) -> list[TriageView]:
+    actor.require(Cap.CASE_READ)
+    reports = list(Report.objects.filter(instansi_id=actor.instansi.pk, case_id=case.pk).order_by("received_at"))
+    results = {r.report_id: r for r in TriageResult.objects.filter(instansi_id=actor.instansi.pk,
+                                                                    report__in=reports)}
+    suggestions: dict[int, list[DuplicateSuggestion]] = {}
+    for s in DuplicateSuggestion.objects.filter(instansi_id=actor.instansi.pk, report__in=reports) \
+            .select_related("other_report__case", "other_instansi").order_by("-score"):
+        suggestions.setdefault(s.report_id, []).append(s)
+    views = []
+    for report in reports:
+        result = results.get(report.pk)
+        features = crypto.open_json(actor.instansi.pk, bytes(result.features_sealed), purpose=PURPOSE_FEATURES) \
+            if result is not None and result.features_sealed else {}
+        rows = []
+        for s in suggestions.get(report.pk, []):
+            same = s.other_instansi_id == actor.instansi.pk
+            rows.append(SuggestionView(
+                suggestion=s, same_agency=same,
+                other_case_id=s.other_report.case_id if same else None,
+                other_case_number=s.other_report.case.number, other_agency=s.other_instansi.name,
+                evidence=crypto.open_json(actor.instansi.pk, bytes(s.evidence_sealed), purpose=PURPOSE_EVIDENCE)
+                if same and s.evidence_sealed else {},
+            ))
+        views.append(TriageView(report=report, result=result, features=features, suggestions=rows))
+    return views
+
+
+def category_choices() -> list[tuple[str, str]]:
+    return [(key, c.label_id) for key, c in CATEGORIES.items()]
+
+
+def sector_choices() -> list[tuple[str, str]]:
+    return [(key, s.label_id) for key, s in SECTORS.items()]
