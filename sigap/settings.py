@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "sigap.triage",
     "sigap.vault",
     "sigap.evidence",
+    "sigap.intake.portal",
 ]
 
 MIDDLEWARE = [
@@ -244,3 +245,14 @@ SIGAP_MAX_REPORT_BYTES = int(os.environ.get("SIGAP_MAX_REPORT_MB", "100")) * 102
 # Uploads stream to temporary files, never held whole in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Reporter portal and mailbox (docs/security/receipts.md): receipt hashing, proof of work on the
+# mailbox login, and login limits that never look at a network address.
+SIGAP_RECEIPT_ARGON2 = {"time_cost": int(os.environ.get("SIGAP_RECEIPT_ARGON2_TIME", "2")),
+                        "memory_cost": int(os.environ.get("SIGAP_RECEIPT_ARGON2_MEMORY_KIB", "65536")),
+                        "parallelism": 1}
+SIGAP_POW_BITS = int(os.environ.get("SIGAP_POW_BITS", "18"))
+SIGAP_POW_WAIT_SECONDS = int(os.environ.get("SIGAP_POW_WAIT_SECONDS", "8"))
+SIGAP_MAILBOX_LOGINS_PER_MINUTE = int(os.environ.get("SIGAP_MAILBOX_LOGINS_PER_MINUTE", "600"))
+SIGAP_MAILBOX_LOGINS_PER_PREFIX_HOUR = int(os.environ.get("SIGAP_MAILBOX_LOGINS_PER_PREFIX_HOUR", "10"))
+SIGAP_MAILBOX_IDLE_SECONDS = int(os.environ.get("SIGAP_MAILBOX_IDLE_SECONDS", "1800"))

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
+import os
 import random
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +47,7 @@ YEARS = 3
 DUPLICATE_START = 0.0336  # chance a draw starts a duplicate group: ~8% of reports end up in one
 TEMPLATE_START = 0.002
 ACTOR_LABEL = "demo-data"
+AUDIT_PER_OBJECT_MAX = 50_000
 _PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 _WIB = dt.timedelta(hours=7)
 _DAY = 86400.0
@@ -306,6 +309,10 @@ def _sqlite_datetime(value: dt.datetime | None) -> str | None:
     return str(value.replace(tzinfo=None))
 
 
+def _sqlite_date(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
 def _next_id(model: type[models.Model]) -> int:
     return (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
 
@@ -315,29 +322,160 @@ def _next_id(model: type[models.Model]) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
+@dataclass(slots=True)
+class _Context:
+    """What preparing a batch needs, fixed before any worker is forked (no database access)."""
+
+    ids: dict[str, int]
+    units: dict[str, list[int]]
+    referral_targets: dict[str, list[str]]
+    now: dt.datetime
+    sqlite: bool
+
+
+@dataclass(slots=True)
+class Prepared:
+    """One batch, in time order, ready for numbers and ids: sealed, dated and adapted for the database."""
+
+    rows: list[tuple[Any, ...]]
+    groups: list[tuple[str, list[int], list[str], list[str], list[str]]]
+    merged: int
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def prepare_batch(planner: Planner, state_rng: random.Random, ctx: _Context, size: int) -> Prepared:
+    """Plans, renders, seals and dates one batch (pure: runs in-process or in a forked worker)."""
+    now = ctx.now
+    adapt_dt = _sqlite_datetime if ctx.sqlite else _identity
+    adapt_date = _sqlite_date if ctx.sqlite else _identity
+    items, groups = planner.next_batch(size)
+    order = sorted(range(len(items)), key=lambda i: items[i].received_at)
+    position = {i: p for p, i in enumerate(order)}
+    state_of: dict[int, str] = {}
+    merge_target: dict[int, int] = {}
+    for i in order:
+        state_of[i] = draw_state(state_rng, (now - items[i].received_at).total_seconds() / _DAY)
+    for group in groups:
+        if group.kind == "template_not_duplicate":
+            continue
+        first_by_slug: dict[str, int] = {}
+        for i in sorted(group.members, key=lambda m: items[m].received_at):
+            slug = items[i].slug
+            if slug not in first_by_slug:
+                first_by_slug[slug] = i
+                continue
+            age = (now - items[i].received_at).total_seconds() / _DAY
+            if age > 14 and state_rng.random() < 0.75:
+                target = first_by_slug[slug]
+                merge_target[i] = target
+                state_of[i] = S.MERGED
+                if state_of[target] in (S.RECEIVED, S.ARCHIVED, S.MERGED):
+                    state_of[target] = S.VERIFICATION if age < 30 else S.ANALYSIS
+    rows: list[tuple[Any, ...]] = []
+    for i in order:
+        item = items[i]
+        rep = item.report
+        slug = item.slug
+        iid = ctx.ids[slug]
+        received = item.received_at
+        state = state_of[i]
+        tl = timeline(state_rng, state, received, now)
+        referred_to = unit_id = None
+        if state == S.REFERRED:
+            if state_rng.random() < 0.7:
+                referred_to = ctx.ids[state_rng.choice(ctx.referral_targets[slug])]
+            elif ctx.units[slug]:
+                unit_id = state_rng.choice(ctx.units[slug])
+        outcome = str(state_rng.choice(_OUTCOMES)) if state in (S.DONE, S.CLOSED) else ""
+        summary = (rep.content.title.strip() or rep.content.what.strip())[:160]
+        r_at = adapt_dt(received)
+        deadlines = [("acknowledge", r_at, adapt_dt(sla.due_at("acknowledge", received)), adapt_dt(tl.ack_met)),
+                     ("feedback", r_at, adapt_dt(sla.due_at("feedback", received)), adapt_dt(tl.feedback_met))]
+        if tl.verify_start is not None:
+            deadlines.append(("verify", adapt_dt(tl.verify_start), adapt_dt(sla.due_at("verify", tl.verify_start)),
+                              adapt_dt(tl.verify_met)))
+        rows.append((
+            slug, (received + _WIB).year, iid, r_at, str(state), adapt_dt(tl.status_changed_at),
+            seal_text(iid, summary, purpose=PURPOSE_CASE), rep.category, rep.sector, _priority(state_rng, rep),
+            rep.region_code, rep.amount, outcome, position[merge_target[i]] if i in merge_target else -1,
+            referred_to, unit_id, state not in _UNCONFIRMED, item.pseudonym, rep.anonymity, rep.channel,
+            rep.language, seal_content(iid, rep.content), adapt_date(rep.occurred_from),
+            adapt_date(rep.occurred_to), rep.evidence_count, deadlines, f"{received:%y%m}",
+        ))
+    out_groups = []
+    for group in groups:
+        members = sorted(group.members, key=lambda m: position[m])
+        out_groups.append((group.kind, [position[m] for m in members], [items[m].slug for m in members],
+                           [items[m].report.channel for m in members], [items[m].report.style for m in members]))
+    return Prepared(rows, out_groups, len(merge_target))
+
+
+def _worker(queue: Any, n: int, seed: int, batch_size: int, ctx: _Context) -> None:
+    planner = Planner(n=n, seed=seed, now=ctx.now)
+    state_rng = random.Random(seed * 7919 + 17)
+    while planner.done < n:
+        queue.put(prepare_batch(planner, state_rng, ctx, batch_size))
+    queue.put(None)
+
+
+def _batches(n: int, seed: int, batch_size: int, ctx: _Context, workers: int) -> Iterator[Prepared]:
+    """The prepared batches, from a forked worker (overlapping with the inserts) or in-process."""
+    if workers <= 0:
+        planner = Planner(n=n, seed=seed, now=ctx.now)
+        state_rng = random.Random(seed * 7919 + 17)
+        while planner.done < n:
+            yield prepare_batch(planner, state_rng, ctx, batch_size)
+        return
+    mp = multiprocessing.get_context("fork")
+    queue = mp.Queue(maxsize=4)
+    proc = mp.Process(target=_worker, args=(queue, n, seed, batch_size, ctx), daemon=True)
+    proc.start()
+    try:
+        while True:
+            batch = queue.get()
+            if batch is None:
+                break
+            yield batch
+    finally:
+        if proc.is_alive():
+            proc.terminate()
+        proc.join()
+
+
 def write_demo_reports(*, n: int, seed: int, batch_size: int = 2000, truth_path: Path | None = None,
                        progress: Callable[[int, int, float], None] | None = None,
-                       now: dt.datetime | None = None, audit_per_object: bool = True) -> WriteStats:
-    """Writes `n` demo reports (with their reporters, cases and deadlines) and returns figures."""
+                       now: dt.datetime | None = None, audit: str = "auto", workers: int | None = None
+                       ) -> WriteStats:
+    """Writes `n` demo reports (with their reporters, cases and deadlines) and returns figures.
+
+    audit: "per-object" (one event per report and per case not "received"), "per-batch" (one event
+    per batch and agency) or "auto" (per object up to AUDIT_PER_OBJECT_MAX reports).
+    workers: 1 prepares batches in a forked process while this one inserts (default when n is
+    large and there are several CPUs), 0 prepares them in-process.
+    """
     started = time.perf_counter()
     now = now or clock.now()
+    per_object = audit == "per-object" or (audit == "auto" and n <= AUDIT_PER_OBJECT_MAX)
+    if workers is None:
+        workers = 1 if n >= 20_000 and (os.cpu_count() or 1) > 1 else 0
     stats = WriteStats()
     agencies = ensure_demo_agencies()
     ids = {slug: a.pk for slug, a in agencies.items()}
-    units: dict[str, list[int]] = defaultdict(list)
-    for unit in Unit.objects.filter(instansi__in=list(agencies.values())).order_by("pk"):
-        units[unit.instansi.slug].append(unit.pk)
-    for instansi in agencies.values():  # load every data key once; crypto caches them
+    units: dict[str, list[int]] = {slug: [] for slug in ids}
+    for unit_id, instansi_id in Unit.objects.filter(instansi__in=list(agencies.values())).order_by("pk") \
+            .values_list("pk", "instansi_id"):
+        units[next(s for s, i in ids.items() if i == instansi_id)].append(unit_id)
+    for instansi in agencies.values():  # load every data key once; crypto caches them (also for the worker)
         seal_text(instansi.pk, "", purpose=PURPOSE_CASE)
-
-    planner = Planner(n=n, seed=seed, now=now)
-    state_rng = random.Random(seed * 7919 + 17)
-    vendor = connection.vendor
-    if vendor == "sqlite":
+    sqlite = connection.vendor == "sqlite"
+    ctx = _Context(ids=ids, units=units, referral_targets={s: [t for t in ids if t != s] for s in ids}, now=now,
+                   sqlite=sqlite)
+    if sqlite:
         with connection.cursor() as c:
             c.execute("PRAGMA cache_size=-262144")
-    adapt_dt = _sqlite_datetime if vendor == "sqlite" else connection.ops.adapt_datetimefield_value
-    adapt_date = connection.ops.adapt_datefield_value
     t_reporter = _Table(Reporter, ("id", "instansi_id", "pseudonym", "anonymity", "receipt_hash", "receipt_lookup",
                                    "identity_sealed", "contact_sealed", "created_at"))
     t_case = _Table(Case, ("id", "instansi_id", "number", "unit_id", "summary_sealed", "category", "sector",
@@ -351,127 +489,65 @@ def write_demo_reports(*, n: int, seed: int, batch_size: int = 2000, truth_path:
     t_deadline = _Table(Deadline, ("id", "instansi_id", "case_id", "kind", "started_at", "due_at", "met_at"))
     next_reporter, next_case = _next_id(Reporter), _next_id(Case)
     next_report, next_deadline = _next_id(Report), _next_id(Deadline)
-    referral_targets = {slug: [s for s in ids if s != slug] for slug in ids}
     truth = truth_path.open("w", encoding="utf-8") if truth_path else None
     states: dict[str, int] = defaultdict(int)
-
+    wait = time.perf_counter()
     try:
-        while planner.done < n:
-            g0 = time.perf_counter()
-            items, groups = planner.next_batch(batch_size)
-            order = sorted(range(len(items)), key=lambda i: items[i].received_at)
-            # Numbers: one reservation per agency, kind and year.
-            counts: dict[tuple[str, int], int] = defaultdict(int)
-            for i in order:
-                counts[(items[i].slug, (items[i].received_at + _WIB).year)] += 1
-            # States: drawn by age; later members of a same-agency duplicate group may merge.
-            state_of: dict[int, str] = {}
-            merge_target: dict[int, int] = {}
-            for i in order:
-                age = (now - items[i].received_at).total_seconds() / _DAY
-                state_of[i] = draw_state(state_rng, age)
-            for group in groups:
-                if group.kind == "template_not_duplicate":
-                    continue
-                first_by_slug: dict[str, int] = {}
-                for i in sorted(group.members, key=lambda m: items[m].received_at):
-                    slug = items[i].slug
-                    if slug not in first_by_slug:
-                        first_by_slug[slug] = i
-                        continue
-                    age = (now - items[i].received_at).total_seconds() / _DAY
-                    if age > 14 and state_rng.random() < 0.75:
-                        target = first_by_slug[slug]
-                        merge_target[i] = target
-                        state_of[i] = S.MERGED
-                        if state_of[target] in (S.RECEIVED, S.ARCHIVED):
-                            state_of[target] = S.VERIFICATION if age < 30 else S.ANALYSIS
-            stats.generate_seconds += time.perf_counter() - g0
-
+        for batch in _batches(n, seed, batch_size, ctx, workers):
+            stats.generate_seconds += time.perf_counter() - wait
             with transaction.atomic():
-                first_number: dict[tuple[str, str, int], int] = {}
+                counts: dict[tuple[str, int], int] = defaultdict(int)
+                for row in batch.rows:
+                    counts[(row[0], row[1])] += 1
+                seq: dict[tuple[str, str, int], int] = {}
                 for (slug, year), count in counts.items():
                     for kind in ("case", "report"):
-                        first_number[(slug, kind, year)] = reserve(agencies[slug], kind, year, count)
-                case_id_of: dict[int, int] = {}
-                for i in order:
-                    case_id_of[i] = next_case
-                    next_case += 1
+                        seq[(slug, kind, year)] = reserve(agencies[slug], kind, year, count)
+                first_case = next_case
                 reporters: list[tuple[Any, ...]] = []
                 cases: list[tuple[Any, ...]] = []
                 reports: list[tuple[Any, ...]] = []
                 deadlines: list[tuple[Any, ...]] = []
                 audit_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
-                report_id_of: dict[int, int] = {}
-                s0 = time.perf_counter()
-                for i in order:
-                    item = items[i]
-                    rep = item.report
-                    slug = item.slug
-                    iid = ids[slug]
-                    received = item.received_at
-                    year = (received + _WIB).year
-                    seq_case = first_number[(slug, "case", year)]
-                    seq_report = first_number[(slug, "report", year)]
-                    first_number[(slug, "case", year)] += 1
-                    first_number[(slug, "report", year)] += 1
+                for pos, row in enumerate(batch.rows):
+                    (slug, year, iid, r_at, state, changed_at, summary_sealed, category, sector, priority,
+                     region_code, amount, outcome, merge_pos, referred_to, unit_id, confirmed, pseudonym,
+                     anonymity, channel, language, content_sealed, occurred_from, occurred_to, evidence_count,
+                     row_deadlines, month) = row
                     instansi = agencies[slug]
-                    state = state_of[i]
+                    case_seq, report_seq = seq[(slug, "case", year)], seq[(slug, "report", year)]
+                    seq[(slug, "case", year)] = case_seq + 1
+                    seq[(slug, "report", year)] = report_seq + 1
+                    case_id = first_case + pos
+                    merged_into = first_case + merge_pos if merge_pos >= 0 else None
+                    report_id, reporter_id = next_report + pos, next_reporter + pos
                     states[state] += 1
-                    tl = timeline(state_rng, state, received, now)
-                    case_id = case_id_of[i]
-                    merged_into = case_id_of[merge_target[i]] if i in merge_target else None
-                    unit_id = None
-                    referred_to = None
-                    if state == S.REFERRED:
-                        if state_rng.random() < 0.7:
-                            referred_to = ids[state_rng.choice(referral_targets[slug])]
-                        elif units[slug]:
-                            unit_id = state_rng.choice(units[slug])
-                    outcome = str(state_rng.choice(_OUTCOMES)) if state in (S.DONE, S.CLOSED) else ""
-                    priority = _priority(state_rng, rep)
-                    summary = (rep.content.title.strip() or rep.content.what.strip())[:160]
-                    r_at = adapt_dt(received)
-                    cases.append((case_id, iid, case_number(instansi, year, seq_case), unit_id,
-                                  seal_text(iid, summary, purpose=PURPOSE_CASE), rep.category, rep.sector, priority,
-                                  state, adapt_dt(tl.status_changed_at), r_at, rep.region_code, rep.amount, outcome,
-                                  merged_into, referred_to, False, r_at, adapt_dt(tl.status_changed_at),
-                                  state not in _UNCONFIRMED))
-                    reporter_id = next_reporter
-                    next_reporter += 1
-                    reporters.append((reporter_id, iid, item.pseudonym, rep.anonymity, "", "", None, None, r_at))
-                    report_id = next_report
-                    next_report += 1
-                    report_id_of[i] = report_id
-                    external_ref = f"LAPOR-{received:%y%m}{seq_report:06d}" if rep.channel == "lapor" else ""
+                    cases.append((case_id, iid, case_number(instansi, year, case_seq), unit_id, summary_sealed,
+                                  category, sector, priority, state, changed_at, r_at, region_code, amount, outcome,
+                                  merged_into, referred_to, False, r_at, changed_at, confirmed))
+                    reporters.append((reporter_id, iid, pseudonym, anonymity, "", "", None, None, r_at))
                     reports.append((report_id, iid, merged_into or case_id, reporter_id,
-                                    tracking_number(instansi, year, seq_report), rep.channel, r_at, rep.language,
-                                    rep.anonymity, seal_content(iid, rep.content), rep.region_code,
-                                    adapt_date(rep.occurred_from), adapt_date(rep.occurred_to), rep.amount,
-                                    rep.evidence_count, external_ref, "pending", r_at))
-                    deadlines.append((next_deadline, iid, case_id, "acknowledge", r_at,
-                                      adapt_dt(sla.due_at("acknowledge", received)), adapt_dt(tl.ack_met)))
-                    deadlines.append((next_deadline + 1, iid, case_id, "feedback", r_at,
-                                      adapt_dt(sla.due_at("feedback", received)),
-                                      adapt_dt(tl.feedback_met) if tl.feedback_met else None))
-                    next_deadline += 2
-                    if tl.verify_start is not None:
-                        deadlines.append((next_deadline, iid, case_id, "verify", adapt_dt(tl.verify_start),
-                                          adapt_dt(sla.due_at("verify", tl.verify_start)),
-                                          adapt_dt(tl.verify_met) if tl.verify_met else None))
+                                    tracking_number(instansi, year, report_seq), channel, r_at, language, anonymity,
+                                    content_sealed, region_code, occurred_from, occurred_to, amount, evidence_count,
+                                    f"LAPOR-{month}{report_seq:06d}" if channel == "lapor" else "", "pending", r_at))
+                    for kind, d_start, d_due, d_met in row_deadlines:
+                        deadlines.append((next_deadline, iid, case_id, kind, d_start, d_due, d_met))
                         next_deadline += 1
                     rows = audit_rows[slug]
-                    if audit_per_object:
+                    if per_object:
                         rows.append({"action": "report.submitted", "object_type": "cases.report",
                                      "object_id": report_id, "actor_label": ACTOR_LABEL,
-                                     "data": {"case": merged_into or case_id, "channel": rep.channel,
-                                              "anonymity": rep.anonymity}})
+                                     "data": {"case": merged_into or case_id, "channel": channel,
+                                              "anonymity": anonymity}})
                         if state != S.RECEIVED:
                             rows.append({"action": "case.demo_state", "object_type": "cases.case",
                                          "object_id": case_id, "actor_label": ACTOR_LABEL, "data": {"to": state}})
                     else:
                         rows.append({"report": report_id, "state": state})
-                stats.generate_seconds += time.perf_counter() - s0
+                size = len(batch.rows)
+                next_case += size
+                next_report += size
+                next_reporter += size
                 i0 = time.perf_counter()
                 with connection.cursor() as cursor:
                     t_reporter.insert(cursor, reporters)
@@ -481,20 +557,23 @@ def write_demo_reports(*, n: int, seed: int, batch_size: int = 2000, truth_path:
                 stats.insert_seconds += time.perf_counter() - i0
                 a0 = time.perf_counter()
                 for slug, rows in audit_rows.items():
-                    if not audit_per_object:
-                        rows = [_batch_event(rows)]
-                    stats.audit_events += append_many(rows, instansi_id=ids[slug])
+                    stats.audit_events += append_many(rows if per_object else [_batch_event(rows)],
+                                                      instansi_id=ids[slug])
                 stats.audit_seconds += time.perf_counter() - a0
-            stats.reports += len(reports)
-            stats.cases += len(cases)
-            stats.merged += len(merge_target)
+            stats.reports += size
+            stats.cases += size
+            stats.merged += batch.merged
             stats.deadlines += len(deadlines)
-            stats.duplicate_groups += sum(1 for g in groups if g.kind != "template_not_duplicate")
-            stats.template_groups += sum(1 for g in groups if g.kind == "template_not_duplicate")
+            stats.duplicate_groups += sum(1 for g in batch.groups if g[0] != "template_not_duplicate")
+            stats.template_groups += sum(1 for g in batch.groups if g[0] == "template_not_duplicate")
             if truth is not None:
-                _write_truth(truth, groups, items, report_id_of)
+                first_report = next_report - size
+                for kind, members, slugs, channels, styles in batch.groups:
+                    truth.write(json.dumps({"kind": kind, "report_ids": [first_report + m for m in members],
+                                            "instansi": slugs, "channels": channels, "styles": styles}) + "\n")
             if progress is not None:
                 progress(stats.reports, n, time.perf_counter() - started)
+            wait = time.perf_counter()
     finally:
         if truth is not None:
             truth.close()
@@ -524,18 +603,6 @@ def _batch_event(rows: list[dict[str, Any]]) -> dict[str, Any]:
             "object_id": f"{min(report_ids)}-{max(report_ids)}",
             "data": {"reports": len(report_ids), "first": min(report_ids), "last": max(report_ids),
                      "states": dict(by_state)}}
-
-
-def _write_truth(out: Any, groups: Iterable[Group], items: list[Planned], report_id_of: dict[int, int]) -> None:
-    for group in groups:
-        members = sorted(group.members, key=lambda m: report_id_of[m])
-        out.write(json.dumps({
-            "kind": group.kind,
-            "report_ids": [report_id_of[m] for m in members],
-            "instansi": [items[m].slug for m in members],
-            "channels": [items[m].report.channel for m in members],
-            "styles": [items[m].report.style for m in members],
-        }, ensure_ascii=False) + "\n")
 
 
 def _reset_sequences(model_list: list[type[models.Model]]) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sigap.core.models import TenantOwned
@@ -30,6 +32,94 @@ class Reporter(TenantOwned):
     class Meta:
         verbose_name = _("reporter")
         indexes = [models.Index(fields=["instansi", "created_at"])]
+        constraints = [
+            # One reporter per receipt prefix, across all agencies: a mailbox login costs one lookup
+            # and one Argon2 verification (docs/security/receipts.md).
+            models.UniqueConstraint(fields=["receipt_lookup"], condition=~Q(receipt_lookup=""),
+                                    name="reporter_unique_receipt_lookup"),
+        ]
 
     def __str__(self) -> str:
         return self.pseudonym
+
+
+class Direction(models.TextChoices):
+    OFFICER_TO_REPORTER = "to_reporter", _("Officer to reporter")
+    REPORTER_TO_OFFICER = "to_officer", _("Reporter to officer")
+    SYSTEM = "system", _("Automatic")
+
+
+class MessageKind(models.TextChoices):
+    ACK = "ack", _("Acknowledgement of receipt")
+    QUESTION = "question", _("Question")
+    ANSWER = "answer", _("Answer")
+    TRANSCRIPT = "transcript", _("Transcript of an oral report")
+    TRANSCRIPT_CONFIRMATION = "transcript_confirmation", _("Transcript confirmed or corrected")
+    RETALIATION = "retaliation", _("Retaliation reported")
+    EVIDENCE = "evidence", _("Evidence added")
+    STATUS = "status", _("Status update")
+
+
+class Message(TenantOwned):
+    """One message of a reporter's mailbox. The body is sealed with the agency's data key
+    (purpose "mailbox.message"); officers see the reporter only by pseudonym."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    report = models.ForeignKey("cases.Report", on_delete=models.CASCADE, related_name="+")
+    reporter = models.ForeignKey(Reporter, on_delete=models.CASCADE, related_name="messages")
+    direction = models.CharField(max_length=12, choices=Direction.choices)
+    kind = models.CharField(max_length=30, choices=MessageKind.choices)
+    body_sealed = models.BinaryField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    reply_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies")
+    deadline = models.ForeignKey("cases.Deadline", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mailbox message")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["instansi", "reporter", "created_at"]),
+            models.Index(fields=["instansi", "case", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+
+class SubmissionToken(models.Model):
+    """One portal form, submitted once: a second POST of the same form finds this row instead of
+    storing a second report. Only a hash of the form's token is kept. Until the receipt page is
+    shown, the receipt waits here sealed with the agency's key (bound to the token hash)."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    instansi = models.ForeignKey("tenants.Instansi", on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey("cases.Report", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    receipt_sealed = models.BinaryField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["created_at"])]
+
+
+class ThrottleCounter(models.Model):
+    """A hit counter per scope, key and fixed time window; never keyed by a network address."""
+
+    scope = models.CharField(max_length=20)
+    key = models.CharField(max_length=64)
+    window = models.BigIntegerField()  # epoch seconds // window length
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key", "window"], name="throttle_unique_window")]
+        indexes = [models.Index(fields=["window"])]
+
+
+class SpentToken(models.Model):
+    """Single-use tokens already used (proof-of-work challenges), kept until they expire."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(db_index=True)

@@ -6,6 +6,7 @@ or "failed" and is retried with backoff by the task, or by `sigap triage run-pen
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass
@@ -71,25 +72,26 @@ def _load_stored(report_ids: list[int]) -> list[Stored]:
     return out
 
 
-def _dedup_view(report_id: int, normalized: str, sig: Any, entities: Entities) -> dedup.ReportFeatures:
-    return dedup.ReportFeatures(id=str(report_id), text=normalized, signature=sig, entities=entities)
+def _dedup_view(report_id: int, sig: Any, features: dict[str, Any]) -> dedup.ReportFeatures:
+    return dedup.ReportFeatures(id=str(report_id), text=features.get("normalized", ""), signature=sig,
+                                entities=Entities.from_dict(features.get("entities", {})),
+                                links=tuple(features.get("links", ())), personal=tuple(features.get("personal", ())))
 
 
 def find_duplicates(report: Report, features: TriageFeatures) -> list[tuple[Stored, dedup.Match]]:
     """Likely duplicates of `report` among every indexed report it may be compared with: its own
     agency's, and those of agencies connected to the hub when it is connected too."""
-    found = index.candidates(features.signature, exclude=report.pk, limit=CANDIDATES)
+    found = index.candidates(features.index_keys, exclude=report.pk, limit=CANDIDATES)
     if not found:
         return []
-    mine = _dedup_view(report.pk, features.normalized, features.signature, features.entities)
+    mine = dataclasses.replace(features.dedup, id=str(report.pk))
     results = []
     for other in _load_stored([rid for rid, _ in found]):
         if other.instansi_id != report.instansi_id and not (other.connected and report.instansi.connected_to_hub):
             continue
         if other.case_id == report.case_id:
             continue
-        theirs = _dedup_view(other.report_id, other.features.get("normalized", ""), other.signature,
-                             Entities.from_dict(other.features.get("entities", {})))
+        theirs = _dedup_view(other.report_id, other.signature, other.features)
         match = dedup.compare(mine, theirs)
         if match.score >= SUGGEST_AT and match.is_duplicate:
             results.append((other, match))
@@ -100,9 +102,10 @@ def find_duplicates(report: Report, features: TriageFeatures) -> list[tuple[Stor
 def _store_suggestions(report: Report, matches: list[tuple[Stored, dedup.Match]]) -> list[DuplicateSuggestion]:
     made = []
     for other, match in matches[:10]:
-        kinds = sorted({str(getattr(e, "kind", e)).split(":")[0] for e in match.shared_entities})
+        kinds = sorted(match.shared)
         same_agency = other.instansi_id == report.instansi_id
-        evidence = {"passages": list(match.shared_passages)[:5], "entities": [str(e) for e in match.shared_entities]}
+        evidence = {"passages": list(match.passages)[:5], "shared": {k: list(v) for k, v in match.shared.items()},
+                    "reasons": list(match.reasons)}
         suggestion, _ = DuplicateSuggestion.objects.update_or_create(
             report=report, other_report_id=other.report_id,
             defaults={"instansi_id": report.instansi_id, "other_instansi_id": other.instansi_id,
@@ -150,9 +153,10 @@ def triage_report(*, report_id: int) -> TriageResult:
     features = triage_text(content.full_text, region_hint=report.instansi.region_code or None,
                            fields=_structured_fields(report, content), model=_model_for(report.instansi_id))
     stored = {**features.to_dict(), "normalized": features.normalized}
-    old_sig = minhash.signature_from_bytes(bytes(result.signature)) if result.signature else None
+    old_keys = result.index_keys or []
     result.features_sealed = crypto.seal_json(report.instansi_id, stored, purpose=PURPOSE_FEATURES)
     result.signature = minhash.signature_to_bytes(features.signature)
+    result.index_keys = features.index_keys
     c = features.classification
     result.category, result.category_confidence = c.category, c.confidence
     result.sectors = [k for k, _, _ in c.sectors]
@@ -164,10 +168,9 @@ def triage_report(*, report_id: int) -> TriageResult:
     result.last_error = ""
     result.duration_ms = (time.perf_counter() - started) * 1000
     result.save()
-    if old_sig is not None:
-        index.remove(report.pk, old_sig)
+    index.remove(report.pk, old_keys)
     matches = find_duplicates(report, features)
-    index.add(report.pk, features.signature)
+    index.add(report.pk, features.index_keys)
     _store_suggestions(report, matches)
 
     case = report.case

@@ -63,7 +63,7 @@ log = logging.getLogger(__name__)
 DEFAULT_THRESHOLD = 0.5
 MIN_TEXT_FOR_BONUS = 0.08  # "moderate similarity": below this entities alone never decide
 MIN_TOKENS = 4  # shorter texts ("lampu mati") carry too little to call anything a duplicate
-MAX_BONUS = 0.45
+MAX_BONUS = 0.50
 CONFLICT_CAP = 0.25  # score of a pair with a hard (or unanchored soft) conflict
 MAX_BUCKET = 200  # larger LSH buckets are split by a second key, then skipped if still large
 MAX_PASSAGE_WORDS = 3000
@@ -80,17 +80,27 @@ _NAME_CUE_RE = re.compile(
     r"\b(?:nama\s+saya|saya\s+bernama|atas\s+nama|a\.\s?n\.?|anak\s+saya(?:\s+bernama)?|"
     r"istri\s+saya(?:\s+bernama)?|suami\s+saya(?:\s+bernama)?|ibu\s+saya(?:\s+bernama)?|"
     r"ayah\s+saya(?:\s+bernama)?|nama)\s*:?\s+([A-Z][a-zA-Z']+(?:\s+[A-Z][a-zA-Z']+){0,2})")
+_STREET_RE = re.compile(r"(?=\b(?:jalan|gang)\s+(?:raya\s+)?([a-z]+(?:\s+[a-z]+)?))")  # overlapping
+_HOUSE_NO_RE = re.compile(r"\b(?:no|nomor|nomer|nmr)\s+(\d{1,4}[a-z]?)\b")
+_NOT_STREET = frozenset({
+    "rusak", "berlubang", "di", "ke", "yang", "menuju", "utama", "masuk", "tersebut", "ini", "itu",
+    "depan", "mati", "umum", "kaki", "tol", "lingkungan", "protokol", "kampung", "desa", "kota", "rumah",
+    "dan", "sudah", "tidak", "belum", "sering", "banyak", "sangat", "sekitar", "dekat", "arah", "sana",
+    "sini", "ada", "banjir", "gelap", "licin", "macet", "sempit", "besar", "kecil", "baru", "lama", "dari",
+    "sampai", "untuk", "dengan", "pada", "saja", "juga", "lagi", "terus", "nya", "kami", "saya", "warga",
+    "aspal", "paving", "lubang", "penghubung", "alternatif", "poros", "setapak", "buntu", "pintas",
+})
 _GENERIC_ADDRESS = frozenset({"jalan", "jl", "gang", "gg", "no", "nomor", "di", "depan", "dekat", "raya",
                               "blok", "rt", "rw", "sebelah", "samping", "belakang", "dan", "yang"})
 _NAME_STOP = frozenset({"saya", "kami", "bapak", "ibu", "pak", "bu", "dia", "beliau", "yang", "tersebut",
                         "nik", "nama", "nomor", "telepon", "email"})
 
 # Weights of shared entities (summed, capped at MAX_BONUS).
-W_ADDRESS_NUMBERED = 0.25
+W_ADDRESS_NUMBERED = 0.40
 W_ADDRESS_STREET = 0.12
 W_RTRW = 0.12
-W_OFFICIAL = 0.25
-W_LINK = 0.30
+W_OFFICIAL = 0.30
+W_LINK = 0.40
 W_ID = 0.20
 W_PHONE = 0.10
 W_AMOUNT = 0.15
@@ -117,6 +127,7 @@ class ReportFeatures:
     channel: str | None = None
     links: tuple[str, ...] = ()  # websites/URLs named in the report (host + path, lowercased)
     personal: tuple[str, ...] = ()  # extra personal identifiers: "name:...", "account:..."
+    streets: frozenset[tuple[str, str | None]] = frozenset()  # (street name, house number)
 
     @property
     def informative(self) -> bool:
@@ -214,6 +225,7 @@ def features(id: str, text: str, *, title: str | None = None, received_at: datet
         id=str(id), text=norm, signature=minhash.signature(norm),
         entities=_safe_entities(unmasked, region_hint), title=title, received_at=received_at,
         instansi=instansi, channel=channel, links=_links(unmasked), personal=_personal(unmasked),
+        streets=frozenset(_streets(normalize_text(unmasked))),
     )
 
 
@@ -256,37 +268,32 @@ def _ids_by_kind(f: ReportFeatures) -> dict[str, set[str]]:
     return out
 
 
-def _address_parts(addr: str) -> tuple[frozenset[str], str | None]:
-    words = addr.split()
-    number = next((w for w in reversed(words) if any(c.isdigit() for c in w)), None)
-    names = frozenset(w for w in words if w not in _GENERIC_ADDRESS and w != number)
-    return names, number
+def _streets(norm: str) -> set[tuple[str, str | None]]:
+    """(street name, house number or None) mentioned in a normalised text."""
+    out: set[tuple[str, str | None]] = set()
+    for m in _STREET_RE.finditer(norm):
+        words = [w for w in m.group(1).split() if w not in _NOT_STREET]
+        if not words or m.group(1).split()[0] in _NOT_STREET:
+            continue
+        near = _HOUSE_NO_RE.search(norm, m.start(1), m.start(1) + 50) or _HOUSE_NO_RE.search(
+            norm, max(0, m.start() - 30), m.start())
+        out.add((words[0], near.group(1) if near else None))
+    return out
 
 
-def _addresses_match(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    (na, num_a), (nb, num_b) = _address_parts(a), _address_parts(b)
-    if num_a != num_b or not na or not nb:
-        return False
-    return len(na & nb) / min(len(na), len(nb)) >= 0.5
-
-
-def _street_addresses(e: Entities) -> list[str]:
-    return [a for a in e.addresses if not a.startswith(("rt", "blok "))]
-
-
-def _compare_addresses(a: Entities, b: Entities) -> tuple[list[str], list[str], bool]:
-    """(shared numbered, shared unnumbered street, numbered-address conflict)."""
-    sa, sb = _street_addresses(a), _street_addresses(b)
-    numbered_a = [x for x in sa if _address_parts(x)[1]]
-    numbered_b = [x for x in sb if _address_parts(x)[1]]
-    shared_num = [x for x in numbered_a if any(_addresses_match(x, y) for y in numbered_b)]
-    plain_a = {x for x in sa if not _address_parts(x)[1]}
-    plain_b = {x for x in sb if not _address_parts(x)[1]}
-    shared_plain = sorted(plain_a & plain_b)
+def _compare_addresses(a: ReportFeatures, b: ReportFeatures) -> tuple[list[str], list[str], bool]:
+    """(shared numbered addresses, shared street names, numbered-address conflict)."""
+    sa, sb = a.streets, b.streets
+    numbered_a = {x for x in sa if x[1]}
+    numbered_b = {x for x in sb if x[1]}
+    shared_num = sorted(f"jalan {n} {h}" for n, h in numbered_a & numbered_b)
+    shared_names = sorted(f"jalan {n}" for n in {x[0] for x in sa} & {x[0] for x in sb})
     conflict = bool(numbered_a and numbered_b and not shared_num)
-    return shared_num, shared_plain, conflict
+    return shared_num, shared_names, conflict
+
+
+def _fmt_streets(f: ReportFeatures) -> list[str]:
+    return [f"jalan {n} {h}" if h else f"jalan {n}" for n, h in sorted(f.streets, key=str)]
 
 
 def _specific_places(e: Entities) -> set[str]:
@@ -363,12 +370,13 @@ def _identity_evidence(ev: _Evidence, a: ReportFeatures, b: ReportFeatures) -> N
         ev.conflict("person", pa, pb, hard=False)
 
 
-def _location_evidence(ev: _Evidence, a: Entities, b: Entities) -> None:
-    shared_num, shared_plain, addr_conflict = _compare_addresses(a, b)
+def _location_evidence(ev: _Evidence, fa: ReportFeatures, fb: ReportFeatures) -> None:
+    a, b = fa.entities, fb.entities
+    shared_num, shared_plain, addr_conflict = _compare_addresses(fa, fb)
     ev.add("address", shared_num, W_ADDRESS_NUMBERED, anchor=True)
-    ev.add("street", shared_plain, W_ADDRESS_STREET)
+    ev.add("street", [] if shared_num else shared_plain, W_ADDRESS_STREET)
     if addr_conflict:
-        ev.conflict("address", _street_addresses(a), _street_addresses(b), hard=True)
+        ev.conflict("address", _fmt_streets(fa), _fmt_streets(fb), hard=True)
     rta = {x for x in a.addresses if x.startswith("rt")}
     rtb = {x for x in b.addresses if x.startswith("rt")}
     if rta & rtb:
@@ -409,7 +417,7 @@ def _shared_links(a: tuple[str, ...], b: tuple[str, ...]) -> set[str]:
 def _evidence(a: ReportFeatures, b: ReportFeatures) -> _Evidence:
     ev = _Evidence()
     _identity_evidence(ev, a, b)
-    _location_evidence(ev, a.entities, b.entities)
+    _location_evidence(ev, a, b)
     _subject_evidence(ev, a, b)
     return ev
 
@@ -490,10 +498,7 @@ def entity_keys(f: ReportFeatures) -> list[int]:
     if not f.informative:
         return []
     values: list[tuple[int, str]] = []
-    for addr in _street_addresses(f.entities):
-        names, number = _address_parts(addr)
-        if number and names:
-            values.append((0, f"{min(names)} {number}"))
+    values += [(0, f"{name} {number}") for name, number in f.streets if number]
     values += [(1, o) for o in f.entities.officials]
     values += [(2, _host(u)) for u in f.links]
     values += [(3, v) for kind, vs in _ids_by_kind(f).items() if kind != "phone" for v in vs]

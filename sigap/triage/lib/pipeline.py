@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from . import dedup, minhash
 from .classify import Classification, Model, classify
 from .completeness import Completeness, assess_completeness
-from .entities import Entities, extract_entities
+from .entities import Entities
 from .gazetteer import RegionHit, locate
 from .jurisdiction import Jurisdiction, assess_jurisdiction
-from .minhash import Signature, signature
-from .normalize import normalize_text
+from .minhash import Signature
 
 MAX_TRIAGE_CHARS = 100_000  # a 1 MB text is read up to here: beyond it, nothing a person wrote by hand
 
@@ -26,6 +26,14 @@ class TriageFeatures:
     jurisdiction: Jurisdiction
     completeness: Completeness
     signature: Signature
+    dedup: dedup.ReportFeatures
+
+    @property
+    def index_keys(self) -> list[int]:
+        """Keys for the duplicate index: LSH bands of the signature plus specific-entity keys."""
+        if minhash.is_empty(self.signature):
+            return []
+        return sorted(set(minhash.band_keys(self.signature)) | set(dedup.entity_keys(self.dedup)))
 
     @property
     def best_region(self) -> str:
@@ -50,6 +58,7 @@ class TriageFeatures:
                              "competent_body": self.jurisdiction.competent_body,
                              "reasons": list(self.jurisdiction.reasons),
                              "max_amount": self.jurisdiction.max_amount},
+            "links": list(self.dedup.links), "personal": list(self.dedup.personal),
             "completeness": {"score": round(self.completeness.score, 3), "present": list(self.completeness.present),
                              "missing": list(self.completeness.missing),
                              "questions": list(self.completeness.questions)},
@@ -61,15 +70,15 @@ def triage_text(text: str, *, region_hint: str | None = None, fields: dict[str, 
     """Reads one report. Never raises on odd input: empty, huge, binary or emoji-only text gives
     empty features."""
     text = (text or "")[:MAX_TRIAGE_CHARS]
-    entities = extract_entities(text, region_hint=region_hint)
+    found = dedup.features("new", text, region_hint=region_hint)
+    entities = found.entities
     regions = tuple(locate(text, region_hint=region_hint))
-    normalized = normalize_text(text)
     return TriageFeatures(
-        normalized=normalized,
+        normalized=found.text, dedup=found,
         entities=entities,
         regions=regions,
         classification=classify(text, model=model),
         jurisdiction=assess_jurisdiction(entities, text),
         completeness=assess_completeness(text, entities, fields=fields),
-        signature=signature(normalized),
+        signature=found.signature,
     )

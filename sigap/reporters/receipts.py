@@ -1,0 +1,146 @@
+"""Receipts: the 16-digit key that opens a reporter's mailbox (docs/security/receipts.md).
+
+- A receipt is 16 random digits from `secrets` (10^16 possibilities), shown once, never stored.
+- `Reporter.receipt_hash` is Argon2id over the receipt and the optional passphrase.
+- `Reporter.receipt_lookup` is HMAC-SHA256(lookup key, first 8 digits), 16 hex characters, unique
+  across all agencies: a login finds at most one candidate with one indexed query and runs exactly
+  one Argon2 verification. When the lookup misses, a dummy verification runs instead, so that an
+  existing and a missing receipt cost the same time.
+- The lookup covers only half the receipt: someone holding the database and the lookup key learns
+  at most the first 8 digits of each receipt; the other 10^8 possibilities still need Argon2.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from sigap.core.keyfiles import load_or_create_key
+from sigap.reporters.models import Reporter
+
+RECEIPT_DIGITS = 16
+PREFIX_DIGITS = 8
+_lookup_key: bytes | None = None
+
+
+def _key() -> bytes:
+    """The lookup key: SIGAP_RECEIPT_LOOKUP_KEY (base64) or var/receipt-lookup.key. It is not the
+    Django SECRET_KEY, so that rotating that one does not lock every reporter out."""
+    global _lookup_key
+    if _lookup_key is None:
+        env = os.environ.get("SIGAP_RECEIPT_LOOKUP_KEY")
+        _lookup_key = base64.b64decode(env) if env else load_or_create_key(
+            Path(settings.VAR_DIR) / "receipt-lookup.key")
+    return _lookup_key
+
+
+@lru_cache(maxsize=1)
+def hasher() -> PasswordHasher:
+    params = settings.SIGAP_RECEIPT_ARGON2
+    return PasswordHasher(time_cost=params["time_cost"], memory_cost=params["memory_cost"],
+                          parallelism=params["parallelism"])
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return hasher().hash(new_receipt())
+
+
+def new_receipt() -> str:
+    return f"{secrets.randbelow(10 ** RECEIPT_DIGITS):0{RECEIPT_DIGITS}d}"
+
+
+def normalize(typed: str) -> str:
+    """What the reporter typed, digits only ("1234 5678-9012 3456" -> "1234567890123456")."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", typed or "") if ch.isdigit())
+
+
+def group(receipt: str) -> str:
+    """"1234567890123456" -> "1234 5678 9012 3456"."""
+    return " ".join(receipt[i:i + 4] for i in range(0, len(receipt), 4))
+
+
+def lookup_of(receipt: str) -> str:
+    return hmac.new(_key(), receipt[:PREFIX_DIGITS].encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def _secret(receipt: str, passphrase: str) -> str:
+    # The receipt has a fixed length, so receipt + passphrase is unambiguous.
+    return receipt + unicodedata.normalize("NFC", (passphrase or "").strip())
+
+
+def hash_receipt(receipt: str, passphrase: str = "") -> str:
+    return hasher().hash(_secret(receipt, passphrase))
+
+
+@dataclass(frozen=True)
+class PreparedReceipt:
+    receipt: str
+    lookup: str
+    hash: str
+
+
+def prepare_receipt(passphrase: str = "") -> PreparedReceipt:
+    """Draws a receipt whose prefix no reporter holds yet and hashes it. Slow (Argon2): call it
+    before opening the transaction that stores the reporter, which then may still meet a prefix
+    taken meanwhile (IntegrityError on `reporter_unique_receipt_lookup`: prepare again)."""
+    for _ in range(50):
+        receipt = new_receipt()
+        lookup = lookup_of(receipt)
+        if not Reporter.objects.filter(receipt_lookup=lookup).exists():
+            return PreparedReceipt(receipt=receipt, lookup=lookup, hash=hash_receipt(receipt, passphrase))
+    raise RuntimeError("no free receipt prefix found; the receipt space is nearly full")
+
+
+def issue_receipt(*, reporter: Reporter, passphrase: str = "") -> str:
+    """Gives an existing reporter (e.g. one an operator recorded from a phone call) a receipt and
+    returns it: the only time it exists in clear."""
+    for _ in range(5):
+        prepared = prepare_receipt(passphrase)
+        try:
+            with transaction.atomic():
+                Reporter.objects.filter(pk=reporter.pk).update(receipt_lookup=prepared.lookup,
+                                                               receipt_hash=prepared.hash)
+        except IntegrityError:
+            continue
+        reporter.receipt_lookup, reporter.receipt_hash = prepared.lookup, prepared.hash
+        return prepared.receipt
+    raise RuntimeError("could not give the reporter a receipt")
+
+
+def verify(encoded: str, receipt: str, passphrase: str = "") -> bool:
+    try:
+        return hasher().verify(encoded, _secret(receipt, passphrase))
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def find_reporter(receipt: str, passphrase: str = "") -> Reporter | None:
+    """The reporter this receipt (and passphrase) opens, or None. One indexed query, then exactly
+    one Argon2 verification, real or dummy: the same work whether the receipt exists or not."""
+    receipt = normalize(receipt)
+    if len(receipt) != RECEIPT_DIGITS:
+        verify(_dummy_hash(), receipt.rjust(RECEIPT_DIGITS, "0")[:RECEIPT_DIGITS], passphrase)
+        return None
+    candidate = Reporter.objects.filter(receipt_lookup=lookup_of(receipt)).select_related("instansi").first()
+    if candidate is None or not candidate.receipt_hash:
+        verify(_dummy_hash(), receipt, passphrase)
+        return None
+    return candidate if verify(candidate.receipt_hash, receipt, passphrase) else None
+
+
+def warm_up() -> None:
+    """Computes the dummy hash ahead of the first failed login (so that it does not take twice as long)."""
+    _dummy_hash()

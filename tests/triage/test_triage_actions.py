@@ -1,0 +1,177 @@
+"""Triage on stored reports: results, sealed features, duplicates within and across agencies, retries."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from sigap.cases.content import ReportContent, ReportedPerson
+from sigap.cases.models import Report, TriageStatus
+from sigap.cases.workflow import State
+from sigap.tenants.access import system_actor
+from sigap.triage import index
+from sigap.triage.actions import triage_report
+from sigap.triage.decide import decide_duplicate
+from sigap.triage.models import DuplicateSuggestion, TriageResult
+from sigap.triage.selectors import triage_of_case
+from sigap.triage.tasks import triage_report_task
+
+pytestmark = pytest.mark.django_db
+
+ROAD = ReportContent(
+    title="Jalan rusak parah di Jalan Mawar 12 Kecamatan Kedaton",
+    what=("Jalan Mawar nomor 12 Kelurahan Surabaya Kecamatan Kedaton Kota Bandar Lampung rusak parah sejak "
+          "Januari 2026. Proyek perbaikan senilai Rp 1.200.000.000 oleh Dinas PUPR tidak dikerjakan, padahal "
+          "anggaran sudah dicairkan kepada kontraktor CV Maju Jaya. Kepala Dinas PUPR diduga menerima fee 10 persen."),
+)
+ROAD_WA = ReportContent(
+    what=("min tolong jln mawar no 12 kec kedaton bandar lampung rusak parahhh udh dr januari 2026 ga diperbaiki2, "
+          "katanya proyeknya 1,2 M dr dinas pupr tp kontraktor cv maju jaya ga kerja, kadis pupr dpt fee 10 persen"),
+)
+OTHER = ReportContent(
+    what=("Pungutan liar dalam penerimaan siswa baru di SMP Negeri 3 Metro. Kepala sekolah meminta uang "
+          "Rp 5 juta per siswa agar anak diterima. Kejadian Juli 2025, ada kuitansi."),
+)
+
+
+def _submit(submit, agency, content, channel="web"):  # type: ignore[no-untyped-def]
+    return submit(system_actor(agency), content=content, channel=channel, amount=None, region_code="")
+
+
+def test_triage_stores_sealed_features_and_fills_the_case(agency_a, submit) -> None:
+    report = _submit(submit, agency_a, ROAD)
+    result = triage_report(report_id=report.pk)
+    report.refresh_from_db()
+    assert report.triage_status == TriageStatus.DONE
+    assert result.category and result.completeness > 0
+    assert result.kpk_competent is True  # Rp1,2 miliar and an official
+    assert b"Mawar" not in bytes(result.features_sealed) and b"mawar" not in bytes(result.features_sealed)
+    case = report.case
+    case.refresh_from_db()
+    assert case.category == result.category and not case.category_confirmed
+    assert index.size() > 0
+
+
+def test_reworded_report_in_same_agency_is_suggested_with_evidence(agency_a, submit, boss_a) -> None:
+    first = _submit(submit, agency_a, ROAD)
+    triage_report(report_id=first.pk)
+    unrelated = _submit(submit, agency_a, OTHER)
+    triage_report(report_id=unrelated.pk)
+    second = _submit(submit, agency_a, ROAD_WA, channel="whatsapp")
+    triage_report(report_id=second.pk)
+    suggestions = DuplicateSuggestion.objects.filter(report=second)
+    assert [s.other_report_id for s in suggestions] == [first.pk]
+    view = triage_of_case(actor=boss_a, case=second.case)[0]
+    assert view.suggestions[0].same_agency and view.suggestions[0].evidence["shared"]
+    decide_duplicate(actor=boss_a, suggestion_id=suggestions[0].pk, confirm=True)
+    second.refresh_from_db()
+    assert second.case_id == first.case_id
+    merged = second.reporter.reports.get().case  # the reporter keeps their report, now in the first case
+    assert merged.pk == first.case_id
+
+
+def test_cross_agency_duplicate_tells_both_without_content(agency_a, agency_b, submit, actor_of) -> None:
+    from sigap.tenants.permissions import Role
+
+    a = _submit(submit, agency_a, ROAD)
+    triage_report(report_id=a.pk)
+    b = _submit(submit, agency_b, ROAD_WA)
+    triage_report(report_id=b.pk)
+    mine = DuplicateSuggestion.objects.get(report=b)
+    theirs = DuplicateSuggestion.objects.get(report=a)
+    assert mine.other_instansi_id == agency_a.pk and theirs.other_instansi_id == agency_b.pk
+    assert mine.evidence_sealed is None and theirs.evidence_sealed is None
+    view = triage_of_case(actor=actor_of(agency_b, Role.VERIFIKATOR), case=b.case)[0]
+    s = view.suggestions[0]
+    assert not s.same_agency and s.other_agency == agency_a.name and s.evidence == {}
+    assert s.other_case_id is None
+
+
+def test_agency_not_connected_to_hub_is_not_matched_across(agency_a, agency_b, submit) -> None:
+    agency_b.connected_to_hub = False
+    agency_b.save()
+    a = _submit(submit, agency_a, ROAD)
+    triage_report(report_id=a.pk)
+    b = _submit(submit, agency_b, ROAD_WA)
+    triage_report(report_id=b.pk)
+    assert not DuplicateSuggestion.objects.exists()
+
+
+def test_identical_report_in_same_agency_is_merged_automatically(agency_a, submit) -> None:
+    first = _submit(submit, agency_a, ROAD)
+    triage_report(report_id=first.pk)
+    again = _submit(submit, agency_a, ROAD, channel="email")
+    triage_report(report_id=again.pk)
+    again.refresh_from_db()
+    assert again.case_id == first.case_id
+    old_case = Report.objects.get(pk=again.pk).case
+    assert old_case.pk == first.case_id
+    from sigap.cases.models import Case
+
+    assert Case.objects.filter(instansi=agency_a, status=State.MERGED).count() == 1
+
+
+def test_template_texts_of_different_people_are_not_duplicates(agency_a, submit) -> None:
+    template = ("Saya {name} NIK {nik} warga RT 0{rt} RW 02 Kelurahan Kedaton mengajukan keberatan karena bantuan "
+                "sosial PKH atas nama saya tidak pernah diterima sejak Januari 2026 padahal terdaftar di DTKS. "
+                "Mohon ditindaklanjuti.")
+    people = [("Siti Aminah", "1871014101800001", 1), ("Rahmat Hidayat", "1871012202790002", 3)]
+    reports = []
+    for name, nik, rt in people:
+        text = template.format(name=name, nik=nik, rt=rt)
+        r = _submit(submit, agency_a, ReportContent(what=text, who=[ReportedPerson(position="pendamping PKH")]))
+        triage_report(report_id=r.pk)
+        reports.append(r)
+    assert not DuplicateSuggestion.objects.filter(decision__in=["open", "auto_merged"]).exists()
+    assert reports[0].case_id != Report.objects.get(pk=reports[1].pk).case_id
+
+
+def test_failure_keeps_the_report_pending_and_retries(agency_a, submit) -> None:
+    report = _submit(submit, agency_a, ROAD)
+    with connection.cursor() as cursor:  # make its content unreadable: triage must fail, not lose it
+        cursor.execute("UPDATE cases_report SET content_sealed = %s WHERE id = %s", [b"\x01broken", report.pk])
+    with pytest.raises(Exception):  # noqa: B017 - the task re-raises after recording the failure
+        triage_report_task.call(report.pk)
+    report.refresh_from_db()
+    assert report.triage_status == TriageStatus.FAILED
+    result = TriageResult.objects.get(report=report)
+    assert result.attempts == 1 and result.last_error
+    from django_tasks_db.models import DBTaskResult
+
+    assert DBTaskResult.objects.filter(args_kwargs__args=[report.pk]).exists()  # retry queued with backoff
+    assert Report.objects.filter(pk=report.pk).exists()
+
+
+def test_odd_texts_never_crash_triage(agency_a, submit) -> None:
+    for text in ["", "🙏🙏🙏🔥", "\x00\x01\x02" * 100, "x" * 1_000_000, "The head of office asked a bribe Rp 5 juta"]:
+        r = _submit(submit, agency_a, ReportContent(title="-", what=text))
+        triage_report(report_id=r.pk)
+        r.refresh_from_db()
+        assert r.triage_status == TriageStatus.DONE
+
+
+def test_run_pending_command(agency_a, submit, capsys) -> None:
+    for content in (ROAD, OTHER):
+        _submit(submit, agency_a, content)
+    call_command("triage", "run-pending")
+    assert "triaged 2 report(s)" in capsys.readouterr().out
+    assert not Report.objects.exclude(triage_status=TriageStatus.DONE).exists()
+
+
+def test_locate_classify_dedup_commands(tmp_path, capsys) -> None:
+    src = tmp_path / "in.jsonl"
+    lines = [{"id": "a", "text": ROAD.what}, {"id": "b", "text": ROAD_WA.what}, {"id": "c", "text": OTHER.what}]
+    src.write_text("\n".join(json.dumps(x) for x in lines) + "\nnot json\n")
+    call_command("triage", "locate", "--input", str(src), "--region-hint", "18.71")
+    out = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert out[0]["id"] == "a" and out[0]["kecamatan"] and out[0]["kecamatan"].startswith("18.71.")
+    call_command("triage", "classify", "--input", str(src))
+    out = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [o["id"] for o in out] == ["a", "b", "c"] and all(o["category"] for o in out)
+    dst = tmp_path / "groups.jsonl"
+    call_command("triage", "dedup", "--input", str(src), "--output", str(dst))
+    groups = [json.loads(x) for x in dst.read_text().splitlines()]
+    assert [sorted(g["ids"]) for g in groups] == [["a", "b"]]
