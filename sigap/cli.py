@@ -19,7 +19,7 @@ def _command_name(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    if sys.version_info[:2] < (3, 12):
+    if sys.version_info[:2] < (3, 12):  # noqa: UP036 - an old interpreter must get a sentence
         sys.exit("SIGAP needs Python 3.12 or newer: run it from the .venv that `make install` builds.")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sigap.settings")
     argv = _command_name(list(sys.argv if argv is None else argv))

@@ -55,7 +55,9 @@ if PRODUCTION and not (os.environ.get("SIGAP_MASTER_KEY") or os.environ.get("SIG
 
 _hosts = os.environ.get("SIGAP_ALLOWED_HOSTS", "")
 if PRODUCTION and not _hosts:
-    raise ImproperlyConfigured("SIGAP_ALLOWED_HOSTS is not set: list the host names SIGAP answers, comma-separated.")
+    raise ImproperlyConfigured(
+        "SIGAP_ALLOWED_HOSTS is not set: list the host names SIGAP answers, comma-separated."
+    )
 ALLOWED_HOSTS = [h.strip() for h in (_hosts or "127.0.0.1,localhost,testserver").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("SIGAP_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -127,7 +129,9 @@ def _database() -> dict:
     try:
         config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("SIGAP_DB_CONN_MAX_AGE", "60")))
     except ValueError as exc:
-        raise ImproperlyConfigured(f"DATABASE_URL is not a database address SIGAP understands ({exc}).") from exc
+        raise ImproperlyConfigured(
+            f"DATABASE_URL is not a database address SIGAP understands ({exc})."
+        ) from exc
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = {
@@ -140,7 +144,9 @@ def _database() -> dict:
     elif config["ENGINE"] == "django.db.backends.postgresql":
         config.setdefault("OPTIONS", {})["connect_timeout"] = 5
     else:
-        raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://...) or SQLite (sqlite:///...).")
+        raise ImproperlyConfigured(
+            "DATABASE_URL must point to PostgreSQL (postgres://...) or SQLite (sqlite:///...)."
+        )
     return config
 
 
@@ -168,10 +174,15 @@ USE_THOUSAND_SEPARATOR = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("SIGAP_STATIC_ROOT", VAR_DIR / "static"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": str(VAR_DIR / "media")}},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage" if PRODUCTION
-                    else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "media")},
+    },
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:
@@ -248,9 +259,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Reporter portal and mailbox (docs/security/receipts.md): receipt hashing, proof of work on the
 # mailbox login, and login limits that never look at a network address.
-SIGAP_RECEIPT_ARGON2 = {"time_cost": int(os.environ.get("SIGAP_RECEIPT_ARGON2_TIME", "2")),
-                        "memory_cost": int(os.environ.get("SIGAP_RECEIPT_ARGON2_MEMORY_KIB", "65536")),
-                        "parallelism": 1}
+SIGAP_RECEIPT_ARGON2 = {
+    "time_cost": int(os.environ.get("SIGAP_RECEIPT_ARGON2_TIME", "2")),
+    "memory_cost": int(os.environ.get("SIGAP_RECEIPT_ARGON2_MEMORY_KIB", "65536")),
+    "parallelism": 1,
+}
 SIGAP_POW_BITS = int(os.environ.get("SIGAP_POW_BITS", "18"))
 SIGAP_POW_WAIT_SECONDS = int(os.environ.get("SIGAP_POW_WAIT_SECONDS", "8"))
 SIGAP_MAILBOX_LOGINS_PER_MINUTE = int(os.environ.get("SIGAP_MAILBOX_LOGINS_PER_MINUTE", "600"))

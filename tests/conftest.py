@@ -27,13 +27,18 @@ def _fresh_key_cache(settings) -> None:  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def make_instansi(slug: str, kind: str = InstansiKind.PROVINSI, region: str = "18", tz: str = "WIB") -> Instansi:
-    return Instansi.objects.create(kind=kind, name=f"Instansi {slug}", slug=slug, code=slug.upper()[:10],
-                                   region_code=region, timezone=tz)
+def make_instansi(
+    slug: str, kind: str = InstansiKind.PROVINSI, region: str = "18", tz: str = "WIB"
+) -> Instansi:
+    return Instansi.objects.create(
+        kind=kind, name=f"Instansi {slug}", slug=slug, code=slug.upper()[:10], region_code=region, timezone=tz
+    )
 
 
 def make_user(instansi: Instansi, *roles: str, username: str | None = None):  # type: ignore[no-untyped-def]
-    user = get_user_model().objects.create_user(username=username or f"u-{uuid.uuid4().hex[:12]}", password=PASSWORD)
+    user = get_user_model().objects.create_user(
+        username=username or f"u-{uuid.uuid4().hex[:12]}", password=PASSWORD
+    )
     for role in roles:
         Membership.objects.create(user=user, instansi=instansi, role=role)
     return user
@@ -75,10 +80,17 @@ def incoming(**overrides: object) -> IncomingReport:
         title="Dugaan pungutan liar pembuatan KTP",
         what="Petugas kelurahan meminta uang Rp 150.000 untuk mempercepat pembuatan KTP elektronik.",
         who=[ReportedPerson(name="Budi", position="Lurah", institution="Kelurahan Sukamaju")],
-        where="Kantor Kelurahan Sukamaju", when="Maret 2026", how="Diminta tunai di loket",
+        where="Kantor Kelurahan Sukamaju",
+        when="Maret 2026",
+        how="Diminta tunai di loket",
         evidence=["foto kuitansi"],
     )
-    values: dict[str, object] = {"channel": "web", "content": content, "amount": 150_000, "region_code": "18.71"}
+    values: dict[str, object] = {
+        "channel": "web",
+        "content": content,
+        "amount": 150_000,
+        "region_code": "18.71",
+    }
     values.update(overrides)
     return IncomingReport(**values)  # type: ignore[arg-type]
 

@@ -36,35 +36,71 @@ def _audit_key() -> bytes:
     return _key
 
 
-def event_hash(*, chain: int, seq: int, created_at: str, actor_user_id: int | None, actor_label: str,
-               action: str, object_type: str, object_id: str, data: Any, prev_hash: str) -> str:
+def event_hash(
+    *,
+    chain: int,
+    seq: int,
+    created_at: str,
+    actor_user_id: int | None,
+    actor_label: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    data: Any,
+    prev_hash: str,
+) -> str:
     payload = json.dumps(
         [chain, seq, created_at, actor_user_id, actor_label, action, object_type, object_id, data, prev_hash],
-        sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str,
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=str,
     ).encode()
     return hmac.new(_audit_key(), payload, hashlib.sha256).hexdigest()
 
 
 def _hash_of(event: AuditEvent) -> str:
     return event_hash(
-        chain=event.chain, seq=event.seq, created_at=event.created_at.isoformat(),
-        actor_user_id=event.actor_user_id, actor_label=event.actor_label, action=event.action,
-        object_type=event.object_type, object_id=event.object_id, data=event.data, prev_hash=event.prev_hash,
+        chain=event.chain,
+        seq=event.seq,
+        created_at=event.created_at.isoformat(),
+        actor_user_id=event.actor_user_id,
+        actor_label=event.actor_label,
+        action=event.action,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        data=event.data,
+        prev_hash=event.prev_hash,
     )
 
 
-def append(*, instansi_id: int | None, actor_user_id: int | None, actor_label: str, action: str,
-           object_type: str = "", object_id: str = "", data: dict[str, Any] | None = None) -> AuditEvent:
+def append(
+    *,
+    instansi_id: int | None,
+    actor_user_id: int | None,
+    actor_label: str,
+    action: str,
+    object_type: str = "",
+    object_id: str = "",
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
     """Appends one event to the agency's chain. Runs inside the caller's transaction."""
     chain = instansi_id or 0
     clean = json.loads(json.dumps(data or {}, default=str))
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(chain=chain)
         event = AuditEvent(
-            chain=chain, seq=head.last_seq + 1, instansi_id=instansi_id,
-            created_at=clock.now(), actor_user_id=actor_user_id,
-            actor_label=actor_label[:150], action=action, object_type=object_type, object_id=str(object_id),
-            data=clean, prev_hash=head.last_hash,
+            chain=chain,
+            seq=head.last_seq + 1,
+            instansi_id=instansi_id,
+            created_at=clock.now(),
+            actor_user_id=actor_user_id,
+            actor_label=actor_label[:150],
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            data=clean,
+            prev_hash=head.last_hash,
         )
         event.hash = _hash_of(event)
         event.save()
@@ -81,12 +117,19 @@ def append_many(rows: list[dict[str, Any]], *, instansi_id: int | None) -> int:
         events = []
         for row in rows:
             seq += 1
-            event = AuditEvent(chain=chain, seq=seq, instansi_id=instansi_id, prev_hash=prev,
-                               data=json.loads(json.dumps(row.get("data", {}), default=str)),
-                               created_at=row.get("created_at") or clock.now(),
-                               actor_user_id=row.get("actor_user_id"), actor_label=row.get("actor_label", "system"),
-                               action=row["action"], object_type=row.get("object_type", ""),
-                               object_id=str(row.get("object_id", "")))
+            event = AuditEvent(
+                chain=chain,
+                seq=seq,
+                instansi_id=instansi_id,
+                prev_hash=prev,
+                data=json.loads(json.dumps(row.get("data", {}), default=str)),
+                created_at=row.get("created_at") or clock.now(),
+                actor_user_id=row.get("actor_user_id"),
+                actor_label=row.get("actor_label", "system"),
+                action=row["action"],
+                object_type=row.get("object_type", ""),
+                object_id=str(row.get("object_id", "")),
+            )
             event.hash = _hash_of(event)
             prev = event.hash
             events.append(event)
@@ -106,9 +149,13 @@ class Problem:
 
 def verify(*, chain: int | None = None) -> list[Problem]:
     """Checks every chain (or one); returns the problems found, empty when the trail is intact."""
-    chains = [chain] if chain is not None else sorted(
-        set(AuditChainHead.objects.values_list("chain", flat=True))
-        | set(AuditEvent.objects.values_list("chain", flat=True).distinct())
+    chains = (
+        [chain]
+        if chain is not None
+        else sorted(
+            set(AuditChainHead.objects.values_list("chain", flat=True))
+            | set(AuditEvent.objects.values_list("chain", flat=True).distinct())
+        )
     )
     problems: list[Problem] = []
     for c in chains:
@@ -123,18 +170,46 @@ def _verify_chain(chain: int) -> list[Problem]:
     for event in AuditEvent.objects.filter(chain=chain).order_by("seq", "id").iterator(chunk_size=5000):
         intact = hmac.compare_digest(_hash_of(event), event.hash)
         if not intact:
-            problems.append(Problem(chain, event.seq, event.pk, "changed",
-                                    f"event {event.pk} (chain {chain}, seq {event.seq}) was changed after it was written"))
+            problems.append(
+                Problem(
+                    chain,
+                    event.seq,
+                    event.pk,
+                    "changed",
+                    f"event {event.pk} (chain {chain}, seq {event.seq}) was changed after it was written",
+                )
+            )
         if event.seq > expected_seq:
-            problems.append(Problem(chain, expected_seq, None, "deleted",
-                                    f"events seq {expected_seq}..{event.seq - 1} of chain {chain} are missing (deleted)"))
+            problems.append(
+                Problem(
+                    chain,
+                    expected_seq,
+                    None,
+                    "deleted",
+                    f"events seq {expected_seq}..{event.seq - 1} of chain {chain} are missing (deleted)",
+                )
+            )
         elif event.seq < expected_seq:
-            problems.append(Problem(chain, event.seq, event.pk, "inserted",
-                                    f"event {event.pk} repeats seq {event.seq} of chain {chain} (inserted)"))
+            problems.append(
+                Problem(
+                    chain,
+                    event.seq,
+                    event.pk,
+                    "inserted",
+                    f"event {event.pk} repeats seq {event.seq} of chain {chain} (inserted)",
+                )
+            )
         elif event.prev_hash != expected_prev and intact:
-            problems.append(Problem(chain, event.seq, event.pk, "inserted",
-                                    f"event {event.pk} (chain {chain}, seq {event.seq}) does not follow its "
-                                    "predecessor: a row was inserted or replaced before it"))
+            problems.append(
+                Problem(
+                    chain,
+                    event.seq,
+                    event.pk,
+                    "inserted",
+                    f"event {event.pk} (chain {chain}, seq {event.seq}) does not follow its "
+                    "predecessor: a row was inserted or replaced before it",
+                )
+            )
         expected_seq, expected_prev = max(expected_seq, event.seq + 1), event.hash
         last_seq = max(last_seq, event.seq)
     head = AuditChainHead.objects.filter(chain=chain).first()
@@ -142,11 +217,25 @@ def _verify_chain(chain: int) -> list[Problem]:
         if last_seq:
             problems.append(Problem(chain, None, None, "truncated", f"chain {chain} has no head record"))
     elif head.last_seq > last_seq:
-        problems.append(Problem(chain, last_seq + 1, None, "deleted",
-                                f"events seq {last_seq + 1}..{head.last_seq} at the end of chain {chain} are missing "
-                                "(deleted)"))
+        problems.append(
+            Problem(
+                chain,
+                last_seq + 1,
+                None,
+                "deleted",
+                f"events seq {last_seq + 1}..{head.last_seq} at the end of chain {chain} are missing "
+                "(deleted)",
+            )
+        )
     elif head.last_seq < last_seq or (last_seq and head.last_hash != expected_prev):
-        problems.append(Problem(chain, last_seq, None, "inserted",
-                                f"chain {chain} ends after its recorded head (seq {head.last_seq}): rows were appended "
-                                "outside SIGAP"))
+        problems.append(
+            Problem(
+                chain,
+                last_seq,
+                None,
+                "inserted",
+                f"chain {chain} ends after its recorded head (seq {head.last_seq}): rows were appended "
+                "outside SIGAP",
+            )
+        )
     return problems

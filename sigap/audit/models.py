@@ -24,11 +24,13 @@ class AuditQuerySet(models.QuerySet["AuditEvent"]):
 class AuditEvent(models.Model):
     chain = models.BigIntegerField(_("chain"))  # instansi id, or 0 for global events
     seq = models.BigIntegerField(_("sequence"))
-    instansi = models.ForeignKey("tenants.Instansi", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+")
+    instansi = models.ForeignKey(
+        "tenants.Instansi", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("time"))
-    actor_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor_label = models.CharField(_("actor"), max_length=150)
     action = models.CharField(_("action"), max_length=80)
     object_type = models.CharField(max_length=40, blank=True)
@@ -63,3 +65,6 @@ class AuditChainHead(models.Model):
     chain = models.BigIntegerField(primary_key=True)
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"chain {self.chain} at {self.last_seq}"

@@ -9,7 +9,9 @@ from sigap.tenants.access import Actor
 from sigap.tenants.permissions import Cap
 
 
-def access_case(actor: Actor, case_id: int | str, *, cap: Cap = Cap.CASE_READ, for_update: bool = False) -> Case:
+def access_case(
+    actor: Actor, case_id: int | str, *, cap: Cap = Cap.CASE_READ, for_update: bool = False
+) -> Case:
     if not actor.can(cap):
         raise NotFound("not found")
     try:

@@ -44,8 +44,9 @@ class ReportContent:
     def full_text(self) -> str:
         """All the prose of the report, for triage."""
         people = "; ".join(" ".join(x for x in (p.name, p.position, p.institution) if x) for p in self.who)
-        return "\n".join(x for x in (self.title, self.what, people, self.where, self.when, self.how,
-                                     self.how_much) if x)
+        return "\n".join(
+            x for x in (self.title, self.what, people, self.where, self.when, self.how, self.how_much) if x
+        )
 
 
 def seal_content(instansi_id: int, content: ReportContent) -> bytes:

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sigap.cases.workflow import State
 from sigap.core.models import TenantOwned
 from sigap.reporters.models import Anonymity
-from sigap.cases.workflow import State
 
 
 class Channel(models.TextChoices):
@@ -40,23 +40,33 @@ class Case(TenantOwned):
     """One matter. Groups one or more reports; duplicates merge into it."""
 
     number = models.CharField(_("case number"), max_length=40)
-    unit = models.ForeignKey("tenants.Unit", null=True, blank=True, on_delete=models.PROTECT,
-                             verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        "tenants.Unit", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("unit")
+    )
     summary_sealed = models.BinaryField()
     category = models.CharField(_("category"), max_length=40, blank=True)
     sector = models.CharField(_("sector"), max_length=40, blank=True)
     category_confirmed = models.BooleanField(_("category confirmed by an officer"), default=False)
-    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
     status = models.CharField(_("status"), max_length=30, choices=State.choices, default=State.RECEIVED)
     status_changed_at = models.DateTimeField()
     received_at = models.DateTimeField(_("received"))
     region_code = models.CharField(_("region"), max_length=13, blank=True)
     amount = models.BigIntegerField(_("amount (Rp)"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=40, blank=True)
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="merged_cases")
-    referred_to = models.ForeignKey("tenants.Instansi", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("referred to"))
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_cases"
+    )
+    referred_to = models.ForeignKey(
+        "tenants.Instansi",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("referred to"),
+    )
     retaliation_reported = models.BooleanField(default=False)
     assignees = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Assignment", related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -83,8 +93,9 @@ class Report(TenantOwned):
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     received_at = models.DateTimeField(_("received"))
     language = models.CharField(_("language"), max_length=8, default="id")
-    anonymity = models.CharField(_("anonymity"), max_length=20, choices=Anonymity.choices,
-                                 default=Anonymity.ANONYMOUS)
+    anonymity = models.CharField(
+        _("anonymity"), max_length=20, choices=Anonymity.choices, default=Anonymity.ANONYMOUS
+    )
     content_sealed = models.BinaryField()  # title, what, who, where, when, how, evidence: see cases.content
     region_code = models.CharField(_("region"), max_length=13, blank=True)
     occurred_from = models.DateField(_("from"), null=True, blank=True)
@@ -92,12 +103,16 @@ class Report(TenantOwned):
     amount = models.BigIntegerField(_("amount (Rp)"), null=True, blank=True)
     evidence_count = models.PositiveIntegerField(default=0)
     external_ref = models.CharField(max_length=80, blank=True)
-    triage_status = models.CharField(max_length=10, choices=TriageStatus.choices, default=TriageStatus.PENDING)
+    triage_status = models.CharField(
+        max_length=10, choices=TriageStatus.choices, default=TriageStatus.PENDING
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("report")
-        constraints = [models.UniqueConstraint(fields=["instansi", "tracking_number"], name="report_unique_tracking")]
+        constraints = [
+            models.UniqueConstraint(fields=["instansi", "tracking_number"], name="report_unique_tracking")
+        ]
         indexes = [
             models.Index(fields=["instansi", "case"]),
             models.Index(fields=["instansi", "received_at"]),
@@ -147,13 +162,17 @@ class Counter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["instansi", "kind", "year"], name="counter_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year}: {self.value}"
+
 
 class CaseNote(TenantOwned):
     """A sealed free text written by an officer with a step: reason, note, questions, feedback."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     transition = models.CharField(max_length=40, blank=True)
     field = models.CharField(max_length=20)
     text_sealed = models.BinaryField()

@@ -18,8 +18,9 @@ from sigap.tenants.access import Actor
 from sigap.tenants.permissions import Cap
 
 
-def cases_in_instansi(*, actor: Actor, status: str | None = None, overdue: bool = False,
-                      number: str | None = None) -> QuerySet[Case]:
+def cases_in_instansi(
+    *, actor: Actor, status: str | None = None, overdue: bool = False, number: str | None = None
+) -> QuerySet[Case]:
     actor.require(Cap.CASE_LIST)
     qs = Case.objects.filter(instansi_id=actor.instansi.pk)
     if status == "open":
@@ -45,23 +46,37 @@ class CaseRow:
     overdue: bool
 
 
-def case_page(*, actor: Actor, page: int = 1, per_page: int = 25, **filters: Any) -> tuple[Page, list[CaseRow]]:
+def case_page(
+    *, actor: Actor, page: int = 1, per_page: int = 25, **filters: Any
+) -> tuple[Page, list[CaseRow]]:
     paginator = Paginator(cases_in_instansi(actor=actor, **filters), per_page)
     current = paginator.get_page(page)
     now = clock.now()
     rows = []
     for case in current.object_list:
-        summary = open_text(case.instansi_id, case.summary_sealed, purpose=PURPOSE_CASE) \
-            if actor.can(Cap.CASE_READ) else ""
+        summary = (
+            open_text(case.instansi_id, case.summary_sealed, purpose=PURPOSE_CASE)
+            if actor.can(Cap.CASE_READ)
+            else ""
+        )
         next_due = getattr(case, "next_due", None)
-        rows.append(CaseRow(case=case, summary=summary, report_count=getattr(case, "report_count", 0),
-                            next_due=next_due, overdue=bool(next_due and next_due < now)))
+        rows.append(
+            CaseRow(
+                case=case,
+                summary=summary,
+                report_count=getattr(case, "report_count", 0),
+                next_due=next_due,
+                overdue=bool(next_due and next_due < now),
+            )
+        )
     return current, rows
 
 
 def status_counts(*, actor: Actor) -> dict[str, int]:
     actor.require(Cap.CASE_LIST)
-    counts = dict(Case.objects.filter(instansi_id=actor.instansi.pk).values_list("status").annotate(n=Count("id")))
+    counts = dict(
+        Case.objects.filter(instansi_id=actor.instansi.pk).values_list("status").annotate(n=Count("id"))
+    )
     return {s.value: counts.get(s.value, 0) for s in State}
 
 
@@ -74,8 +89,10 @@ class ReportView:
 def reports_of_case(*, actor: Actor, case: Case) -> list[ReportView]:
     readable = actor.can(Cap.CASE_READ)
     reports = Report.objects.filter(instansi_id=actor.instansi.pk, case_id=case.pk).select_related("reporter")
-    return [ReportView(report=r, content=open_content(r.instansi_id, r.content_sealed) if readable else None)
-            for r in reports.order_by("received_at")]
+    return [
+        ReportView(report=r, content=open_content(r.instansi_id, r.content_sealed) if readable else None)
+        for r in reports.order_by("received_at")
+    ]
 
 
 def case_summary(*, actor: Actor, case: Case) -> str:
@@ -95,11 +112,20 @@ class TimelineEntry:
 
 def case_timeline(*, actor: Actor, case: Case) -> list[TimelineEntry]:
     """The case's history from the audit trail, with the step's notes opened for readers."""
-    report_ids = [str(pk) for pk in Report.objects.filter(instansi_id=actor.instansi.pk, case_id=case.pk)
-                  .values_list("pk", flat=True)]
-    events = AuditEvent.objects.filter(chain=actor.instansi.pk).filter(
-        Q(object_type="cases.case", object_id=str(case.pk)) | Q(object_type="cases.report", object_id__in=report_ids)
-    ).order_by("seq")
+    report_ids = [
+        str(pk)
+        for pk in Report.objects.filter(instansi_id=actor.instansi.pk, case_id=case.pk).values_list(
+            "pk", flat=True
+        )
+    ]
+    events = (
+        AuditEvent.objects.filter(chain=actor.instansi.pk)
+        .filter(
+            Q(object_type="cases.case", object_id=str(case.pk))
+            | Q(object_type="cases.report", object_id__in=report_ids)
+        )
+        .order_by("seq")
+    )
     notes = {n.pk: n for n in CaseNote.objects.filter(instansi_id=actor.instansi.pk, case_id=case.pk)}
     readable = actor.can(Cap.CASE_READ)
     entries = []
@@ -108,6 +134,8 @@ def case_timeline(*, actor: Actor, case: Case) -> list[TimelineEntry]:
         for note_id in event.data.get("notes", []):
             note = notes.get(note_id)
             if note is not None and readable:
-                opened.append((note.field, open_text(note.instansi_id, note.text_sealed, purpose=PURPOSE_NOTE)))
+                opened.append(
+                    (note.field, open_text(note.instansi_id, note.text_sealed, purpose=PURPOSE_NOTE))
+                )
         entries.append(TimelineEntry(event=event, notes=opened))
     return entries

@@ -133,50 +133,182 @@ def _t(name: str, label: Any, sources: set[State], target: State, cap: Cap, **kw
     return Transition(name=name, label=label, sources=frozenset(sources), target=target, capability=cap, **kw)
 
 
-TRANSITIONS: dict[str, Transition] = {t.name: t for t in [
-    _t("start_verification", _("Start verification"), {State.RECEIVED}, State.VERIFICATION, Cap.CASE_VERIFY,
-       starts=("verify",)),
-    _t("archive_at_intake", _("Archive: not a complaint we handle"), {State.RECEIVED}, State.ARCHIVED,
-       Cap.CASE_VERIFY, fields=(REASON,)),
-    _t("request_completion", _("Ask the reporter to complete"), {State.VERIFICATION}, State.NEEDS_COMPLETION,
-       Cap.CASE_VERIFY, fields=(QUESTIONS,)),
-    _t("receive_completion", _("Completion received"), {State.NEEDS_COMPLETION}, State.VERIFICATION,
-       Cap.CASE_VERIFY, fields=(NOTE,)),
-    _t("archive_incomplete", _("Archive: cannot yet be followed up"), {State.NEEDS_COMPLETION, State.VERIFICATION},
-       State.ARCHIVED, Cap.CASE_VERIFY, fields=(REASON,), meets=("verify",)),
-    _t("merge_duplicate", _("Merge into an existing case (duplicate)"), {State.VERIFICATION}, State.MERGED,
-       Cap.CASE_VERIFY, fields=(TARGET_CASE,), guards=(_not_same_case,), meets=("verify", "feedback")),
-    _t("refer_not_authority", _("Not our authority: refer"), {State.VERIFICATION}, State.REFERRED,
-       Cap.CASE_VERIFY, fields=(TARGET_INSTANSI, REASON), guards=(_other_agency,), meets=("verify",)),
-    _t("to_analysis", _("Send to analysis (telaah)"), {State.VERIFICATION}, State.ANALYSIS, Cap.CASE_VERIFY,
-       meets=("verify",), optional=(NOTE,)),
-    _t("request_clarification", _("Request clarification"), {State.ANALYSIS}, State.CLARIFICATION,
-       Cap.CASE_ANALYSE, fields=(NOTE,)),
-    _t("clarification_done", _("Clarification done"), {State.CLARIFICATION}, State.ANALYSIS, Cap.CASE_ANALYSE,
-       fields=(NOTE,)),
-    _t("recommend", _("Submit recommendation"), {State.ANALYSIS}, State.RECOMMENDATION, Cap.CASE_ANALYSE,
-       fields=(RECOMMENDATION, NOTE)),
-    _t("return_to_analysis", _("Return to analysis"), {State.RECOMMENDATION}, State.ANALYSIS, Cap.CASE_DECIDE,
-       fields=(NOTE,)),
-    _t("refer_internal", _("Refer internally"), {State.RECOMMENDATION}, State.REFERRED, Cap.CASE_DECIDE,
-       fields=(UNIT,), optional=(NOTE,)),
-    _t("refer_external", _("Refer to another agency"), {State.RECOMMENDATION, State.INFORMATION_GATHERING},
-       State.REFERRED, Cap.CASE_DECIDE, fields=(TARGET_INSTANSI, REASON), guards=(_other_agency,)),
-    _t("gather_information", _("Collect information (pulbaket)"), {State.RECOMMENDATION},
-       State.INFORMATION_GATHERING, Cap.CASE_DECIDE, optional=(NOTE,)),
-    _t("recommend_system_improvement", _("System improvement (prevention)"), {State.RECOMMENDATION},
-       State.SYSTEM_IMPROVEMENT, Cap.CASE_DECIDE, fields=(NOTE,)),
-    _t("archive", _("Archive"), {State.RECOMMENDATION, State.INFORMATION_GATHERING}, State.ARCHIVED,
-       Cap.CASE_DECIDE, fields=(REASON,)),
-    _t("record_follow_up", _("Record follow-up"),
-       {State.REFERRED, State.INFORMATION_GATHERING, State.SYSTEM_IMPROVEMENT}, State.FOLLOW_UP,
-       Cap.CASE_FOLLOW_UP, fields=(NOTE,)),
-    _t("complete", _("Complete and give feedback"), {State.FOLLOW_UP}, State.DONE, Cap.CASE_DECIDE,
-       fields=(OUTCOME, FEEDBACK), meets=("feedback",)),
-    _t("close", _("Close"), {State.DONE}, State.CLOSED, Cap.CASE_DECIDE),
-    _t("reopen", _("Reopen on new evidence"), {State.ARCHIVED}, State.VERIFICATION, Cap.CASE_DECIDE,
-       fields=(REASON,), starts=("verify",)),
-]}
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in [
+        _t(
+            "start_verification",
+            _("Start verification"),
+            {State.RECEIVED},
+            State.VERIFICATION,
+            Cap.CASE_VERIFY,
+            starts=("verify",),
+        ),
+        _t(
+            "archive_at_intake",
+            _("Archive: not a complaint we handle"),
+            {State.RECEIVED},
+            State.ARCHIVED,
+            Cap.CASE_VERIFY,
+            fields=(REASON,),
+        ),
+        _t(
+            "request_completion",
+            _("Ask the reporter to complete"),
+            {State.VERIFICATION},
+            State.NEEDS_COMPLETION,
+            Cap.CASE_VERIFY,
+            fields=(QUESTIONS,),
+        ),
+        _t(
+            "receive_completion",
+            _("Completion received"),
+            {State.NEEDS_COMPLETION},
+            State.VERIFICATION,
+            Cap.CASE_VERIFY,
+            fields=(NOTE,),
+        ),
+        _t(
+            "archive_incomplete",
+            _("Archive: cannot yet be followed up"),
+            {State.NEEDS_COMPLETION, State.VERIFICATION},
+            State.ARCHIVED,
+            Cap.CASE_VERIFY,
+            fields=(REASON,),
+            meets=("verify",),
+        ),
+        _t(
+            "merge_duplicate",
+            _("Merge into an existing case (duplicate)"),
+            {State.VERIFICATION},
+            State.MERGED,
+            Cap.CASE_VERIFY,
+            fields=(TARGET_CASE,),
+            guards=(_not_same_case,),
+            meets=("verify", "feedback"),
+        ),
+        _t(
+            "refer_not_authority",
+            _("Not our authority: refer"),
+            {State.VERIFICATION},
+            State.REFERRED,
+            Cap.CASE_VERIFY,
+            fields=(TARGET_INSTANSI, REASON),
+            guards=(_other_agency,),
+            meets=("verify",),
+        ),
+        _t(
+            "to_analysis",
+            _("Send to analysis (telaah)"),
+            {State.VERIFICATION},
+            State.ANALYSIS,
+            Cap.CASE_VERIFY,
+            meets=("verify",),
+            optional=(NOTE,),
+        ),
+        _t(
+            "request_clarification",
+            _("Request clarification"),
+            {State.ANALYSIS},
+            State.CLARIFICATION,
+            Cap.CASE_ANALYSE,
+            fields=(NOTE,),
+        ),
+        _t(
+            "clarification_done",
+            _("Clarification done"),
+            {State.CLARIFICATION},
+            State.ANALYSIS,
+            Cap.CASE_ANALYSE,
+            fields=(NOTE,),
+        ),
+        _t(
+            "recommend",
+            _("Submit recommendation"),
+            {State.ANALYSIS},
+            State.RECOMMENDATION,
+            Cap.CASE_ANALYSE,
+            fields=(RECOMMENDATION, NOTE),
+        ),
+        _t(
+            "return_to_analysis",
+            _("Return to analysis"),
+            {State.RECOMMENDATION},
+            State.ANALYSIS,
+            Cap.CASE_DECIDE,
+            fields=(NOTE,),
+        ),
+        _t(
+            "refer_internal",
+            _("Refer internally"),
+            {State.RECOMMENDATION},
+            State.REFERRED,
+            Cap.CASE_DECIDE,
+            fields=(UNIT,),
+            optional=(NOTE,),
+        ),
+        _t(
+            "refer_external",
+            _("Refer to another agency"),
+            {State.RECOMMENDATION, State.INFORMATION_GATHERING},
+            State.REFERRED,
+            Cap.CASE_DECIDE,
+            fields=(TARGET_INSTANSI, REASON),
+            guards=(_other_agency,),
+        ),
+        _t(
+            "gather_information",
+            _("Collect information (pulbaket)"),
+            {State.RECOMMENDATION},
+            State.INFORMATION_GATHERING,
+            Cap.CASE_DECIDE,
+            optional=(NOTE,),
+        ),
+        _t(
+            "recommend_system_improvement",
+            _("System improvement (prevention)"),
+            {State.RECOMMENDATION},
+            State.SYSTEM_IMPROVEMENT,
+            Cap.CASE_DECIDE,
+            fields=(NOTE,),
+        ),
+        _t(
+            "archive",
+            _("Archive"),
+            {State.RECOMMENDATION, State.INFORMATION_GATHERING},
+            State.ARCHIVED,
+            Cap.CASE_DECIDE,
+            fields=(REASON,),
+        ),
+        _t(
+            "record_follow_up",
+            _("Record follow-up"),
+            {State.REFERRED, State.INFORMATION_GATHERING, State.SYSTEM_IMPROVEMENT},
+            State.FOLLOW_UP,
+            Cap.CASE_FOLLOW_UP,
+            fields=(NOTE,),
+        ),
+        _t(
+            "complete",
+            _("Complete and give feedback"),
+            {State.FOLLOW_UP},
+            State.DONE,
+            Cap.CASE_DECIDE,
+            fields=(OUTCOME, FEEDBACK),
+            meets=("feedback",),
+        ),
+        _t("close", _("Close"), {State.DONE}, State.CLOSED, Cap.CASE_DECIDE),
+        _t(
+            "reopen",
+            _("Reopen on new evidence"),
+            {State.ARCHIVED},
+            State.VERIFICATION,
+            Cap.CASE_DECIDE,
+            fields=(REASON,),
+            starts=("verify",),
+        ),
+    ]
+}
 
 
 def state_label(state: str, labels: Mapping[str, str] | None = None) -> str:
@@ -197,18 +329,27 @@ def check(case: Case, actor: Actor, name: str, payload: Mapping[str, Any]) -> Tr
     if transition is None:
         raise InvalidTransition(str(_("Unknown step.")))
     if case.status not in transition.sources:
-        raise InvalidTransition(str(_("This step is not possible while the case is in the state “%(state)s”.")
-                                    % {"state": state_label(case.status)}))
+        raise InvalidTransition(
+            str(
+                _("This step is not possible while the case is in the state “%(state)s”.")
+                % {"state": state_label(case.status)}
+            )
+        )
     if not actor.can(transition.capability):
         raise PermissionDenied(str(_("Your role in this agency does not allow this step.")))
-    missing = {f.name: str(_("This field is required.")) for f in transition.fields
-               if payload.get(f.name) in (None, "")}
+    missing = {
+        f.name: str(_("This field is required."))
+        for f in transition.fields
+        if payload.get(f.name) in (None, "")
+    }
     if missing:
         raise ValidationFailed(str(_("Fill in the required fields.")), missing)
     for f in transition.fields + transition.optional:
         value = payload.get(f.name)
         if f.kind == FieldKind.CHOICE and value not in (None, "") and value not in dict(f.choices):
-            raise ValidationFailed(str(_("Choose one of the offered values.")), {f.name: str(_("Invalid choice."))})
+            raise ValidationFailed(
+                str(_("Choose one of the offered values.")), {f.name: str(_("Invalid choice."))}
+            )
     for guard in transition.guards:
         problem = guard(case, payload, actor)
         if problem:

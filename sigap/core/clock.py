@@ -61,8 +61,23 @@ def add_months(start: dt.datetime, months: int) -> dt.datetime:
     month = start.month - 1 + months
     year = start.year + month // 12
     month = month % 12 + 1
-    day = min(start.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
-                          31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1])
+    day = min(
+        start.day,
+        [
+            31,
+            29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+            31,
+            30,
+            31,
+            30,
+            31,
+            31,
+            30,
+            31,
+            30,
+            31,
+        ][month - 1],
+    )
     return start.replace(year=year, month=month, day=day)
 
 

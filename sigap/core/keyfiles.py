@@ -16,7 +16,9 @@ def load_or_create_key(path: Path, *, nbytes: int = 32) -> bytes:
     except FileNotFoundError:
         pass
     except PermissionError as exc:
-        raise ImproperlyConfigured(f"Cannot read the key file {path}: give this user read access to it.") from exc
+        raise ImproperlyConfigured(
+            f"Cannot read the key file {path}: give this user read access to it."
+        ) from exc
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         key = secrets.token_bytes(nbytes)

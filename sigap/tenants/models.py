@@ -34,13 +34,24 @@ class Instansi(models.Model):
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
     slug = models.SlugField(_("address name"), max_length=60, unique=True)
-    code = models.CharField(_("number prefix"), max_length=12, unique=True,
-                            help_text=_("Prefix of tracking and case numbers, e.g. LPG."))
+    code = models.CharField(
+        _("number prefix"),
+        max_length=12,
+        unique=True,
+        help_text=_("Prefix of tracking and case numbers, e.g. LPG."),
+    )
     region_code = models.CharField(_("region code"), max_length=13, blank=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
-                               verbose_name=_("parent agency"))
-    timezone = models.CharField(_("time zone"), max_length=4, choices=TimeZoneName.choices,
-                                default=TimeZoneName.WIB)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent agency"),
+    )
+    timezone = models.CharField(
+        _("time zone"), max_length=4, choices=TimeZoneName.choices, default=TimeZoneName.WIB
+    )
     connected_to_hub = models.BooleanField(_("connected to the hub"), default=True)
     agreement_number = models.CharField(_("cooperation agreement number"), max_length=100, blank=True)
     agreement_valid_from = models.DateField(_("agreement valid from"), null=True, blank=True)
@@ -69,7 +80,9 @@ class Unit(models.Model):
     instansi = models.ForeignKey(Instansi, on_delete=models.PROTECT, related_name="units")
     name = models.CharField(_("name"), max_length=200)
     code = models.CharField(_("code"), max_length=40, blank=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
 
     class Meta:
         verbose_name = _("unit")
@@ -92,7 +105,9 @@ class Membership(models.Model):
 
     class Meta:
         verbose_name = _("membership")
-        constraints = [models.UniqueConstraint(fields=["user", "instansi", "role"], name="membership_unique_role")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "instansi", "role"], name="membership_unique_role")
+        ]
         indexes = [models.Index(fields=["instansi", "role"])]
 
     def __str__(self) -> str:

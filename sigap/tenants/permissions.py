@@ -40,14 +40,27 @@ class Cap(StrEnum):
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Cap]] = {
-    Role.ADMIN: frozenset({Cap.CASE_LIST, Cap.INSTANSI_MANAGE, Cap.MEMBERS_MANAGE, Cap.AUDIT_VIEW,
-                           Cap.STATS_VIEW}),
+    Role.ADMIN: frozenset(
+        {Cap.CASE_LIST, Cap.INSTANSI_MANAGE, Cap.MEMBERS_MANAGE, Cap.AUDIT_VIEW, Cap.STATS_VIEW}
+    ),
     Role.VERIFIKATOR: frozenset({Cap.CASE_LIST, Cap.CASE_READ, Cap.CASE_VERIFY, Cap.IDENTITY_REQUEST}),
-    Role.PENELAAH: frozenset({Cap.CASE_LIST, Cap.CASE_READ, Cap.CASE_ANALYSE, Cap.CASE_FOLLOW_UP,
-                              Cap.IDENTITY_REQUEST}),
-    Role.SUPERVISOR: frozenset({Cap.CASE_LIST, Cap.CASE_READ, Cap.CASE_ASSIGN, Cap.CASE_VERIFY,
-                                Cap.CASE_ANALYSE, Cap.CASE_DECIDE, Cap.CASE_FOLLOW_UP, Cap.IDENTITY_REQUEST,
-                                Cap.STATS_VIEW, Cap.AUDIT_VIEW}),
+    Role.PENELAAH: frozenset(
+        {Cap.CASE_LIST, Cap.CASE_READ, Cap.CASE_ANALYSE, Cap.CASE_FOLLOW_UP, Cap.IDENTITY_REQUEST}
+    ),
+    Role.SUPERVISOR: frozenset(
+        {
+            Cap.CASE_LIST,
+            Cap.CASE_READ,
+            Cap.CASE_ASSIGN,
+            Cap.CASE_VERIFY,
+            Cap.CASE_ANALYSE,
+            Cap.CASE_DECIDE,
+            Cap.CASE_FOLLOW_UP,
+            Cap.IDENTITY_REQUEST,
+            Cap.STATS_VIEW,
+            Cap.AUDIT_VIEW,
+        }
+    ),
     Role.CUSTODIAN: frozenset({Cap.CASE_LIST, Cap.IDENTITY_APPROVE}),
     Role.ANALYST: frozenset({Cap.STATS_VIEW}),
     Role.HUB_MONITOR: frozenset({Cap.CASE_LIST, Cap.STATS_VIEW, Cap.HUB_MONITOR}),

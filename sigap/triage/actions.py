@@ -50,32 +50,56 @@ class Stored:
 
 
 def _model_for(instansi_id: int) -> Model | None:
-    row = ClassifierModel.objects.filter(instansi_id=instansi_id, kind="category", active=True) \
-        .order_by("-created_at").only("data").first()
+    row = (
+        ClassifierModel.objects.filter(instansi_id=instansi_id, kind="category", active=True)
+        .order_by("-created_at")
+        .only("data")
+        .first()
+    )
     return Model.from_bytes(bytes(row.data)) if row else None
 
 
 def _load_stored(report_ids: list[int]) -> list[Stored]:
-    rows = TriageResult.objects.filter(report_id__in=report_ids).select_related("report", "instansi") \
-        .only("report_id", "instansi_id", "signature", "features_sealed", "report__case_id",
-              "instansi__connected_to_hub")
+    rows = (
+        TriageResult.objects.filter(report_id__in=report_ids)
+        .select_related("report", "instansi")
+        .only(
+            "report_id",
+            "instansi_id",
+            "signature",
+            "features_sealed",
+            "report__case_id",
+            "instansi__connected_to_hub",
+        )
+    )
     out = []
     for row in rows:
         if row.signature is None or row.features_sealed is None:
             continue
-        out.append(Stored(
-            report_id=row.report_id, instansi_id=row.instansi_id, case_id=row.report.case_id,
-            connected=row.instansi.connected_to_hub,
-            signature=minhash.signature_from_bytes(bytes(row.signature)),
-            features=crypto.open_json(row.instansi_id, bytes(row.features_sealed), purpose=PURPOSE_FEATURES),
-        ))
+        out.append(
+            Stored(
+                report_id=row.report_id,
+                instansi_id=row.instansi_id,
+                case_id=row.report.case_id,
+                connected=row.instansi.connected_to_hub,
+                signature=minhash.signature_from_bytes(bytes(row.signature)),
+                features=crypto.open_json(
+                    row.instansi_id, bytes(row.features_sealed), purpose=PURPOSE_FEATURES
+                ),
+            )
+        )
     return out
 
 
 def _dedup_view(report_id: int, sig: Any, features: dict[str, Any]) -> dedup.ReportFeatures:
-    return dedup.ReportFeatures(id=str(report_id), text=features.get("normalized", ""), signature=sig,
-                                entities=Entities.from_dict(features.get("entities", {})),
-                                links=tuple(features.get("links", ())), personal=tuple(features.get("personal", ())))
+    return dedup.ReportFeatures(
+        id=str(report_id),
+        text=features.get("normalized", ""),
+        signature=sig,
+        entities=Entities.from_dict(features.get("entities", {})),
+        links=tuple(features.get("links", ())),
+        personal=tuple(features.get("personal", ())),
+    )
 
 
 def find_duplicates(report: Report, features: TriageFeatures) -> list[tuple[Stored, dedup.Match]]:
@@ -87,7 +111,9 @@ def find_duplicates(report: Report, features: TriageFeatures) -> list[tuple[Stor
     mine = dataclasses.replace(features.dedup, id=str(report.pk))
     results = []
     for other in _load_stored([rid for rid, _ in found]):
-        if other.instansi_id != report.instansi_id and not (other.connected and report.instansi.connected_to_hub):
+        if other.instansi_id != report.instansi_id and not (
+            other.connected and report.instansi.connected_to_hub
+        ):
             continue
         if other.case_id == report.case_id:
             continue
@@ -99,27 +125,43 @@ def find_duplicates(report: Report, features: TriageFeatures) -> list[tuple[Stor
     return results
 
 
-def _store_suggestions(report: Report, matches: list[tuple[Stored, dedup.Match]]) -> list[DuplicateSuggestion]:
+def _store_suggestions(
+    report: Report, matches: list[tuple[Stored, dedup.Match]]
+) -> list[DuplicateSuggestion]:
     made = []
     for other, match in matches[:10]:
         kinds = sorted(match.shared)
         same_agency = other.instansi_id == report.instansi_id
-        evidence = {"passages": list(match.passages)[:5], "shared": {k: list(v) for k, v in match.shared.items()},
-                    "reasons": list(match.reasons)}
+        evidence = {
+            "passages": list(match.passages)[:5],
+            "shared": {k: list(v) for k, v in match.shared.items()},
+            "reasons": list(match.reasons),
+        }
         suggestion, _ = DuplicateSuggestion.objects.update_or_create(
-            report=report, other_report_id=other.report_id,
-            defaults={"instansi_id": report.instansi_id, "other_instansi_id": other.instansi_id,
-                      "score": match.score, "shared_kinds": kinds,
-                      "evidence_sealed": crypto.seal_json(report.instansi_id, evidence, purpose=PURPOSE_EVIDENCE)
-                      if same_agency else None},
+            report=report,
+            other_report_id=other.report_id,
+            defaults={
+                "instansi_id": report.instansi_id,
+                "other_instansi_id": other.instansi_id,
+                "score": match.score,
+                "shared_kinds": kinds,
+                "evidence_sealed": crypto.seal_json(report.instansi_id, evidence, purpose=PURPOSE_EVIDENCE)
+                if same_agency
+                else None,
+            },
         )
         made.append(suggestion)
         if not same_agency:
             # The other agency is told too, without this report's content.
             DuplicateSuggestion.objects.get_or_create(
-                report_id=other.report_id, other_report=report,
-                defaults={"instansi_id": other.instansi_id, "other_instansi_id": report.instansi_id,
-                          "score": match.score, "shared_kinds": kinds},
+                report_id=other.report_id,
+                other_report=report,
+                defaults={
+                    "instansi_id": other.instansi_id,
+                    "other_instansi_id": report.instansi_id,
+                    "score": match.score,
+                    "shared_kinds": kinds,
+                },
             )
     return made
 
@@ -132,13 +174,18 @@ def _maybe_auto_merge(report: Report, matches: list[tuple[Stored, dedup.Match]])
             continue
         case = Case.objects.get(pk=report.case_id)
         target = Case.objects.get(pk=other.case_id)
-        if case.status != State.RECEIVED or target.status in (State.MERGED, State.CLOSED) or case.reports.count() > 1:
+        if (
+            case.status != State.RECEIVED
+            or target.status in (State.MERGED, State.CLOSED)
+            or case.reports.count() > 1
+        ):
             continue
         actor = system_actor(report.instansi)
         do_transition(actor=actor, case_id=case.pk, name="start_verification")
         do_transition(actor=actor, case_id=case.pk, name="merge_duplicate", data={"target_case": target.pk})
         DuplicateSuggestion.objects.filter(report=report, other_report_id=other.report_id).update(
-            decision=DuplicateSuggestion.Decision.AUTO_MERGED)
+            decision=DuplicateSuggestion.Decision.AUTO_MERGED
+        )
         return target.pk
     return None
 
@@ -150,8 +197,12 @@ def triage_report(*, report_id: int) -> TriageResult:
     result, _ = TriageResult.objects.get_or_create(report=report, defaults={"instansi": report.instansi})
     started = time.perf_counter()
     content = open_content(report.instansi_id, bytes(report.content_sealed))
-    features = triage_text(content.full_text, region_hint=report.instansi.region_code or None,
-                           fields=_structured_fields(report, content), model=_model_for(report.instansi_id))
+    features = triage_text(
+        content.full_text,
+        region_hint=report.instansi.region_code or None,
+        fields=_structured_fields(report, content),
+        model=_model_for(report.instansi_id),
+    )
     stored = {**features.to_dict(), "normalized": features.normalized}
     old_keys = result.index_keys or []
     result.features_sealed = crypto.seal_json(report.instansi_id, stored, purpose=PURPOSE_FEATURES)
@@ -185,8 +236,12 @@ def triage_report(*, report_id: int) -> TriageResult:
     if changed:
         case.save(update_fields=[*changed, "updated_at"])
     Report.objects.filter(pk=report.pk).update(triage_status=TriageStatus.DONE)
-    record(actor=system_actor(report.instansi), action="report.triaged", obj=report,
-           data={"category": c.category, "duplicates": len(matches), "ms": round(result.duration_ms, 1)})
+    record(
+        actor=system_actor(report.instansi),
+        action="report.triaged",
+        obj=report,
+        data={"category": c.category, "duplicates": len(matches), "ms": round(result.duration_ms, 1)},
+    )
     merged_into = _maybe_auto_merge(report, matches)
     if merged_into:
         log.info("report %s auto-merged into case %s", report.pk, merged_into)
@@ -195,8 +250,10 @@ def triage_report(*, report_id: int) -> TriageResult:
 
 def _structured_fields(report: Report, content: Any) -> dict[str, Any]:
     return {
-        "who": bool(content.who), "where": bool(content.where or report.region_code),
-        "when": bool(content.when or report.occurred_from), "amount": report.amount is not None,
+        "who": bool(content.who),
+        "where": bool(content.where or report.region_code),
+        "when": bool(content.when or report.occurred_from),
+        "amount": report.amount is not None,
         "evidence_count": report.evidence_count + len(content.evidence),
     }
 

@@ -16,8 +16,11 @@ from sigap.triage.models import DuplicateSuggestion
 
 def access_suggestion(actor: Actor, suggestion_id: int) -> DuplicateSuggestion:
     actor.require(Cap.CASE_VERIFY)
-    found = DuplicateSuggestion.objects.filter(instansi_id=actor.instansi.pk, pk=suggestion_id) \
-        .select_related("report", "other_report").first()
+    found = (
+        DuplicateSuggestion.objects.filter(instansi_id=actor.instansi.pk, pk=suggestion_id)
+        .select_related("report", "other_report")
+        .first()
+    )
     if found is None:
         raise NotFound("not found")
     return found
@@ -33,13 +36,25 @@ def decide_duplicate(*, actor: Actor, suggestion_id: int, confirm: bool) -> Dupl
     s.decision = DuplicateSuggestion.Decision.CONFIRMED if confirm else DuplicateSuggestion.Decision.REJECTED
     s.decided_by = actor.user  # type: ignore[assignment]
     s.save(update_fields=["decision", "decided_by"])
-    record(actor=actor, action="triage.duplicate_confirmed" if confirm else "triage.duplicate_rejected", obj=s,
-           data={"report": s.report_id, "other_report": s.other_report_id, "other_instansi": s.other_instansi_id})
+    record(
+        actor=actor,
+        action="triage.duplicate_confirmed" if confirm else "triage.duplicate_rejected",
+        obj=s,
+        data={
+            "report": s.report_id,
+            "other_report": s.other_report_id,
+            "other_instansi": s.other_instansi_id,
+        },
+    )
     if confirm and s.other_instansi_id == actor.instansi.pk:
         case = access_case(actor, s.report.case_id, cap=Cap.CASE_VERIFY)
         if case.pk != s.other_report.case_id:
             if case.status == State.RECEIVED:
                 do_transition(actor=actor, case_id=case.pk, name="start_verification")
-            do_transition(actor=actor, case_id=case.pk, name="merge_duplicate",
-                          data={"target_case": s.other_report.case_id})
+            do_transition(
+                actor=actor,
+                case_id=case.pk,
+                name="merge_duplicate",
+                data={"target_case": s.other_report.case_id},
+            )
     return s

@@ -41,8 +41,10 @@ def remove(report_id: int, keys: Sequence[int]) -> None:
         return
     marks = ",".join(["%s"] * len(keys))
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE} WHERE report_id = %s AND key IN ({marks})",  # noqa: S608
-                       [report_id, *[int(k) for k in keys]])
+        cursor.execute(
+            f"DELETE FROM {TABLE} WHERE report_id = %s AND key IN ({marks})",  # noqa: S608
+            [report_id, *[int(k) for k in keys]],
+        )
 
 
 def candidates(keys: Sequence[int], *, exclude: int | None = None, limit: int = 40) -> list[tuple[int, int]]:
@@ -50,8 +52,10 @@ def candidates(keys: Sequence[int], *, exclude: int | None = None, limit: int = 
     if not keys:
         return []
     marks = ",".join(["%s"] * len(keys))
-    sql = (f"SELECT report_id, COUNT(*) AS n FROM {TABLE} WHERE key IN ({marks}) "  # noqa: S608
-           "GROUP BY report_id ORDER BY n DESC, report_id DESC LIMIT %s")
+    sql = (
+        f"SELECT report_id, COUNT(*) AS n FROM {TABLE} WHERE key IN ({marks}) "  # noqa: S608
+        "GROUP BY report_id ORDER BY n DESC, report_id DESC LIMIT %s"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*[int(k) for k in keys], limit + 1])
         found = [(int(r), int(n)) for r, n in cursor.fetchall() if r != exclude]

@@ -50,7 +50,9 @@ class DuplicateSuggestion(TenantOwned):
     evidence_sealed = models.BinaryField(null=True)  # shared passages and entities (same agency only)
     shared_kinds = models.JSONField(default=list)  # e.g. ["official", "place", "amount"]: no content
     decision = models.CharField(max_length=12, choices=Decision.choices, default=Decision.OPEN)
-    decided_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

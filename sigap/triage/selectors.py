@@ -34,28 +34,44 @@ class TriageView:
 
 def triage_of_case(*, actor: Actor, case: Case) -> list[TriageView]:
     actor.require(Cap.CASE_READ)
-    reports = list(Report.objects.filter(instansi_id=actor.instansi.pk, case_id=case.pk).order_by("received_at"))
-    results = {r.report_id: r for r in TriageResult.objects.filter(instansi_id=actor.instansi.pk,
-                                                                    report__in=reports)}
+    reports = list(
+        Report.objects.filter(instansi_id=actor.instansi.pk, case_id=case.pk).order_by("received_at")
+    )
+    results = {
+        r.report_id: r for r in TriageResult.objects.filter(instansi_id=actor.instansi.pk, report__in=reports)
+    }
     suggestions: dict[int, list[DuplicateSuggestion]] = {}
-    for s in DuplicateSuggestion.objects.filter(instansi_id=actor.instansi.pk, report__in=reports) \
-            .select_related("other_report__case", "other_instansi").order_by("-score"):
+    for s in (
+        DuplicateSuggestion.objects.filter(instansi_id=actor.instansi.pk, report__in=reports)
+        .select_related("other_report__case", "other_instansi")
+        .order_by("-score")
+    ):
         suggestions.setdefault(s.report_id, []).append(s)
     views = []
     for report in reports:
         result = results.get(report.pk)
-        features = crypto.open_json(actor.instansi.pk, bytes(result.features_sealed), purpose=PURPOSE_FEATURES) \
-            if result is not None and result.features_sealed else {}
+        features = (
+            crypto.open_json(actor.instansi.pk, bytes(result.features_sealed), purpose=PURPOSE_FEATURES)
+            if result is not None and result.features_sealed
+            else {}
+        )
         rows = []
         for s in suggestions.get(report.pk, []):
             same = s.other_instansi_id == actor.instansi.pk
-            rows.append(SuggestionView(
-                suggestion=s, same_agency=same,
-                other_case_id=s.other_report.case_id if same else None,
-                other_case_number=s.other_report.case.number, other_agency=s.other_instansi.name,
-                evidence=crypto.open_json(actor.instansi.pk, bytes(s.evidence_sealed), purpose=PURPOSE_EVIDENCE)
-                if same and s.evidence_sealed else {},
-            ))
+            rows.append(
+                SuggestionView(
+                    suggestion=s,
+                    same_agency=same,
+                    other_case_id=s.other_report.case_id if same else None,
+                    other_case_number=s.other_report.case.number,
+                    other_agency=s.other_instansi.name,
+                    evidence=crypto.open_json(
+                        actor.instansi.pk, bytes(s.evidence_sealed), purpose=PURPOSE_EVIDENCE
+                    )
+                    if same and s.evidence_sealed
+                    else {},
+                )
+            )
         views.append(TriageView(report=report, result=result, features=features, suggestions=rows))
     return views
 

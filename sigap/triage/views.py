@@ -21,8 +21,12 @@ def confirm_category(request: HttpRequest, case_id: int) -> HttpResponse:
     if actor is None:
         raise Http404
     try:
-        set_category(actor=actor, case_id=case_id, category=request.POST.get("category", ""),
-                     sector=request.POST.get("sector", ""))
+        set_category(
+            actor=actor,
+            case_id=case_id,
+            category=request.POST.get("category", ""),
+            sector=request.POST.get("sector", ""),
+        )
     except NotFound:
         raise Http404 from None
     except (ValidationFailed, PermissionDenied) as exc:

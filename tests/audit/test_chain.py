@@ -80,12 +80,26 @@ def test_deleted_last_row_is_found(trail, agency_a) -> None:
 def test_inserted_row_is_named(trail, agency_a) -> None:
     # A forged row squeezed in with a seq that already exists, and a hash copied from a real one.
     original = trail[1]
-    _sql("UPDATE audit_auditevent SET seq = seq + 1000 WHERE chain = %s AND seq > %s", [agency_a.pk, original.seq])
+    _sql(
+        "UPDATE audit_auditevent SET seq = seq + 1000 WHERE chain = %s AND seq > %s",
+        [agency_a.pk, original.seq],
+    )
     _sql(
         "INSERT INTO audit_auditevent (chain, seq, instansi_id, created_at, actor_label, action, object_type, "
         "object_id, data, prev_hash, hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-        [agency_a.pk, original.seq + 1, agency_a.pk, original.created_at, "forger", "case.close", "cases.case", "1",
-         "{}", original.hash, original.hash],
+        [
+            agency_a.pk,
+            original.seq + 1,
+            agency_a.pk,
+            original.created_at,
+            "forger",
+            "case.close",
+            "cases.case",
+            "1",
+            "{}",
+            original.hash,
+            original.hash,
+        ],
     )
     forged = AuditEvent.objects.get(actor_label="forger")
     problems = verify()
@@ -98,8 +112,19 @@ def test_appended_outside_sigap_is_found(trail, agency_a) -> None:
     _sql(
         "INSERT INTO audit_auditevent (chain, seq, instansi_id, created_at, actor_label, action, object_type, "
         "object_id, data, prev_hash, hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-        [agency_a.pk, head.last_seq + 1, agency_a.pk, last.created_at, "forger", "case.close", "", "", "{}",
-         last.hash, "f" * 64],
+        [
+            agency_a.pk,
+            head.last_seq + 1,
+            agency_a.pk,
+            last.created_at,
+            "forger",
+            "case.close",
+            "",
+            "",
+            "{}",
+            last.hash,
+            "f" * 64,
+        ],
     )
     kinds = {p.kind for p in verify()}
     assert "changed" in kinds or "inserted" in kinds

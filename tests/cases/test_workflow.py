@@ -60,7 +60,9 @@ def walk(boss_a, agency_a, agency_b, submit):  # type: ignore[no-untyped-def]
     def to_state(state: State) -> Case:
         case = new_case()
         for t in _path_to(state):
-            do_transition(actor=boss_a, case_id=case.pk, name=t.name, data=_payload(t, case, agency_b, new_case))
+            do_transition(
+                actor=boss_a, case_id=case.pk, name=t.name, data=_payload(t, case, agency_b, new_case)
+            )
         case.refresh_from_db()
         assert case.status == state
         return case
@@ -78,22 +80,31 @@ def test_every_state_is_reachable_from_received() -> None:
 
 
 @pytest.mark.parametrize(("name", "source"), ALL)
-def test_transition_allowed_for_a_capable_role(name, source, walk, boss_a, agency_b, actor_of, agency_a) -> None:
+def test_transition_allowed_for_a_capable_role(
+    name, source, walk, boss_a, agency_b, actor_of, agency_a
+) -> None:
     t = TRANSITIONS[name]
     case = walk(source)
-    role = next(r for r in Role if t.capability in ROLE_CAPABILITIES[r] and Cap.CASE_LIST in ROLE_CAPABILITIES[r])
+    role = next(
+        r for r in Role if t.capability in ROLE_CAPABILITIES[r] and Cap.CASE_LIST in ROLE_CAPABILITIES[r]
+    )
     actor = actor_of(agency_a, role)
-    result = do_transition(actor=actor, case_id=case.pk, name=name,
-                           data=_payload(t, case, agency_b, walk.new_case))
+    result = do_transition(
+        actor=actor, case_id=case.pk, name=name, data=_payload(t, case, agency_b, walk.new_case)
+    )
     assert result.status == t.target
-    event = AuditEvent.objects.filter(object_type="cases.case", object_id=str(case.pk)).order_by("-seq").first()
+    event = (
+        AuditEvent.objects.filter(object_type="cases.case", object_id=str(case.pk)).order_by("-seq").first()
+    )
     assert event.action == f"case.{name}"
     assert event.data["from"] == source and event.data["to"] == t.target
     assert event.actor_label == actor.label
 
 
 @pytest.mark.parametrize("name", sorted(TRANSITIONS))
-def test_transition_refused_for_roles_without_the_capability(name, walk, agency_a, agency_b, actor_of) -> None:
+def test_transition_refused_for_roles_without_the_capability(
+    name, walk, agency_a, agency_b, actor_of
+) -> None:
     t = TRANSITIONS[name]
     case = walk(sorted(t.sources)[0])
     refused = [r for r in Role if t.capability not in ROLE_CAPABILITIES[r]]
@@ -102,7 +113,9 @@ def test_transition_refused_for_roles_without_the_capability(name, walk, agency_
         actor = actor_of(agency_a, role)
         expected = PermissionDenied if Cap.CASE_LIST in ROLE_CAPABILITIES[role] else NotFound
         with pytest.raises(expected):
-            do_transition(actor=actor, case_id=case.pk, name=name, data=_payload(t, case, agency_b, walk.new_case))
+            do_transition(
+                actor=actor, case_id=case.pk, name=name, data=_payload(t, case, agency_b, walk.new_case)
+            )
     case.refresh_from_db()
     assert case.status == sorted(t.sources)[0]
 
@@ -110,10 +123,14 @@ def test_transition_refused_for_roles_without_the_capability(name, walk, agency_
 @pytest.mark.parametrize("name", sorted(TRANSITIONS))
 def test_transition_refused_from_other_states(name, walk, boss_a, agency_b) -> None:
     t = TRANSITIONS[name]
-    wrong = next(s for s in [State.CLOSED, State.MERGED, State.RECEIVED, State.ANALYSIS] if s not in t.sources)
+    wrong = next(
+        s for s in [State.CLOSED, State.MERGED, State.RECEIVED, State.ANALYSIS] if s not in t.sources
+    )
     case = walk(wrong)
     with pytest.raises(InvalidTransition):
-        do_transition(actor=boss_a, case_id=case.pk, name=name, data=_payload(t, case, agency_b, walk.new_case))
+        do_transition(
+            actor=boss_a, case_id=case.pk, name=name, data=_payload(t, case, agency_b, walk.new_case)
+        )
     case.refresh_from_db()
     assert case.status == wrong
 
@@ -149,32 +166,43 @@ def test_merge_moves_reports_and_keeps_reporters(walk, boss_a) -> None:
 def test_merge_guards(walk, boss_a) -> None:
     case = walk(State.VERIFICATION)
     with pytest.raises(InvalidTransition):
-        do_transition(actor=boss_a, case_id=case.pk, name="merge_duplicate", data={"target_case": str(case.pk)})
+        do_transition(
+            actor=boss_a, case_id=case.pk, name="merge_duplicate", data={"target_case": str(case.pk)}
+        )
     merged = walk(State.MERGED)
     with pytest.raises(InvalidTransition):
-        do_transition(actor=boss_a, case_id=case.pk, name="merge_duplicate", data={"target_case": str(merged.pk)})
+        do_transition(
+            actor=boss_a, case_id=case.pk, name="merge_duplicate", data={"target_case": str(merged.pk)}
+        )
 
 
 def test_merge_into_another_agencys_case_is_not_found(walk, boss_a, agency_b, submit) -> None:
     foreign = submit(system_actor(agency_b)).case
     case = walk(State.VERIFICATION)
     with pytest.raises(ValidationFailed) as err:
-        do_transition(actor=boss_a, case_id=case.pk, name="merge_duplicate", data={"target_case": str(foreign.pk)})
+        do_transition(
+            actor=boss_a, case_id=case.pk, name="merge_duplicate", data={"target_case": str(foreign.pk)}
+        )
     assert "target_case" in err.value.fields
 
 
 def test_refer_to_own_agency_is_refused(walk, boss_a, agency_a) -> None:
     case = walk(State.VERIFICATION)
     with pytest.raises(InvalidTransition):
-        do_transition(actor=boss_a, case_id=case.pk, name="refer_not_authority",
-                      data={"target_instansi": str(agency_a.pk), "reason": "bukan kewenangan"})
+        do_transition(
+            actor=boss_a,
+            case_id=case.pk,
+            name="refer_not_authority",
+            data={"target_instansi": str(agency_a.pk), "reason": "bukan kewenangan"},
+        )
 
 
 def test_invalid_choice_is_refused(walk, boss_a) -> None:
     case = walk(State.ANALYSIS)
     with pytest.raises(ValidationFailed):
-        do_transition(actor=boss_a, case_id=case.pk, name="recommend",
-                      data={"recommendation": "burn_it", "note": "x"})
+        do_transition(
+            actor=boss_a, case_id=case.pk, name="recommend", data={"recommendation": "burn_it", "note": "x"}
+        )
 
 
 def test_deadlines_follow_the_steps(walk, boss_a) -> None:
@@ -194,8 +222,12 @@ def test_deadlines_follow_the_steps(walk, boss_a) -> None:
 
 def test_feedback_deadline_met_on_completion(walk, boss_a) -> None:
     case = walk(State.FOLLOW_UP)
-    do_transition(actor=boss_a, case_id=case.pk, name="complete",
-                  data={"outcome": "substantiated", "feedback": "Laporan Anda terbukti dan telah ditindaklanjuti."})
+    do_transition(
+        actor=boss_a,
+        case_id=case.pk,
+        name="complete",
+        data={"outcome": "substantiated", "feedback": "Laporan Anda terbukti dan telah ditindaklanjuti."},
+    )
     case.refresh_from_db()
     assert case.outcome == "substantiated"
     assert Deadline.objects.get(case=case, kind="feedback").met_at is not None
@@ -206,8 +238,12 @@ def test_notes_are_sealed_and_shown_in_the_timeline(walk, boss_a) -> None:
     from sigap.cases.selectors import case_timeline
 
     case = walk(State.VERIFICATION)
-    do_transition(actor=boss_a, case_id=case.pk, name="request_completion",
-                  data={"questions": "Kapan tepatnya kejadian itu?"})
+    do_transition(
+        actor=boss_a,
+        case_id=case.pk,
+        name="request_completion",
+        data={"questions": "Kapan tepatnya kejadian itu?"},
+    )
     note = CaseNote.objects.get(case=case)
     assert b"Kapan tepatnya" not in bytes(note.text_sealed)
     texts = [text for entry in case_timeline(actor=boss_a, case=case) for _, text in entry.notes]

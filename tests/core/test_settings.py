@@ -16,8 +16,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def sigap(*args: str, env: dict[str, str], timeout: int = 60) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("SIGAP_", "DATABASE_URL", "DJANGO_"))}
-    return subprocess.run([sys.executable, "-m", "sigap.cli", *args], cwd=ROOT, env={**base, **env},
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "sigap.cli", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def one_sentence_error(result: subprocess.CompletedProcess[str]) -> str:
@@ -44,8 +50,12 @@ def test_production_without_secret_key_says_what_to_do(tmp_path: Path) -> None:
 
 
 def test_production_without_hosts_says_what_to_do(tmp_path: Path) -> None:
-    env = {"SIGAP_VAR_DIR": str(tmp_path), "SIGAP_PRODUCTION": "1", "SIGAP_SECRET_KEY": "x" * 60,
-           "SIGAP_MASTER_KEY": base64.b64encode(b"k" * 32).decode()}
+    env = {
+        "SIGAP_VAR_DIR": str(tmp_path),
+        "SIGAP_PRODUCTION": "1",
+        "SIGAP_SECRET_KEY": "x" * 60,
+        "SIGAP_MASTER_KEY": base64.b64encode(b"k" * 32).decode(),
+    }
     assert "SIGAP_ALLOWED_HOSTS" in one_sentence_error(sigap("check", env=env))
 
 
@@ -55,8 +65,9 @@ def test_bad_flag_value(tmp_path: Path) -> None:
 
 
 def test_unknown_database_scheme(tmp_path: Path) -> None:
-    line = one_sentence_error(sigap("check", env={"SIGAP_VAR_DIR": str(tmp_path),
-                                                  "DATABASE_URL": "mysql://root@127.0.0.1/x"}))
+    line = one_sentence_error(
+        sigap("check", env={"SIGAP_VAR_DIR": str(tmp_path), "DATABASE_URL": "mysql://root@127.0.0.1/x"})
+    )
     assert "DATABASE_URL" in line
 
 
@@ -67,10 +78,13 @@ def test_unreachable_database(tmp_path: Path) -> None:
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
-    env = {"SIGAP_VAR_DIR": str(tmp_path), "SIGAP_PRODUCTION": "1",
-           "SIGAP_SECRET_KEY": base64.b64encode(os.urandom(48)).decode(),
-           "SIGAP_MASTER_KEY": base64.b64encode(os.urandom(32)).decode(),
-           "SIGAP_ALLOWED_HOSTS": "wbs.example.go.id"}
+    env = {
+        "SIGAP_VAR_DIR": str(tmp_path),
+        "SIGAP_PRODUCTION": "1",
+        "SIGAP_SECRET_KEY": base64.b64encode(os.urandom(48)).decode(),
+        "SIGAP_MASTER_KEY": base64.b64encode(os.urandom(32)).decode(),
+        "SIGAP_ALLOWED_HOSTS": "wbs.example.go.id",
+    }
     result = sigap("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -86,6 +100,9 @@ def test_debug_is_off_unless_asked(tmp_path: Path) -> None:
 def test_find_python_prints_a_312_interpreter() -> None:
     result = subprocess.run([str(ROOT / "scripts" / "find-python")], capture_output=True, text=True)
     assert result.returncode == 0
-    version = subprocess.run([result.stdout.strip(), "-c", "import sys; print(sys.version_info[:2])"],
-                             capture_output=True, text=True).stdout
+    version = subprocess.run(
+        [result.stdout.strip(), "-c", "import sys; print(sys.version_info[:2])"],
+        capture_output=True,
+        text=True,
+    ).stdout
     assert version.strip() == "(3, 12)"

@@ -22,17 +22,28 @@ def test_counts_of_the_current_regulation() -> None:
     assert qs.filter(level=3).count() == 7285
 
 
-@pytest.mark.parametrize(("code", "name"), [
-    ("18", "Lampung"), ("16", "Sumatera Selatan"), ("18.71", "Kota Bandar Lampung"), ("35.78", "Kota Surabaya"),
-    ("32", "Jawa Barat"), ("35", "Jawa Timur"),
-])
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [
+        ("18", "Lampung"),
+        ("16", "Sumatera Selatan"),
+        ("18.71", "Kota Bandar Lampung"),
+        ("35.78", "Kota Surabaya"),
+        ("32", "Jawa Barat"),
+        ("35", "Jawa Timur"),
+    ],
+)
 def test_known_codes(code: str, name: str) -> None:
     assert Region.objects.get(code=code).name == name
 
 
 def test_new_papua_provinces_exist() -> None:
-    assert set(Region.objects.filter(code__in=["93", "94", "95", "96"]).values_list("code", flat=True)) == \
-        {"93", "94", "95", "96"}
+    assert set(Region.objects.filter(code__in=["93", "94", "95", "96"]).values_list("code", flat=True)) == {
+        "93",
+        "94",
+        "95",
+        "96",
+    }
 
 
 def test_parents_and_path() -> None:
@@ -42,7 +53,13 @@ def test_parents_and_path() -> None:
 
 
 def test_matches_the_reference_list_when_present() -> None:
-    ref = Path(__file__).resolve().parents[3] / "shared" / "data" / "wilayah" / "wilayah_kepmendagri_2025_all.csv"
+    ref = (
+        Path(__file__).resolve().parents[3]
+        / "shared"
+        / "data"
+        / "wilayah"
+        / "wilayah_kepmendagri_2025_all.csv"
+    )
     if not ref.exists():
         pytest.skip("reference list not present on this machine")
     with ref.open(newline="", encoding="utf-8") as handle:

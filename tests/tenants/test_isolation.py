@@ -102,8 +102,12 @@ def test_views_and_tasks_never_query_models_directly() -> None:
 
     root = pathlib.Path(__file__).resolve().parents[2] / "sigap"
     offenders = []
-    for path in list(root.rglob("views/*.py")) + list(root.rglob("views.py")) + list(root.rglob("tasks.py")) \
-            + list(root.rglob("api/*.py")):
+    for path in (
+        list(root.rglob("views/*.py"))
+        + list(root.rglob("views.py"))
+        + list(root.rglob("tasks.py"))
+        + list(root.rglob("api/*.py"))
+    ):
         for lineno, line in enumerate(path.read_text().splitlines(), 1):
             if re.search(r"\b(Case|Report|CaseNote|Deadline|Reporter)\.objects\b", line):
                 offenders.append(f"{path.relative_to(root)}:{lineno}")

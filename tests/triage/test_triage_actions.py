@@ -23,17 +23,23 @@ pytestmark = pytest.mark.django_db
 
 ROAD = ReportContent(
     title="Jalan rusak parah di Jalan Mawar 12 Kecamatan Kedaton",
-    what=("Jalan Mawar nomor 12 Kelurahan Surabaya Kecamatan Kedaton Kota Bandar Lampung rusak parah sejak "
-          "Januari 2026. Proyek perbaikan senilai Rp 1.200.000.000 oleh Dinas PUPR tidak dikerjakan, padahal "
-          "anggaran sudah dicairkan kepada kontraktor CV Maju Jaya. Kepala Dinas PUPR diduga menerima fee 10 persen."),
+    what=(
+        "Jalan Mawar nomor 12 Kelurahan Surabaya Kecamatan Kedaton Kota Bandar Lampung rusak parah sejak "
+        "Januari 2026. Proyek perbaikan senilai Rp 1.200.000.000 oleh Dinas PUPR tidak dikerjakan, padahal "
+        "anggaran sudah dicairkan kepada kontraktor CV Maju Jaya. Kepala Dinas PUPR diduga menerima fee 10 persen."
+    ),
 )
 ROAD_WA = ReportContent(
-    what=("min tolong jln mawar no 12 kec kedaton bandar lampung rusak parahhh udh dr januari 2026 ga diperbaiki2, "
-          "katanya proyeknya 1,2 M dr dinas pupr tp kontraktor cv maju jaya ga kerja, kadis pupr dpt fee 10 persen"),
+    what=(
+        "min tolong jln mawar no 12 kec kedaton bandar lampung rusak parahhh udh dr januari 2026 ga diperbaiki2, "
+        "katanya proyeknya 1,2 M dr dinas pupr tp kontraktor cv maju jaya ga kerja, kadis pupr dpt fee 10 persen"
+    ),
 )
 OTHER = ReportContent(
-    what=("Pungutan liar dalam penerimaan siswa baru di SMP Negeri 3 Metro. Kepala sekolah meminta uang "
-          "Rp 5 juta per siswa agar anak diterima. Kejadian Juli 2025, ada kuitansi."),
+    what=(
+        "Pungutan liar dalam penerimaan siswa baru di SMP Negeri 3 Metro. Kepala sekolah meminta uang "
+        "Rp 5 juta per siswa agar anak diterima. Kejadian Juli 2025, ada kuitansi."
+    ),
 )
 
 
@@ -115,14 +121,18 @@ def test_identical_report_in_same_agency_is_merged_automatically(agency_a, submi
 
 
 def test_template_texts_of_different_people_are_not_duplicates(agency_a, submit) -> None:
-    template = ("Saya {name} NIK {nik} warga RT 0{rt} RW 02 Kelurahan Kedaton mengajukan keberatan karena bantuan "
-                "sosial PKH atas nama saya tidak pernah diterima sejak Januari 2026 padahal terdaftar di DTKS. "
-                "Mohon ditindaklanjuti.")
+    template = (
+        "Saya {name} NIK {nik} warga RT 0{rt} RW 02 Kelurahan Kedaton mengajukan keberatan karena bantuan "
+        "sosial PKH atas nama saya tidak pernah diterima sejak Januari 2026 padahal terdaftar di DTKS. "
+        "Mohon ditindaklanjuti."
+    )
     people = [("Siti Aminah", "1871014101800001", 1), ("Rahmat Hidayat", "1871012202790002", 3)]
     reports = []
     for name, nik, rt in people:
         text = template.format(name=name, nik=nik, rt=rt)
-        r = _submit(submit, agency_a, ReportContent(what=text, who=[ReportedPerson(position="pendamping PKH")]))
+        r = _submit(
+            submit, agency_a, ReportContent(what=text, who=[ReportedPerson(position="pendamping PKH")])
+        )
         triage_report(report_id=r.pk)
         reports.append(r)
     assert not DuplicateSuggestion.objects.filter(decision__in=["open", "auto_merged"]).exists()
@@ -132,7 +142,9 @@ def test_template_texts_of_different_people_are_not_duplicates(agency_a, submit)
 def test_failure_keeps_the_report_pending_and_retries(agency_a, submit) -> None:
     report = _submit(submit, agency_a, ROAD)
     with connection.cursor() as cursor:  # make its content unreadable: triage must fail, not lose it
-        cursor.execute("UPDATE cases_report SET content_sealed = %s WHERE id = %s", [b"\x01broken", report.pk])
+        cursor.execute(
+            "UPDATE cases_report SET content_sealed = %s WHERE id = %s", [b"\x01broken", report.pk]
+        )
     with pytest.raises(Exception):  # noqa: B017 - the task re-raises after recording the failure
         triage_report_task.call(report.pk)
     report.refresh_from_db()
@@ -146,7 +158,13 @@ def test_failure_keeps_the_report_pending_and_retries(agency_a, submit) -> None:
 
 
 def test_odd_texts_never_crash_triage(agency_a, submit) -> None:
-    for text in ["", "🙏🙏🙏🔥", "\x00\x01\x02" * 100, "x" * 1_000_000, "The head of office asked a bribe Rp 5 juta"]:
+    for text in [
+        "",
+        "🙏🙏🙏🔥",
+        "\x00\x01\x02" * 100,
+        "x" * 1_000_000,
+        "The head of office asked a bribe Rp 5 juta",
+    ]:
         r = _submit(submit, agency_a, ReportContent(title="-", what=text))
         triage_report(report_id=r.pk)
         r.refresh_from_db()
@@ -163,7 +181,11 @@ def test_run_pending_command(agency_a, submit, capsys) -> None:
 
 def test_locate_classify_dedup_commands(tmp_path, capsys) -> None:
     src = tmp_path / "in.jsonl"
-    lines = [{"id": "a", "text": ROAD.what}, {"id": "b", "text": ROAD_WA.what}, {"id": "c", "text": OTHER.what}]
+    lines = [
+        {"id": "a", "text": ROAD.what},
+        {"id": "b", "text": ROAD_WA.what},
+        {"id": "c", "text": OTHER.what},
+    ]
     src.write_text("\n".join(json.dumps(x) for x in lines) + "\nnot json\n")
     call_command("triage", "locate", "--input", str(src), "--region-hint", "18.71")
     out = [json.loads(x) for x in capsys.readouterr().out.splitlines()]

@@ -25,6 +25,10 @@ def set_category(*, actor: Actor, case_id: int, category: str, sector: str = "")
     before = (case.category, case.sector, case.category_confirmed)
     case.category, case.sector, case.category_confirmed = category, sector, True
     case.save(update_fields=["category", "sector", "category_confirmed", "updated_at"])
-    record(actor=actor, action="case.category_confirmed", obj=case,
-           data={"category": category, "sector": sector, "before": list(before[:2]), "was_confirmed": before[2]})
+    record(
+        actor=actor,
+        action="case.category_confirmed",
+        obj=case,
+        data={"category": category, "sector": sector, "before": list(before[:2]), "was_confirmed": before[2]},
+    )
     return case

@@ -15,7 +15,9 @@ def reserve(instansi: Instansi, kind: str, year: int, count: int = 1) -> int:
     with transaction.atomic():
         Counter.objects.get_or_create(instansi=instansi, kind=kind, year=year)
         Counter.objects.filter(instansi=instansi, kind=kind, year=year).update(value=F("value") + count)
-        value = Counter.objects.filter(instansi=instansi, kind=kind, year=year).values_list("value", flat=True)[0]
+        value = Counter.objects.filter(instansi=instansi, kind=kind, year=year).values_list(
+            "value", flat=True
+        )[0]
     return value - count + 1
 
 

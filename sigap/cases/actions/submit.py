@@ -52,32 +52,63 @@ def submit_report(*, actor: Actor, incoming: IncomingReport, reporter: Reporter 
     received = incoming.received_at or clock.now()
     year = received.astimezone(clock.zone(instansi.timezone)).year
     if reporter is None:
-        reporter = Reporter.objects.create(instansi=instansi, pseudonym=new_pseudonym(),
-                                           anonymity=incoming.anonymity)
+        reporter = Reporter.objects.create(
+            instansi=instansi, pseudonym=new_pseudonym(), anonymity=incoming.anonymity
+        )
     case = Case.objects.create(
-        instansi=instansi, number=case_number(instansi, year, reserve(instansi, "case", year)),
+        instansi=instansi,
+        number=case_number(instansi, year, reserve(instansi, "case", year)),
         summary_sealed=seal_text(instansi.pk, summary_of(incoming), purpose=PURPOSE_CASE),
-        status=State.RECEIVED, status_changed_at=received, received_at=received,
-        region_code=incoming.region_code, amount=incoming.amount,
+        status=State.RECEIVED,
+        status_changed_at=received,
+        received_at=received,
+        region_code=incoming.region_code,
+        amount=incoming.amount,
     )
     report = Report.objects.create(
-        instansi=instansi, case=case, reporter=reporter,
+        instansi=instansi,
+        case=case,
+        reporter=reporter,
         tracking_number=tracking_number(instansi, year, reserve(instansi, "report", year)),
-        channel=incoming.channel, received_at=received, language=incoming.language,
-        anonymity=incoming.anonymity, content_sealed=seal_content(instansi.pk, incoming.content),
-        region_code=incoming.region_code, occurred_from=incoming.occurred_from, occurred_to=incoming.occurred_to,
-        amount=incoming.amount, evidence_count=incoming.evidence_count, external_ref=incoming.external_ref,
+        channel=incoming.channel,
+        received_at=received,
+        language=incoming.language,
+        anonymity=incoming.anonymity,
+        content_sealed=seal_content(instansi.pk, incoming.content),
+        region_code=incoming.region_code,
+        occurred_from=incoming.occurred_from,
+        occurred_to=incoming.occurred_to,
+        amount=incoming.amount,
+        evidence_count=incoming.evidence_count,
+        external_ref=incoming.external_ref,
     )
     now = clock.now()
-    Deadline.objects.bulk_create([
-        # Receipt is acknowledged at once, on the reporter's own channel or mailbox.
-        Deadline(instansi=instansi, case=case, kind=DeadlineKind.ACKNOWLEDGE, started_at=received,
-                 due_at=sla.due_at("acknowledge", received), met_at=now),
-        Deadline(instansi=instansi, case=case, kind=DeadlineKind.FEEDBACK, started_at=received,
-                 due_at=sla.due_at("feedback", received)),
-    ])
-    record(actor=actor, action="report.submitted", obj=report,
-           data={"case": case.pk, "channel": report.channel, "anonymity": report.anonymity})
+    Deadline.objects.bulk_create(
+        [
+            # Receipt is acknowledged at once, on the reporter's own channel or mailbox.
+            Deadline(
+                instansi=instansi,
+                case=case,
+                kind=DeadlineKind.ACKNOWLEDGE,
+                started_at=received,
+                due_at=sla.due_at("acknowledge", received),
+                met_at=now,
+            ),
+            Deadline(
+                instansi=instansi,
+                case=case,
+                kind=DeadlineKind.FEEDBACK,
+                started_at=received,
+                due_at=sla.due_at("feedback", received),
+            ),
+        ]
+    )
+    record(
+        actor=actor,
+        action="report.submitted",
+        obj=report,
+        data={"case": case.pk, "channel": report.channel, "anonymity": report.anonymity},
+    )
     record(actor=actor, action="report.acknowledged", obj=report, data={"case": case.pk})
 
     from sigap.triage.tasks import enqueue_triage  # late import: triage depends on cases

@@ -30,13 +30,19 @@ def _resolve(actor: Actor, transition: workflow.Transition, raw: dict[str, Any])
             continue
         try:
             if f.kind == FieldKind.CASE:
-                payload[f.name] = value if isinstance(value, Case) else access_case(actor, value, cap=Cap.CASE_LIST)
+                payload[f.name] = (
+                    value if isinstance(value, Case) else access_case(actor, value, cap=Cap.CASE_LIST)
+                )
             elif f.kind == FieldKind.INSTANSI:
-                payload[f.name] = value if isinstance(value, Instansi) else Instansi.objects.get(pk=int(value),
-                                                                                                  active=True)
+                payload[f.name] = (
+                    value if isinstance(value, Instansi) else Instansi.objects.get(pk=int(value), active=True)
+                )
             elif f.kind == FieldKind.UNIT:
-                payload[f.name] = value if isinstance(value, Unit) else Unit.objects.get(
-                    pk=int(value), instansi_id=actor.instansi.pk)
+                payload[f.name] = (
+                    value
+                    if isinstance(value, Unit)
+                    else Unit.objects.get(pk=int(value), instansi_id=actor.instansi.pk)
+                )
             else:
                 payload[f.name] = value
         except (NotFound, Instansi.DoesNotExist, Unit.DoesNotExist, ValueError, TypeError):
@@ -62,10 +68,14 @@ def do_transition(*, actor: Actor, case_id: int, name: str, data: dict[str, Any]
 
     for f in transition.fields + transition.optional:
         if f.kind == FieldKind.TEXT and f.name in payload:
-            note = CaseNote.objects.create(instansi=case.instansi, case=case, author=actor.user,
-                                           transition=name, field=f.name,
-                                           text_sealed=seal_text(case.instansi_id, payload[f.name],
-                                                                 purpose=PURPOSE_NOTE))
+            note = CaseNote.objects.create(
+                instansi=case.instansi,
+                case=case,
+                author=actor.user,
+                transition=name,
+                field=f.name,
+                text_sealed=seal_text(case.instansi_id, payload[f.name], purpose=PURPOSE_NOTE),
+            )
             audit.setdefault("notes", []).append(note.pk)
         elif f.kind == FieldKind.CHOICE and f.name in payload:
             audit[f.name] = payload[f.name]
@@ -86,15 +96,22 @@ def do_transition(*, actor: Actor, case_id: int, name: str, data: dict[str, Any]
         record(actor=actor, action="case.duplicate_received", obj=target, data={"from_case": case.pk})
 
     for kind in transition.meets:
-        Deadline.objects.filter(instansi_id=case.instansi_id, case=case, kind=kind, met_at__isnull=True).update(
-            met_at=now)
+        Deadline.objects.filter(
+            instansi_id=case.instansi_id, case=case, kind=kind, met_at__isnull=True
+        ).update(met_at=now)
     for kind in transition.starts:
-        Deadline.objects.create(instansi=case.instansi, case=case, kind=kind, started_at=now,
-                                due_at=sla.due_at(kind, now, tz=case.instansi.timezone))
+        Deadline.objects.create(
+            instansi=case.instansi,
+            case=case,
+            kind=kind,
+            started_at=now,
+            due_at=sla.due_at(kind, now, tz=case.instansi.timezone),
+        )
     if case.status in (State.ARCHIVED, State.CLOSED, State.MERGED):
         # An archived case stops its verification clock; feedback stays owed until it is given.
-        Deadline.objects.filter(instansi_id=case.instansi_id, case=case, kind="verify", met_at__isnull=True).update(
-            met_at=now)
+        Deadline.objects.filter(
+            instansi_id=case.instansi_id, case=case, kind="verify", met_at__isnull=True
+        ).update(met_at=now)
     case.save()
     record(actor=actor, action=f"case.{name}", obj=case, data=audit)
     return case

@@ -40,13 +40,18 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if status not in {"open", "all", *State.values}:
         status = "open"
     page, rows = selectors.case_page(
-        actor=actor, page=int(request.GET.get("page", "1") or 1) if request.GET.get("page", "1").isdigit() else 1,
-        status=None if status == "all" else status, overdue=request.GET.get("overdue") == "1",
+        actor=actor,
+        page=int(request.GET.get("page", "1") or 1) if request.GET.get("page", "1").isdigit() else 1,
+        status=None if status == "all" else status,
+        overdue=request.GET.get("overdue") == "1",
         number=(request.GET.get("q") or "").strip() or None,
     )
     labels = actor.instansi.state_labels
     context = {
-        "page": page, "rows": rows, "status": status, "q": request.GET.get("q", ""),
+        "page": page,
+        "rows": rows,
+        "status": status,
+        "q": request.GET.get("q", ""),
         "overdue": request.GET.get("overdue") == "1",
         "states": [(s.value, workflow.state_label(s.value, labels)) for s in State],
         "counts": selectors.status_counts(actor=actor),
@@ -96,9 +101,19 @@ def case_step(request: HttpRequest, case_id: int, name: str) -> HttpResponse:
         raise Http404 from None
     except ValidationFailed as exc:
         case = access_case(actor, case_id, cap=Cap.CASE_LIST)
-        return render(request, "cases/case_detail.html",
-                      _detail_context(actor, case, step_error=exc.message, field_errors=exc.fields,
-                                      open_step=name, posted=request.POST), status=400)
+        return render(
+            request,
+            "cases/case_detail.html",
+            _detail_context(
+                actor,
+                case,
+                step_error=exc.message,
+                field_errors=exc.fields,
+                open_step=name,
+                posted=request.POST,
+            ),
+            status=400,
+        )
     except (InvalidTransition, PermissionDenied) as exc:
         messages.error(request, exc.message)
         return redirect("cases:detail", case_id=case_id)

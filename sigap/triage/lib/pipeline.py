@@ -48,25 +48,48 @@ class TriageFeatures:
         c = self.classification
         return {
             "entities": self.entities.to_dict(),
-            "regions": [{"code": h.code, "name": h.name, "level": h.level, "score": round(h.score, 3),
-                         "evidence": h.evidence} for h in self.regions[:8]],
-            "classification": {"category": c.category, "confidence": round(c.confidence, 3),
-                               "evidence": list(c.evidence), "source": c.source,
-                               "alternatives": [[k, round(p, 3)] for k, p in c.alternatives],
-                               "sectors": [[k, round(p, 3), list(ev)] for k, p, ev in c.sectors]},
-            "jurisdiction": {"kpk_competent": self.jurisdiction.kpk_competent,
-                             "competent_body": self.jurisdiction.competent_body,
-                             "reasons": list(self.jurisdiction.reasons),
-                             "max_amount": self.jurisdiction.max_amount},
-            "links": list(self.dedup.links), "personal": list(self.dedup.personal),
-            "completeness": {"score": round(self.completeness.score, 3), "present": list(self.completeness.present),
-                             "missing": list(self.completeness.missing),
-                             "questions": list(self.completeness.questions)},
+            "regions": [
+                {
+                    "code": h.code,
+                    "name": h.name,
+                    "level": h.level,
+                    "score": round(h.score, 3),
+                    "evidence": h.evidence,
+                }
+                for h in self.regions[:8]
+            ],
+            "classification": {
+                "category": c.category,
+                "confidence": round(c.confidence, 3),
+                "evidence": list(c.evidence),
+                "source": c.source,
+                "alternatives": [[k, round(p, 3)] for k, p in c.alternatives],
+                "sectors": [[k, round(p, 3), list(ev)] for k, p, ev in c.sectors],
+            },
+            "jurisdiction": {
+                "kpk_competent": self.jurisdiction.kpk_competent,
+                "competent_body": self.jurisdiction.competent_body,
+                "reasons": list(self.jurisdiction.reasons),
+                "max_amount": self.jurisdiction.max_amount,
+            },
+            "links": list(self.dedup.links),
+            "personal": list(self.dedup.personal),
+            "completeness": {
+                "score": round(self.completeness.score, 3),
+                "present": list(self.completeness.present),
+                "missing": list(self.completeness.missing),
+                "questions": list(self.completeness.questions),
+            },
         }
 
 
-def triage_text(text: str, *, region_hint: str | None = None, fields: dict[str, Any] | None = None,
-                model: Model | None = None) -> TriageFeatures:
+def triage_text(
+    text: str,
+    *,
+    region_hint: str | None = None,
+    fields: dict[str, Any] | None = None,
+    model: Model | None = None,
+) -> TriageFeatures:
     """Reads one report. Never raises on odd input: empty, huge, binary or emoji-only text gives
     empty features."""
     text = (text or "")[:MAX_TRIAGE_CHARS]
@@ -74,7 +97,8 @@ def triage_text(text: str, *, region_hint: str | None = None, fields: dict[str, 
     entities = found.entities
     regions = tuple(locate(text, region_hint=region_hint))
     return TriageFeatures(
-        normalized=found.text, dedup=found,
+        normalized=found.text,
+        dedup=found,
         entities=entities,
         regions=regions,
         classification=classify(text, model=model),

@@ -49,7 +49,7 @@ class Command(BaseCommand):
         from sigap.demo.agencies import ensure_demo_users
 
         logins = ensure_demo_users(password)
-        self.stdout.write(self.style.SUCCESS("\nDemo logins (password for all: %s)" % password))
+        self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {password})"))
         for login in logins:
             self.stdout.write(f"  {login.username:<28} {login.role:<28} {login.instansi}")
         if options["setup_only"]:
@@ -59,12 +59,41 @@ class Command(BaseCommand):
 
     def _serve(self, host: str, port: int) -> None:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sigap.settings"}
-        worker = subprocess.Popen([sys.executable, "-m", "sigap.cli", "db_worker", "--queue-name", "*",
-                                   "--interval", "1", "--no-reload"], env=env)
+        worker = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [
+                sys.executable,
+                "-m",
+                "sigap.cli",
+                "db_worker",
+                "--queue-name",
+                "*",
+                "--interval",
+                "1",
+                "--no-reload",
+            ],
+            env=env,
+        )
         # No access log: reporters' IP addresses are never written anywhere.
-        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "sigap.wsgi:application",
-                                   "--bind", f"{host}:{port}", "--workers", "2", "--threads", "4",
-                                   "--timeout", "60", "--log-level", "warning"], env=env)
+        server = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "sigap.wsgi:application",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+                "--timeout",
+                "60",
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+        )
+
         def stop(signum: int, frame: object) -> None:
             raise KeyboardInterrupt
 

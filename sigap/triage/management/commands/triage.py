@@ -1,10 +1,10 @@
 """`sigap triage ...`: bulk triage tools.
 
-  run-pending            triage every report still pending or failed (the task does it one by one)
-  train --instansi SLUG  retrain the agency's category model from officer-confirmed labels
-  evaluate --input F --label-field L   per-class precision/recall, macro-F1, next to a TF-IDF baseline
-  dedup --input F --output G           group a whole corpus into duplicate groups
-  locate --input F / classify --input F   one JSON line per input with regions / category
+run-pending            triage every report still pending or failed (the task does it one by one)
+train --instansi SLUG  retrain the agency's category model from officer-confirmed labels
+evaluate --input F --label-field L   per-class precision/recall, macro-F1, next to a TF-IDF baseline
+dedup --input F --output G           group a whole corpus into duplicate groups
+locate --input F / classify --input F   one JSON line per input with regions / category
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 def _read_jsonl(path: str) -> Iterator[tuple[int, dict[str, Any] | None]]:
-    source = sys.stdin if path == "-" else Path(path).open(encoding="utf-8")
+    source = sys.stdin if path == "-" else Path(path).open(encoding="utf-8")  # noqa: SIM115 - closed below
     with source:
         for lineno, line in enumerate(source, 1):
             if not line.strip():
@@ -63,8 +63,11 @@ class Command(BaseCommand):
         from sigap.cases.models import Report, TriageStatus
         from sigap.triage.actions import mark_failed, triage_report
 
-        ids = Report.objects.filter(triage_status__in=[TriageStatus.PENDING, TriageStatus.FAILED]) \
-            .order_by("pk").values_list("pk", flat=True)
+        ids = (
+            Report.objects.filter(triage_status__in=[TriageStatus.PENDING, TriageStatus.FAILED])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         if options["limit"]:
             ids = ids[: options["limit"]]
         done = failed = 0
@@ -92,7 +95,9 @@ class Command(BaseCommand):
         if not Path(options["input"]).exists():
             raise CommandError(f"{options['input']} does not exist.")
         try:
-            report = evaluate_jsonl(options["input"], options["label_field"], text_field=options["text_field"])
+            report = evaluate_jsonl(
+                options["input"], options["label_field"], text_field=options["text_field"]
+            )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(report.format_table())
@@ -117,12 +122,19 @@ class Command(BaseCommand):
             address = item.get("address") or item.get("alamat")
             hint = item.get("region_hint") or options["region_hint"]
             hits = locate(text, region_hint=hint, address=address)
-            self.stdout.write(json.dumps({
-                "id": item.get("id", lineno),
-                "kecamatan": best_kecamatan(text, region_hint=hint, address=address),
-                "regions": [{"code": h.code, "name": h.name, "level": h.level, "score": round(h.score, 3)}
-                            for h in hits[:5]],
-            }, ensure_ascii=False))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "id": item.get("id", lineno),
+                        "kecamatan": best_kecamatan(text, region_hint=hint, address=address),
+                        "regions": [
+                            {"code": h.code, "name": h.name, "level": h.level, "score": round(h.score, 3)}
+                            for h in hits[:5]
+                        ],
+                    },
+                    ensure_ascii=False,
+                )
+            )
 
     def _classify(self, options: dict[str, Any]) -> None:
         from sigap.triage.lib.classify import classify
@@ -132,7 +144,15 @@ class Command(BaseCommand):
                 self.stderr.write(f"line {lineno}: not a JSON object, skipped")
                 continue
             c = classify(str(item.get(options["text_field"]) or ""))
-            self.stdout.write(json.dumps({
-                "id": item.get("id", lineno), "category": c.category, "confidence": round(c.confidence, 3),
-                "evidence": list(c.evidence), "sectors": [k for k, _, _ in c.sectors],
-            }, ensure_ascii=False))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "id": item.get("id", lineno),
+                        "category": c.category,
+                        "confidence": round(c.confidence, 3),
+                        "evidence": list(c.evidence),
+                        "sectors": [k for k, _, _ in c.sectors],
+                    },
+                    ensure_ascii=False,
+                )
+            )

@@ -1,0 +1,127 @@
+"""The web portal's one write: a reporter's submission, stored once, with a receipt.
+
+The slow parts (Argon2 for the receipt) run before the transaction, so that the per-agency number
+counters are locked only for the database writes and the evidence files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+
+from sigap.audit.actions import record
+from sigap.cases.actions.submit import new_pseudonym, submit_report
+from sigap.cases.models import Report
+from sigap.core import crypto
+from sigap.intake.incoming import IncomingReport
+from sigap.reporters import receipts
+from sigap.reporters.mailbox import post_acknowledgement
+from sigap.reporters.models import Anonymity, Reporter, SubmissionToken
+from sigap.tenants.access import Actor
+
+PURPOSE_PENDING_RECEIPT = "portal.pending_receipt"
+
+
+class AlreadySubmitted(Exception):
+    """This form was stored before (double click, reload, back button)."""
+
+    def __init__(self, token_hash: str) -> None:
+        super().__init__("already submitted")
+        self.token_hash = token_hash
+
+
+class _PrefixTaken(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Submitted:
+    report: Report
+    token_hash: str
+
+
+def token_hash_of(form_token: str) -> str:
+    return hashlib.sha256(f"sigap-portal:{form_token}".encode()).hexdigest()
+
+
+def _purpose(token_hash: str) -> str:
+    return f"{PURPOSE_PENDING_RECEIPT}:{token_hash}"
+
+
+def submit_portal_report(*, actor: Actor, incoming: IncomingReport, form_token: str, passphrase: str = "",
+                         identity: dict[str, str] | None = None, files: Sequence[UploadedFile] = (),
+                         keep_metadata: bool = False) -> Submitted:
+    """Stores the report (through cases.actions.submit.submit_report), its reporter with a fresh
+    receipt, the sealed identity (not in anonymous mode), the evidence files and the automatic
+    acknowledgement, all or nothing. Raises AlreadySubmitted for a form stored before,
+    EvidenceRefused (nothing stored) for a refused file, VaultNotReady when an identity cannot
+    be sealed yet."""
+    from sigap.evidence.storage import store_evidence  # the evidence app is built alongside
+
+    token_hash = token_hash_of(form_token)
+    if SubmissionToken.objects.filter(token_hash=token_hash).exists():
+        raise AlreadySubmitted(token_hash)
+    identity_blob: bytes | None = None
+    if incoming.anonymity != Anonymity.ANONYMOUS and identity:
+        from sigap.vault.identity import seal_identity
+
+        identity_blob = seal_identity(instansi=actor.instansi, identity=identity)
+    for _attempt in range(5):
+        prepared = receipts.prepare_receipt(passphrase)
+        try:
+            with transaction.atomic():
+                try:
+                    with transaction.atomic():
+                        token = SubmissionToken.objects.create(token_hash=token_hash, instansi=actor.instansi)
+                except IntegrityError:
+                    raise AlreadySubmitted(token_hash) from None
+                try:
+                    with transaction.atomic():
+                        reporter = Reporter.objects.create(
+                            instansi=actor.instansi, pseudonym=new_pseudonym(), anonymity=incoming.anonymity,
+                            receipt_lookup=prepared.lookup, receipt_hash=prepared.hash,
+                            identity_sealed=identity_blob)
+                except IntegrityError:
+                    raise _PrefixTaken from None
+                report = submit_report(actor=actor, incoming=incoming, reporter=reporter)
+                for upload in files:
+                    store_evidence(actor=actor, report=report, upload=upload, keep_metadata=keep_metadata)
+                post_acknowledgement(actor=actor, report=report)
+                token.report = report
+                token.receipt_sealed = crypto.seal(actor.instansi.pk, prepared.receipt.encode(),
+                                                   purpose=_purpose(token_hash))
+                token.save(update_fields=["report", "receipt_sealed"])
+                record(actor=actor, action="reporter.receipt_issued", obj=reporter,
+                       data={"report": report.pk, "passphrase": bool(passphrase), "files": len(files)})
+            return Submitted(report=report, token_hash=token_hash)
+        except _PrefixTaken:
+            continue
+    raise RuntimeError("could not store the report: no free receipt")
+
+
+@dataclass(frozen=True)
+class ReceiptView:
+    receipt: str | None  # None once shown
+    tracking_number: str
+    instansi_name: str
+
+
+@transaction.atomic
+def take_pending_receipt(*, token_hash: str) -> ReceiptView | None:
+    """The receipt waiting for its one showing, which this call ends (the sealed copy is wiped)."""
+    token = (SubmissionToken.objects.select_for_update().filter(token_hash=token_hash)
+             .select_related("report", "instansi").first())
+    if token is None or token.report is None:
+        return None
+    receipt = None
+    if token.receipt_sealed:
+        receipt = crypto.open_sealed(token.instansi_id, bytes(token.receipt_sealed),
+                                     purpose=_purpose(token_hash)).decode()
+        token.receipt_sealed = None
+        token.save(update_fields=["receipt_sealed"])
+    return ReceiptView(receipt=receipt, tracking_number=token.report.tracking_number,
+                       instansi_name=token.instansi.name)
