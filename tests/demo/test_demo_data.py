@@ -22,7 +22,9 @@ from sigap.regions.models import Region
 from sigap.tenants.models import Instansi, Membership, Unit
 
 NOW = dt.datetime(2026, 5, 4, 3, 0, tzinfo=dt.UTC)
-INDONESIAN = re.compile(r"\b(yang|yg|dan|di|dengan|dgn|untuk|utk|pelapor|sudah|sdh|tidak|tdk|min|kami|saya|sy)\b")
+INDONESIAN = re.compile(
+    r"\b(yang|yg|dan|di|dengan|dgn|untuk|utk|pelapor|sudah|sdh|tidak|tdk|min|kami|saya|sy)\b"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -51,7 +53,13 @@ def test_users_one_per_role():
     again = ensure_demo_users("demo-password-1")
     assert [x.username for x in logins] == [x.username for x in again]
     names = {x.username for x in logins}
-    assert {"admin", "lampung.verifikator", "bandar-lampung.custodian", "kpk.monitor", "kpk.supervisor"} <= names
+    assert {
+        "admin",
+        "lampung.verifikator",
+        "bandar-lampung.custodian",
+        "kpk.monitor",
+        "kpk.supervisor",
+    } <= names
     assert Membership.objects.filter(instansi__slug="lampung").count() == 6
     assert Membership.objects.get(user__username="kpk.monitor").role == "hub_monitor"
 
@@ -88,9 +96,13 @@ def test_write_300_reports(tmp_path: Path):
     assert Deadline.objects.filter(kind="acknowledge", met_at__isnull=False).count() == 300
     # Numbers are gap-free per agency and year, and the counters know them.
     for counter in Counter.objects.filter(kind="report"):
-        assert Report.objects.filter(instansi=counter.instansi,
-                                     tracking_number__startswith=f"{counter.instansi.code}-{counter.year}-"
-                                     ).count() == counter.value
+        assert (
+            Report.objects.filter(
+                instansi=counter.instansi,
+                tracking_number__startswith=f"{counter.instansi.code}-{counter.year}-",
+            ).count()
+            == counter.value
+        )
     # Contents open, are Indonesian, and are not stored in plain text.
     for report in Report.objects.order_by("pk")[:60]:
         content = open_content(report.instansi_id, report.content_sealed)
@@ -119,7 +131,10 @@ def test_every_state_appears_and_merges_are_consistent():
         assert case.merged_into.status != State.MERGED
     assert Case.objects.filter(status=State.REFERRED, referred_to__isnull=False).exists()
     open_verify = Deadline.objects.filter(kind="verify", met_at__isnull=True)
-    assert set(open_verify.values_list("case__status", flat=True)) <= {State.VERIFICATION, State.NEEDS_COMPLETION}
+    assert set(open_verify.values_list("case__status", flat=True)) <= {
+        State.VERIFICATION,
+        State.NEEDS_COMPLETION,
+    }
     assert Deadline.objects.filter(met_at__isnull=True, due_at__lt=NOW).exists()  # some are overdue
     assert verify() == []
 
@@ -127,7 +142,9 @@ def test_every_state_appears_and_merges_are_consistent():
 @pytest.mark.django_db
 def test_same_seed_same_texts():
     write_demo_reports(n=80, seed=11, now=NOW, workers=0)
-    stored = [open_content(r.instansi_id, r.content_sealed) for r in Report.objects.order_by("received_at", "pk")]
+    stored = [
+        open_content(r.instansi_id, r.content_sealed) for r in Report.objects.order_by("received_at", "pk")
+    ]
     planner = Planner(n=80, seed=11, now=NOW)
     items, _ = planner.next_batch(80)
     planned = [i.report.content for i in sorted(items, key=lambda i: i.received_at)]

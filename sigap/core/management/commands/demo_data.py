@@ -69,9 +69,11 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Wrote {stats.reports:,} reports in {stats.cases:,} cases ({stats.merged:,} merged as duplicates, "
+                f"Wrote {stats.reports:,} reports in {stats.cases:,} cases ({stats.merged:,} merged "
+                f"as duplicates, "
                 f"{stats.duplicate_groups:,} duplicate groups, {stats.template_groups:,} template groups), "
-                f"{stats.audit_events:,} audit events in {stats.seconds:.1f} s: {stats.per_second:,.0f} reports/s."
+                f"{stats.audit_events:,} audit events in {stats.seconds:.1f} s: "
+                f"{stats.per_second:,.0f} reports/s."
             )
         )
         if options["truth"]:

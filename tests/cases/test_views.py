@@ -1,0 +1,112 @@
+"""Officer pages: login, queue, case page, steps; Indonesian by default, English on request."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from sigap.cases.templatetags.sigap import local_time, rupiah
+from sigap.tenants.access import system_actor
+from sigap.tenants.permissions import Role
+from tests.conftest import PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(agency_a):  # type: ignore[no-untyped-def]
+    user = make_user(agency_a, Role.VERIFIKATOR, Role.SUPERVISOR)
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def test_login_page_is_indonesian_by_default_and_english_on_request(db) -> None:
+    page = Client().get("/accounts/login/").content.decode()
+    assert 'lang="id"' in page and "Masuk petugas" in page
+    english = Client(headers={"accept-language": "en"}).get("/accounts/login/").content.decode()
+    assert 'lang="en"' in english and "Officer login" in english
+
+
+def test_login_with_wrong_password_says_so(agency_a) -> None:
+    user = make_user(agency_a, Role.VERIFIKATOR)
+    response = Client().post("/accounts/login/", {"username": user.username, "password": "salah"})
+    assert response.status_code == 200 and "salah" in response.content.decode().lower()
+
+
+def test_queue_lists_cases_with_summary_and_state(officer, agency_a, submit) -> None:
+    report = submit(system_actor(agency_a))
+    page = officer.get("/kasus/").content.decode()
+    assert report.case.number in page
+    assert "Dugaan pungutan liar pembuatan KTP" in page
+    assert "Diterima" in page
+    assert officer.get("/kasus/?status=closed").content.decode().count(report.case.number) == 0
+    partial = officer.get("/kasus/?q=" + report.tracking_number, headers={"hx-request": "true"}).content.decode()
+    assert report.case.number in partial and "<html" not in partial
+
+
+def test_case_page_shows_content_deadlines_and_steps(officer, agency_a, submit) -> None:
+    case = submit(system_actor(agency_a)).case
+    page = officer.get(f"/kasus/{case.pk}/").content.decode()
+    assert "Petugas kelurahan meminta uang" in page
+    assert "Rp150.000" in page
+    assert "WIB" in page
+    assert "Mulai verifikasi" in page  # the step offered to this role in this state
+
+
+def test_step_post_moves_the_case_and_errors_keep_input(officer, agency_a, submit) -> None:
+    case = submit(system_actor(agency_a)).case
+    response = officer.post(f"/kasus/{case.pk}/step/start_verification/")
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "verification"
+    bad = officer.post(f"/kasus/{case.pk}/step/refer_not_authority/", {"reason": "di luar kewenangan kami"})
+    assert bad.status_code == 400
+    body = bad.content.decode()
+    assert "di luar kewenangan kami" in body  # what was typed is kept
+    case.refresh_from_db()
+    assert case.status == "verification"
+
+
+def test_step_refused_for_wrong_state_shows_a_message(officer, agency_a, submit) -> None:
+    case = submit(system_actor(agency_a)).case
+    response = officer.post(f"/kasus/{case.pk}/step/close/", follow=True)
+    assert response.status_code == 200
+    case.refresh_from_db()
+    assert case.status == "received"
+
+
+def test_rupiah_and_zones() -> None:
+    assert rupiah(1_200_000_000) == "Rp1.200.000.000"
+    assert rupiah(None) == "–"
+    moment = dt.datetime(2026, 8, 17, 3, 5, tzinfo=dt.UTC)
+    with translation.override("id"):
+        assert local_time(moment, "WIB") == "17 Agustus 2026 10.05 WIB"
+        assert local_time(moment, "WITA") == "17 Agustus 2026 11.05 WITA"
+        assert local_time(moment, "WIT") == "17 Agustus 2026 12.05 WIT"
+    with translation.override("en"):
+        assert local_time(moment, "WIB") == "17 August 2026 10:05 WIB"
+
+
+def test_working_days_skip_weekends_and_holidays() -> None:
+    from sigap.core.clock import add_working_days, is_working_day
+
+    assert not is_working_day(dt.date(2026, 8, 17))  # Hari Kemerdekaan, a Monday
+    start = dt.datetime(2026, 8, 14, 2, 0, tzinfo=dt.UTC)  # Friday
+    due = add_working_days(start, 1, tz="WIB")
+    assert due.astimezone(dt.timezone(dt.timedelta(hours=7))).date() == dt.date(2026, 8, 18)
+    thirty = add_working_days(dt.datetime(2026, 1, 5, tzinfo=dt.UTC), 30)
+    assert (thirty.date() - dt.date(2026, 1, 5)).days >= 42
+
+
+def test_admin_is_for_the_super_admin(db) -> None:
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("root", "root@example.org", PASSWORD)
+    client = Client()
+    client.login(username="root", password=PASSWORD)
+    assert client.get("/admin/tenants/instansi/").status_code == 200
+    assert Client().get("/admin/").status_code == 302
