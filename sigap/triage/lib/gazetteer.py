@@ -10,6 +10,7 @@ mentions (a desa supports its kecamatan and the other way round).
 from __future__ import annotations
 
 import math
+import functools
 import re
 import threading
 import unicodedata
@@ -190,6 +191,7 @@ class Gazetteer:
         self.index: dict[str, tuple[str, ...]] = {}
         self.ngram_lengths: set[int] = set()
         self._fuzzy_choices: dict[str, tuple[list[str], list[str]]] = {}
+        self._fuzzy_memo: dict[tuple[str, str, int], str | None] = {}
         self._lock = threading.Lock()
         index: defaultdict[str, list[str]] = defaultdict(list)
         for code, name in self.names.items():
@@ -220,12 +222,19 @@ class Gazetteer:
         return self.index.get(key, ())
 
     def fuzzy(self, word: str, region: str, max_distance: int) -> str | None:
-        """Closest key inside ``region`` within ``max_distance`` edits, or None."""
+        """Closest key inside ``region`` within ``max_distance`` edits, or None (memoised: the same
+        words come back in report after report)."""
+        memo_key = (word, region, max_distance)
+        if memo_key in self._fuzzy_memo:
+            return self._fuzzy_memo[memo_key]
         keys, _ = self._choices(region)
-        if not keys:
-            return None
-        found = process.extractOne(word, keys, scorer=Levenshtein.distance, score_cutoff=max_distance)
-        return found[0] if found else None
+        found = process.extractOne(word, keys, scorer=Levenshtein.distance, score_cutoff=max_distance) \
+            if keys else None
+        result = found[0] if found else None
+        if len(self._fuzzy_memo) > 200_000:
+            self._fuzzy_memo.clear()
+        self._fuzzy_memo[memo_key] = result
+        return result
 
     def _choices(self, region: str) -> tuple[list[str], list[str]]:
         cached = self._fuzzy_choices.get(region)
@@ -556,6 +565,18 @@ def locate(text: str, *, region_hint: str | None = None, address: str | None = N
     """Regions named in ``text`` (and ``address``), most specific codes, best first."""
     if not text and not address:
         return []
+    if len(text or "") + len(address or "") <= 20_000:
+        return list(_locate_cached(text, region_hint, address))
+    return _locate(text, region_hint, address)
+
+
+@functools.lru_cache(maxsize=64)
+def _locate_cached(text: str, region_hint: str | None, address: str | None) -> tuple[RegionHit, ...]:
+    # Triage asks twice for one text (entities and the region panel): the second time is free.
+    return tuple(_locate(text, region_hint, address))
+
+
+def _locate(text: str, region_hint: str | None, address: str | None) -> list[RegionHit]:
     gaz = get_gazetteer()
     hint = _normalize_hint(region_hint)
     mentions = _collect(text or "", hint, address, gaz)

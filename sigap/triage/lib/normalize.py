@@ -6,6 +6,7 @@ gazetteer lookups); ``parse_amounts`` reads money amounts written in any common 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -181,15 +182,20 @@ _UNIT_GLUE_RE = re.compile(r"(?<=\d)(rb|ribu|jt|jta|juta|miliar|milyar|triliun|k
 _REDUP_RE = re.compile(r"^([^\W\d_]{2,})2$")
 
 
+_ASCII_CONTROLS = {i: " " for i in (*range(32), 127)}
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+
+
+def _non_ascii(match: re.Match[str]) -> str:
+    ch = match.group(0)
+    cat = unicodedata.category(ch)
+    return " " if cat[0] in "CSZ" or cat == "Mn" and ord(ch) > 0x2000 else ch
+
+
 def _strip_controls(text: str) -> str:
     """Replace control, format, symbol (emoji) and private-use characters by spaces."""
-    if text.isascii():
-        return text if text.isprintable() else "".join(ch if ch.isprintable() else " " for ch in text)
-    out = []
-    for ch in text:
-        cat = unicodedata.category(ch)
-        out.append(" " if cat[0] in "CSZ" or cat == "Mn" and ord(ch) > 0x2000 else ch)
-    return "".join(out)
+    text = text.translate(_ASCII_CONTROLS)
+    return text if text.isascii() else _NON_ASCII_RE.sub(_non_ascii, text)
 
 
 def _expand(token: str) -> str:
@@ -207,6 +213,21 @@ def normalize_text(text: str) -> str:
     """Lowercase, NFKC, drop emoji/punctuation, collapse letter runs, expand abbreviations."""
     if not text:
         return ""
+    if len(text) <= _CACHE_MAX_CHARS:
+        return _normalize_cached(text)
+    return _normalize(text)
+
+
+_CACHE_MAX_CHARS = 20_000
+
+
+@functools.lru_cache(maxsize=256)
+def _normalize_cached(text: str) -> str:
+    # Triage reads one text several times (entities, classification, completeness, signature).
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
     text = _strip_controls(text)
     text = _PUNCT_RE.sub(" ", text)
