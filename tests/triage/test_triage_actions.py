@@ -197,3 +197,20 @@ def test_locate_classify_dedup_commands(tmp_path, capsys) -> None:
     call_command("triage", "dedup", "--input", str(src), "--output", str(dst))
     groups = [json.loads(x) for x in dst.read_text().splitlines()]
     assert [sorted(g["ids"]) for g in groups] == [["a", "b"]]
+
+
+def test_bulk_index_then_full_triage_finds_the_duplicate(agency_a, submit, capsys) -> None:
+    first = _submit(submit, agency_a, ROAD)
+    _submit(submit, agency_a, OTHER)
+    call_command("triage", "index", "--workers", "1")
+    assert "indexed 2 report(s)" in capsys.readouterr().out
+    assert index.size() > 0
+    assert Report.objects.get(pk=first.pk).triage_status == TriageStatus.PENDING  # full triage still due
+    # Bulk indexing keeps text features only: a near-identical copy is found; reworded ones wait for
+    # the full triage of the original, which adds its entities.
+    copy = _submit(submit, agency_a, ROAD, channel="email")
+    triage_report(report_id=copy.pk)
+    assert DuplicateSuggestion.objects.filter(report=copy, other_report=first).exists()
+    before = index.size()
+    triage_report(report_id=first.pk)  # full triage replaces the bulk keys, adds entity keys
+    assert index.size() >= before

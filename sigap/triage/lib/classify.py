@@ -780,12 +780,18 @@ def train(
     labels: Sequence[str],
     *,
     kind: str = "category",
-    C: float = 10.0,
+    C: float = 20.0,
     balanced: bool = True,
     max_word_features: int = 60_000,
     max_char_features: int = 120_000,
 ) -> Model:
-    """Fit word 1-2 gram + char 3-5 gram TF-IDF + rule scores -> multinomial logistic regression."""
+    """Fit word 1-2 gram + char 3-5 gram TF-IDF + rule scores -> multinomial logistic regression.
+
+    ``C=20`` was chosen on a validation split carved out of the *training* part of the benchmark
+    data (bench/bench_classify.py; C in 2, 5, 10, 20: macro-F1 rose slowly with C on both tasks).
+    ``balanced`` weights classes inversely to their frequency, which is what macro-F1 rewards and
+    what an agency with a few rare units wants. ``kind`` names the label space (stored, not used).
+    """
     from sklearn.linear_model import LogisticRegression
 
     if len(texts) != len(labels):

@@ -79,7 +79,7 @@ _ACCOUNT_RE = re.compile(r"\b(?:rekening|rek|no\.?\s*rek|norek|akun|va|virtual a
 _NAME_CUE_RE = re.compile(
     r"\b(?:nama\s+saya|saya\s+bernama|atas\s+nama|a\.\s?n\.?|anak\s+saya(?:\s+bernama)?|"
     r"istri\s+saya(?:\s+bernama)?|suami\s+saya(?:\s+bernama)?|ibu\s+saya(?:\s+bernama)?|"
-    r"ayah\s+saya(?:\s+bernama)?|nama)\s*:?\s+([A-Z][a-zA-Z']+(?:\s+[A-Z][a-zA-Z']+){0,2})")
+    r"ayah\s+saya(?:\s+bernama)?|nama|[Ss]aya)\s*:?\s+([A-Z][a-zA-Z']+(?:\s+[A-Z][a-zA-Z']+){0,2})")
 _STREET_RE = re.compile(r"(?=\b(?:jalan|gang)\s+(?:raya\s+)?([a-z]+(?:\s+[a-z]+)?))")  # overlapping
 _HOUSE_NO_RE = re.compile(r"\b(?:no|nomor|nomer|nmr)\s+(\d{1,4}[a-z]?)\b")
 _NOT_STREET = frozenset({
@@ -92,8 +92,12 @@ _NOT_STREET = frozenset({
 })
 _GENERIC_ADDRESS = frozenset({"jalan", "jl", "gang", "gg", "no", "nomor", "di", "depan", "dekat", "raya",
                               "blok", "rt", "rw", "sebelah", "samping", "belakang", "dan", "yang"})
-_NAME_STOP = frozenset({"saya", "kami", "bapak", "ibu", "pak", "bu", "dia", "beliau", "yang", "tersebut",
-                        "nik", "nama", "nomor", "telepon", "email"})
+_NAME_STOP = frozenset({
+    "saya", "kami", "bapak", "ibu", "pak", "bu", "dia", "beliau", "yang", "tersebut", "nik", "nama", "nomor",
+    "telepon", "email", "ingin", "mau", "mohon", "warga", "sebagai", "sudah", "sangat", "tidak", "adalah",
+    "selaku", "merupakan", "melaporkan", "minta", "hanya", "juga", "pernah", "sendiri", "orang", "pengguna",
+    "pelanggan", "dan", "dengan", "di", "dari", "untuk", "sebagai", "belum", "akan", "bisa", "punya",
+})
 
 # Weights of shared entities (summed, capped at MAX_BONUS).
 W_ADDRESS_NUMBERED = 0.40
@@ -206,7 +210,11 @@ def _links(text: str) -> tuple[str, ...]:
 def _personal(text: str) -> tuple[str, ...]:
     out = {"account:" + re.sub(r"\D", "", m.group(1)) for m in _ACCOUNT_RE.finditer(text)}
     for m in _NAME_CUE_RE.finditer(text):
-        words = [w.lower() for w in m.group(1).split() if w.lower() not in _NAME_STOP]
+        words = []
+        for w in m.group(1).lower().split():
+            if w in _NAME_STOP:
+                break
+            words.append(w)
         if words:
             out.add("name:" + " ".join(words))
     return tuple(sorted(out))

@@ -1,6 +1,7 @@
 """`sigap triage ...`: bulk triage tools.
 
 run-pending            triage every report still pending or failed (the task does it one by one)
+index                  bulk-index reports for duplicate detection (history imports)
 train --instansi SLUG  retrain the agency's category model from officer-confirmed labels
 evaluate --input F --label-field L   per-class precision/recall, macro-F1, next to a TF-IDF baseline
 dedup --input F --output G           group a whole corpus into duplicate groups
@@ -39,6 +40,9 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="sub", required=True)
         run = sub.add_parser("run-pending", help="triage reports still pending or failed")
         run.add_argument("--limit", type=int, default=0)
+        idx = sub.add_parser("index", help="bulk-index reports not yet in the duplicate index")
+        idx.add_argument("--batch-size", type=int, default=2000)
+        idx.add_argument("--workers", type=int, default=0)
         train = sub.add_parser("train", help="retrain an agency's category model from confirmed labels")
         train.add_argument("--instansi", required=True, help="agency slug")
         train.add_argument("--min-labels", type=int, default=30)
@@ -79,6 +83,19 @@ class Command(BaseCommand):
                 mark_failed(report_id=report_id, error=exc)
                 failed += 1
         self.stdout.write(f"triaged {done} report(s); {failed} failed and stay pending for retry")
+
+    def _index(self, options: dict[str, Any]) -> None:
+        import time
+
+        from sigap.cases.models import Report
+        from sigap.triage.bulk import index_reports
+
+        started = time.perf_counter()
+        ids = list(Report.objects.filter(triage__isnull=True).values_list("pk", flat=True))
+        stats = index_reports(ids, batch_size=options["batch_size"], workers=options["workers"] or None)
+        seconds = time.perf_counter() - started
+        self.stdout.write(f"indexed {stats.reports} report(s), {stats.keys} keys in {seconds:.1f} s "
+                          f"({stats.reports / max(seconds, 1e-9):.0f} reports/s)")
 
     def _train(self, options: dict[str, Any]) -> None:
         from sigap.triage.training import train_instansi
