@@ -33,6 +33,8 @@ PURPOSE_FEATURES = "triage.features"
 PURPOSE_EVIDENCE = "triage.duplicate_evidence"
 MAX_ATTEMPTS = 6
 CANDIDATES = 40
+SHORTLIST = 15
+EVIDENCE_FOR = 3
 SUGGEST_AT = dedup.DEFAULT_THRESHOLD
 AUTO_MERGE_AT = 0.97  # only inside one agency, only while both cases are still at intake
 
@@ -60,35 +62,16 @@ def _model_for(instansi_id: int) -> Model | None:
 
 
 def _load_stored(report_ids: list[int]) -> list[Stored]:
-    rows = (
-        TriageResult.objects.filter(report_id__in=report_ids)
-        .select_related("report", "instansi")
-        .only(
-            "report_id",
-            "instansi_id",
-            "signature",
-            "features_sealed",
-            "report__case_id",
-            "instansi__connected_to_hub",
-        )
-    )
-    out = []
-    for row in rows:
-        if row.signature is None or row.features_sealed is None:
-            continue
-        out.append(
-            Stored(
-                report_id=row.report_id,
-                instansi_id=row.instansi_id,
-                case_id=row.report.case_id,
-                connected=row.instansi.connected_to_hub,
-                signature=minhash.signature_from_bytes(bytes(row.signature)),
-                features=crypto.open_json(
-                    row.instansi_id, bytes(row.features_sealed), purpose=PURPOSE_FEATURES
-                ),
-            )
-        )
-    return out
+    rows = TriageResult.objects.filter(report_id__in=report_ids).exclude(signature=None).exclude(
+        features_sealed=None
+    ).values_list("report_id", "instansi_id", "signature", "features_sealed", "report__case_id",
+                  "instansi__connected_to_hub")
+    return [
+        Stored(report_id=rid, instansi_id=iid, case_id=case_id, connected=connected,
+               signature=minhash.signature_from_bytes(bytes(sig)),
+               features=crypto.open_json(iid, bytes(sealed), purpose=PURPOSE_FEATURES))
+        for rid, iid, sig, sealed, case_id, connected in rows
+    ]
 
 
 def _dedup_view(report_id: int, sig: Any, features: dict[str, Any]) -> dedup.ReportFeatures:
@@ -109,8 +92,17 @@ def find_duplicates(report: Report, features: TriageFeatures) -> list[tuple[Stor
     if not found:
         return []
     mine = dataclasses.replace(features.dedup, id=str(report.pk))
+    # Cheap first pass on the stored signatures; only plausible candidates are opened and compared.
+    shortlist = []
+    for rid, sig in TriageResult.objects.filter(report_id__in=[rid for rid, _ in found]).exclude(
+        signature=None
+    ).values_list("report_id", "signature"):
+        similarity = minhash.estimate_jaccard(features.signature, minhash.signature_from_bytes(bytes(sig)))
+        if similarity >= dedup.MIN_TEXT_FOR_BONUS:
+            shortlist.append((similarity, rid))
+    shortlist.sort(reverse=True)
     results = []
-    for other in _load_stored([rid for rid, _ in found]):
+    for other in _load_stored([rid for _, rid in shortlist[:SHORTLIST]]):
         if other.instansi_id != report.instansi_id and not (
             other.connected and report.instansi.connected_to_hub
         ):
@@ -118,10 +110,14 @@ def find_duplicates(report: Report, features: TriageFeatures) -> list[tuple[Stor
         if other.case_id == report.case_id:
             continue
         theirs = _dedup_view(other.report_id, other.signature, other.features)
-        match = dedup.compare(mine, theirs)
+        match = dedup.compare(mine, theirs, evidence=False)
         if match.score >= SUGGEST_AT and match.is_duplicate:
             results.append((other, match))
     results.sort(key=lambda pair: -pair[1].score)
+    # Shared passages (the slow part of a comparison) only for what an officer will look at.
+    for i, (other, _match) in enumerate(results[:EVIDENCE_FOR]):
+        theirs = _dedup_view(other.report_id, other.signature, other.features)
+        results[i] = (other, dedup.compare(mine, theirs))
     return results
 
 
