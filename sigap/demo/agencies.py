@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sigap.tenants.models import Instansi
@@ -251,6 +251,9 @@ def ensure_demo_agencies() -> dict[str, Instansi]:
     return result
 
 
+KEYED_ROLES = frozenset({"custodian", "verifikator", "penelaah", "supervisor"})
+
+
 def ensure_demo_users(password: str) -> list[DemoLogin]:
     """Creates the demo users and their memberships when missing (a user's password is set only
     when the user is created); returns the logins to print."""
@@ -268,6 +271,7 @@ def ensure_demo_users(password: str) -> list[DemoLogin]:
     wanted += [(username, "kpk", role) for username, role in HUB_USERS]
 
     logins: list[DemoLogin] = []
+    keyed: list[Any] = []
     with transaction.atomic():
         admin, created = user_model.objects.get_or_create(
             username="admin",
@@ -290,4 +294,15 @@ def ensure_demo_users(password: str) -> list[DemoLogin]:
                 user.save()
             Membership.objects.get_or_create(user=user, instansi=agencies[slug], role=role)
             logins.append(DemoLogin(username, agencies[slug].name, str(Role(role).label)))
+            if role in KEYED_ROLES:
+                keyed.append(user)
+    # Custodians (and the officers who may be shown an identity) hold key pairs locked by their own
+    # passphrase; in the demo it is the demo password. Done once: later runs find the keys.
+    from sigap.vault.actions import ensure_personal_key
+    from sigap.vault.models import PersonalKey
+
+    for user in keyed:
+        if not PersonalKey.objects.filter(user_id=user.pk).exists():
+            with transaction.atomic():
+                ensure_personal_key(user=user, passphrase=password)
     return logins

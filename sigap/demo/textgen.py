@@ -373,12 +373,12 @@ def format_period(start: dt.date, end: dt.date, rng: random.Random, style: str) 
         return _pick(rng, options)
     if style == "phone":
         part = "awal" if start.day < 11 else "pertengahan" if start.day < 21 else "akhir"
-        options = (
+        phone_options = (
             f"sekitar {part} bulan {m1} {start.year}",
             f"sejak {part} tahun {start.year}",
             f"kurang lebih sejak bulan {m1} {start.year}",
         )
-        return _pick(rng, options)
+        return _pick(rng, phone_options)
     if start == end or rng.random() < 0.35:
         return _pick(
             rng,
@@ -1385,7 +1385,7 @@ _WA_ABBR = {
     "bisa": "bs",
 }
 _WORD = re.compile(r"[a-z]+")
-_PUNCT = re.compile(r"[,;:()\"']")
+_PUNCT = re.compile(r"[;:()\"']|,(?!\d)")
 
 
 def _who(matter: Matter, rng: random.Random, style: str) -> str:

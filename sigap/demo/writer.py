@@ -349,7 +349,7 @@ class _Table:
     def __init__(self, model: type[models.Model], attnames: Sequence[str]) -> None:
         fields = {f.attname: f for f in model._meta.concrete_fields}
         qn = connection.ops.quote_name
-        columns = [qn(fields[a].column) for a in attnames]
+        columns = [qn(str(fields[a].column)) for a in attnames]
         values = ["%s"] * len(attnames)
         # Fields added to the model later and unknown here get their default (a constant in the SQL).
         self.defaults: list[Any] = []
@@ -358,7 +358,7 @@ class _Table:
                 continue
             if not (f.has_default() or f.null):
                 raise RuntimeError(f"demo writer does not know {model.__name__}.{name}, which has no default")
-            columns.append(qn(f.column))
+            columns.append(qn(str(f.column)))
             values.append("%s")
             self.defaults.append(f.get_db_prep_save(f.get_default() if f.has_default() else None, connection))
         self.sql = (
@@ -389,7 +389,7 @@ def _sqlite_date(value: dt.date | None) -> str | None:
 
 
 def _next_id(model: type[models.Model]) -> int:
-    return (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+    return (model._default_manager.aggregate(m=Max("pk"))["m"] or 0) + 1
 
 
 # ---------------------------------------------------------------------------------------------

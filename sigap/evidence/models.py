@@ -25,8 +25,9 @@ class Evidence(TenantOwned):
     keep_metadata = models.BooleanField(_("reporter asked to keep the original"), default=False)
     storage_key = models.CharField(max_length=64, unique=True)
     file_key_sealed = models.BinaryField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

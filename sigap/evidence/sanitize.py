@@ -34,12 +34,15 @@ class Unacceptable(Exception):
 
 
 def type_refused() -> Unacceptable:
-    return Unacceptable(_("This type of file is not accepted: send photos, PDF, Office or text documents, "
-                          "audio or video."))
+    return Unacceptable(
+        _("This type of file is not accepted: send photos, PDF, Office or text documents, audio or video.")
+    )
 
 
 def damaged() -> Unacceptable:
-    return Unacceptable(_("This file seems damaged and could not be checked: send it again or in another format."))
+    return Unacceptable(
+        _("This file seems damaged and could not be checked: send it again or in another format.")
+    )
 
 
 @dataclass(frozen=True)
@@ -54,18 +57,59 @@ class Sniffed:
 
 _MP4_AUDIO = {b"M4A ", b"M4B "}
 _3GP = {b"3gp4", b"3gp5", b"3gp6", b"3gp7", b"3gs7", b"3ge6", b"3ge7", b"3gg6", b"3g2a", b"3g2b", b"3g2c"}
-_MP4_VIDEO = {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"MSNV", b"dash", b"mmp4",
-              b"M4V ", b"M4VH", b"M4VP", b"f4v ", b"NDAS", b"XAVC"}
-_MARKUP = (b"<!doctype", b"<html", b"<head", b"<body", b"<script", b"<svg", b"<?xml", b"<iframe", b"<object",
-           b"<embed", b"<?php", b"<%", b"<xsl", b"<meta", b"<a ", b"<img", b"<style", b"<form", b"<link")
+_MP4_VIDEO = {
+    b"isom",
+    b"iso2",
+    b"iso4",
+    b"iso5",
+    b"iso6",
+    b"mp41",
+    b"mp42",
+    b"avc1",
+    b"MSNV",
+    b"dash",
+    b"mmp4",
+    b"M4V ",
+    b"M4VH",
+    b"M4VP",
+    b"f4v ",
+    b"NDAS",
+    b"XAVC",
+}
+_MARKUP = (
+    b"<!doctype",
+    b"<html",
+    b"<head",
+    b"<body",
+    b"<script",
+    b"<svg",
+    b"<?xml",
+    b"<iframe",
+    b"<object",
+    b"<embed",
+    b"<?php",
+    b"<%",
+    b"<xsl",
+    b"<meta",
+    b"<a ",
+    b"<img",
+    b"<style",
+    b"<form",
+    b"<link",
+)
 
 
 def _is_mp3(head: bytes) -> bool:
     if head.startswith(b"ID3") and len(head) >= 10:
         return True
     # MPEG audio frame sync, layer III (0xFFFx / 0xFFEx with layer bits 01).
-    return len(head) >= 4 and head[0] == 0xFF and (head[1] & 0xE0) == 0xE0 and (head[1] & 0x06) == 0x02 \
+    return (
+        len(head) >= 4
+        and head[0] == 0xFF
+        and (head[1] & 0xE0) == 0xE0
+        and (head[1] & 0x06) == 0x02
         and (head[2] & 0xF0) != 0xF0
+    )
 
 
 def _is_text(head: bytes) -> bool:
@@ -136,11 +180,25 @@ ODF = {
     b"application/vnd.oasis.opendocument.presentation",
 }
 EXTENSIONS = {
-    "image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp", "application/pdf": "pdf",
-    "text/plain": "txt", "audio/mpeg": "mp3", "audio/mp4": "m4a", "audio/ogg": "ogg", "audio/wav": "wav",
-    "audio/amr": "amr", "video/mp4": "mp4", "video/3gpp": "3gp", "video/quicktime": "mov",
-    OOXML["word/document.xml"]: "docx", OOXML["xl/workbook.xml"]: "xlsx", OOXML["ppt/presentation.xml"]: "pptx",
-    "application/vnd.oasis.opendocument.text": "odt", "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "application/pdf": "pdf",
+    "text/plain": "txt",
+    "audio/mpeg": "mp3",
+    "audio/mp4": "m4a",
+    "audio/ogg": "ogg",
+    "audio/wav": "wav",
+    "audio/amr": "amr",
+    "video/mp4": "mp4",
+    "video/3gpp": "3gp",
+    "video/quicktime": "mov",
+    OOXML["word/document.xml"]: "docx",
+    OOXML["xl/workbook.xml"]: "xlsx",
+    OOXML["ppt/presentation.xml"]: "pptx",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
     "application/vnd.oasis.opendocument.presentation": "odp",
 }
 
@@ -159,17 +217,20 @@ def classify_zip(src: BinaryIO) -> str:
                 raise type_refused()
             lowered = {n.lower() for n in names}
             if "[Content_Types].xml" in names:
-                types = zf.read("[Content_Types].xml") if zf.getinfo("[Content_Types].xml").file_size < 1_000_000 \
+                types = (
+                    zf.read("[Content_Types].xml")
+                    if zf.getinfo("[Content_Types].xml").file_size < 1_000_000
                     else b""
+                )
                 if any(n.endswith("vbaproject.bin") for n in lowered) or b"macroenabled" in types.lower():
                     raise type_refused()
                 for part, mime in OOXML.items():
                     if part in names:
                         return mime
             elif "mimetype" in names and zf.getinfo("mimetype").file_size < 200:
-                mime = zf.read("mimetype").strip()
-                if mime in ODF and not any(n.startswith(("basic/", "scripts/")) for n in lowered):
-                    return mime.decode()
+                odf = zf.read("mimetype").strip()
+                if odf in ODF and not any(n.startswith(("basic/", "scripts/")) for n in lowered):
+                    return odf.decode()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, EOFError, ValueError):
         raise damaged() from None
     raise type_refused()
@@ -178,24 +239,29 @@ def classify_zip(src: BinaryIO) -> str:
 _BLANK_OOXML = {
     "docProps/core.xml": (
         b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        b'<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        b"<cp:coreProperties "
+        b'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
         b'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
         b'xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
-        b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"></cp:coreProperties>'),
+        b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"></cp:coreProperties>'
+    ),
     "docProps/app.xml": (
         b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
-        b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"></Properties>'),
+        b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"></Properties>'
+    ),
     "docProps/custom.xml": (
         b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
-        b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"></Properties>'),
+        b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"></Properties>'
+    ),
 }
 _BLANK_ODF = {
     "meta.xml": (
         b'<?xml version="1.0" encoding="UTF-8"?>\n'
         b'<office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        b'office:version="1.2"><office:meta/></office:document-meta>'),
+        b'office:version="1.2"><office:meta/></office:document-meta>'
+    ),
 }
 
 
@@ -208,7 +274,9 @@ def sanitize_office(src: BinaryIO, out: BinaryIO) -> None:
             blanks = _BLANK_ODF if "mimetype" in zin.namelist() else _BLANK_OOXML
             for info in zin.infolist():
                 clean = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-                clean.compress_type = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
+                clean.compress_type = (
+                    zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
+                )
                 clean.external_attr = 0o644 << 16
                 if info.filename in blanks:
                     zout.writestr(clean, blanks[info.filename])
@@ -241,24 +309,43 @@ def sanitize_image(src: BinaryIO, out: BinaryIO, mime: str) -> None:
                         rgba = frame.convert("RGBA")
                         frames.append(Image.frombytes("RGBA", rgba.size, rgba.tobytes()))
                         durations.append(int(frame.info.get("duration", 100)))
-                    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=durations,
-                                   loop=0, disposal=2)
+                    frames[0].save(
+                        out,
+                        "GIF",
+                        save_all=True,
+                        append_images=frames[1:],
+                        duration=durations,
+                        loop=0,
+                        disposal=2,
+                    )
                     return
                 upright = ImageOps.exif_transpose(im) or im
-                if upright.mode not in {"1", "L", "RGB", "RGBA", "CMYK"} or \
-                        (fmt == "JPEG" and upright.mode not in {"L", "RGB", "CMYK"}):
+                if upright.mode not in {"1", "L", "RGB", "RGBA", "CMYK"} or (
+                    fmt == "JPEG" and upright.mode not in {"L", "RGB", "CMYK"}
+                ):
                     upright = upright.convert("RGBA" if fmt != "JPEG" else "RGB")
                 if fmt == "JPEG" and upright.mode == "CMYK":
                     upright = upright.convert("RGB")
                 # A new image from raw pixels carries no info, EXIF, XMP, ICC or comment of the original.
                 clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())
-                options: dict[str, object] = {"JPEG": {"quality": 92}, "WEBP": {"quality": 90},
-                                              "PNG": {}, "GIF": {}}[fmt]  # type: ignore[assignment]
+                options: dict[str, object] = {
+                    "JPEG": {"quality": 92},
+                    "WEBP": {"quality": 90},
+                    "PNG": {},
+                    "GIF": {},
+                }[fmt]  # type: ignore[assignment]
                 clean.save(out, fmt, **options)
     except Unacceptable:
         raise
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning,
-            EOFError, struct.error):
+    except (
+        OSError,
+        ValueError,
+        SyntaxError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        EOFError,
+        struct.error,
+    ):
         raise damaged() from None
 
 
@@ -288,8 +375,12 @@ def sanitize_pdf(src: BinaryIO, out: BinaryIO) -> None:
                             del obj[key]
             pdf.save(out, encryption=False, fix_metadata_version=False, deterministic_id=True)
     except pikepdf.PasswordError:
-        raise Unacceptable(_("This PDF is protected by a password: remove the password, or keep the original "
-                             "file unchanged.")) from None
+        raise Unacceptable(
+            _(
+                "This PDF is protected by a password: remove the password, or keep the original "
+                "file unchanged."
+            )
+        ) from None
     except (pikepdf.PdfError, OSError, ValueError):
         raise damaged() from None
 

@@ -82,11 +82,15 @@ class _Limit:
     def add(self, n: int) -> None:
         self.seen += n
         if self.seen > self.per_file:
-            raise EvidenceRefused(_("This file is larger than %(mb)s MB: send a smaller file or split it.")
-                                  % {"mb": _mb(self.per_file)})
+            raise EvidenceRefused(
+                _("This file is larger than %(mb)s MB: send a smaller file or split it.")
+                % {"mb": _mb(self.per_file)}
+            )
         if self.seen > self.report_left:
-            raise EvidenceRefused(_("The files of one report may total at most %(mb)s MB: this file does not fit.")
-                                  % {"mb": _mb(settings.SIGAP_MAX_REPORT_BYTES)})
+            raise EvidenceRefused(
+                _("The files of one report may total at most %(mb)s MB: this file does not fit.")
+                % {"mb": _mb(settings.SIGAP_MAX_REPORT_BYTES)}
+            )
 
 
 class _EncryptedFile:
@@ -150,8 +154,12 @@ def store_evidence(*, actor: Actor, report: Report, upload: UploadedFile, keep_m
     when the type is not allowed, it is damaged, or a size limit is passed."""
     report = _check_actor(actor, report)
     per_file = int(settings.SIGAP_MAX_FILE_BYTES)
-    used = Evidence.objects.filter(instansi_id=report.instansi_id, report_id=report.pk).aggregate(
-        total=Sum("original_size"))["total"] or 0
+    used = (
+        Evidence.objects.filter(instansi_id=report.instansi_id, report_id=report.pk).aggregate(
+            total=Sum("original_size")
+        )["total"]
+        or 0
+    )
     limit = _Limit(per_file=per_file, report_left=int(settings.SIGAP_MAX_REPORT_BYTES) - used)
     if upload.size is not None:
         limit.add(upload.size)  # refuses at once when the declared size is already too big
@@ -170,7 +178,7 @@ def store_evidence(*, actor: Actor, report: Report, upload: UploadedFile, keep_m
     if not head:
         raise EvidenceRefused(_("This file is empty."))
     try:
-        sniffed = sanitize.sniff(head[:sanitize.HEAD_BYTES])
+        sniffed = sanitize.sniff(head[: sanitize.HEAD_BYTES])
     except sanitize.Unacceptable as exc:
         raise EvidenceRefused(exc.message) from None
 
@@ -211,10 +219,20 @@ def store_evidence(*, actor: Actor, report: Report, upload: UploadedFile, keep_m
         out.abort()
         raise
     try:
-        return _record(actor=actor, report=report, upload=upload, storage_key=storage_key, file_key=file_key,
-                       mime=mime, size=out.size, original_size=limit.seen, sha256=out.digest.hexdigest(),
-                       original_sha256=original.hexdigest(), metadata_removed=clean is not None,
-                       keep_metadata=keep_metadata)
+        return _record(
+            actor=actor,
+            report=report,
+            upload=upload,
+            storage_key=storage_key,
+            file_key=file_key,
+            mime=mime,
+            size=out.size,
+            original_size=limit.seen,
+            sha256=out.digest.hexdigest(),
+            original_sha256=original.hexdigest(),
+            metadata_removed=clean is not None,
+            keep_metadata=keep_metadata,
+        )
     except BaseException:
         out.abort()
         raise
@@ -243,22 +261,55 @@ class _TextCheck:
 
 
 @transaction.atomic
-def _record(*, actor: Actor, report: Report, upload: UploadedFile, storage_key: str, file_key: bytes, mime: str,
-            size: int, original_size: int, sha256: str, original_sha256: str, metadata_removed: bool,
-            keep_metadata: bool) -> Evidence:
+def _record(
+    *,
+    actor: Actor,
+    report: Report,
+    upload: UploadedFile,
+    storage_key: str,
+    file_key: bytes,
+    mime: str,
+    size: int,
+    original_size: int,
+    sha256: str,
+    original_sha256: str,
+    metadata_removed: bool,
+    keep_metadata: bool,
+) -> Evidence:
     evidence = Evidence.objects.create(
-        instansi_id=report.instansi_id, report=report, case_id=report.case_id,
-        name_sealed=crypto.seal(report.instansi_id, clean_name(upload.name or "").encode(), purpose=PURPOSE_NAME),
-        mime_type=mime, size=size, original_size=original_size, sha256=sha256, original_sha256=original_sha256,
-        metadata_removed=metadata_removed, keep_metadata=keep_metadata, storage_key=storage_key,
+        instansi_id=report.instansi_id,
+        report=report,
+        case_id=report.case_id,
+        name_sealed=crypto.seal(
+            report.instansi_id, clean_name(upload.name or "").encode(), purpose=PURPOSE_NAME
+        ),
+        mime_type=mime,
+        size=size,
+        original_size=original_size,
+        sha256=sha256,
+        original_sha256=original_sha256,
+        metadata_removed=metadata_removed,
+        keep_metadata=keep_metadata,
+        storage_key=storage_key,
         file_key_sealed=crypto.seal(report.instansi_id, file_key, purpose=purpose_file_key(storage_key)),
         uploaded_by_id=actor.user_id,
     )
     count = Evidence.objects.filter(instansi_id=report.instansi_id, report_id=report.pk).count()
     Report.objects.filter(pk=report.pk, instansi_id=report.instansi_id).update(evidence_count=count)
-    record(actor=actor, action="evidence.stored", obj=evidence,
-           data={"report": report.pk, "case": report.case_id, "mime": mime, "size": size, "sha256": sha256,
-                 "metadata_removed": metadata_removed, "keep_metadata": keep_metadata})
+    record(
+        actor=actor,
+        action="evidence.stored",
+        obj=evidence,
+        data={
+            "report": report.pk,
+            "case": report.case_id,
+            "mime": mime,
+            "size": size,
+            "sha256": sha256,
+            "metadata_removed": metadata_removed,
+            "keep_metadata": keep_metadata,
+        },
+    )
     return evidence
 
 
@@ -268,8 +319,11 @@ def _record(*, actor: Actor, report: Report, upload: UploadedFile, storage_key: 
 def evidence_of_report(*, report: Report) -> list[Evidence]:
     """The report's files (descriptions only), oldest first. The caller already holds the report
     through an access check."""
-    return list(Evidence.objects.filter(instansi_id=report.instansi_id, report_id=report.pk).order_by("created_at",
-                                                                                                     "pk"))
+    return list(
+        Evidence.objects.filter(instansi_id=report.instansi_id, report_id=report.pk).order_by(
+            "created_at", "pk"
+        )
+    )
 
 
 def access_evidence(actor: Actor, evidence_id: int | str) -> Evidence:
@@ -288,7 +342,9 @@ def access_evidence(actor: Actor, evidence_id: int | str) -> Evidence:
 
 
 def name_of(evidence: Evidence) -> str:
-    return crypto.open_sealed(evidence.instansi_id, bytes(evidence.name_sealed), purpose=PURPOSE_NAME).decode()
+    return crypto.open_sealed(
+        evidence.instansi_id, bytes(evidence.name_sealed), purpose=PURPOSE_NAME
+    ).decode()
 
 
 def download_name(evidence: Evidence) -> str:
@@ -301,8 +357,9 @@ def download_name(evidence: Evidence) -> str:
 
 def iter_plaintext(evidence: Evidence) -> Iterator[bytes]:
     """The stored (sanitised) content in chunks, decrypted while read."""
-    file_key = crypto.open_sealed(evidence.instansi_id, bytes(evidence.file_key_sealed),
-                                  purpose=purpose_file_key(evidence.storage_key))
+    file_key = crypto.open_sealed(
+        evidence.instansi_id, bytes(evidence.file_key_sealed), purpose=purpose_file_key(evidence.storage_key)
+    )
     with path_of(evidence.instansi_id, evidence.storage_key).open("rb") as src:
         yield from crypto.decrypt_stream(file_key, src, aad=_aad(evidence.instansi_id, evidence.storage_key))
 

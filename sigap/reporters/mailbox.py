@@ -33,7 +33,9 @@ def seal_body(instansi_id: int, text: str) -> bytes:
 
 
 def open_body(message: Message) -> str:
-    return crypto.open_sealed(message.instansi_id, bytes(message.body_sealed), purpose=PURPOSE_MESSAGE).decode()
+    return crypto.open_sealed(
+        message.instansi_id, bytes(message.body_sealed), purpose=PURPOSE_MESSAGE
+    ).decode()
 
 
 def _clean(text: str, field: str = "body") -> str:
@@ -45,10 +47,19 @@ def _clean(text: str, field: str = "body") -> str:
     return text
 
 
-def _new(*, report: Report, reporter: Reporter, direction: str, kind: str, body: str, **extra: object) -> Message:
-    return Message.objects.create(instansi_id=report.instansi_id, case_id=report.case_id, report=report,
-                                  reporter=reporter, direction=direction, kind=kind,
-                                  body_sealed=seal_body(report.instansi_id, body), **extra)
+def _new(
+    *, report: Report, reporter: Reporter, direction: str, kind: str, body: str, **extra: object
+) -> Message:
+    return Message.objects.create(
+        instansi_id=report.instansi_id,
+        case_id=report.case_id,
+        report=report,
+        reporter=reporter,
+        direction=direction,
+        kind=kind,
+        body_sealed=seal_body(report.instansi_id, body),
+        **extra,
+    )
 
 
 def _reporter_actor_check(actor: Actor, reporter: Reporter) -> None:
@@ -57,7 +68,9 @@ def _reporter_actor_check(actor: Actor, reporter: Reporter) -> None:
 
 
 def _report_of(reporter: Reporter) -> Report:
-    report = Report.objects.filter(instansi_id=reporter.instansi_id, reporter=reporter).order_by("-pk").first()
+    report = (
+        Report.objects.filter(instansi_id=reporter.instansi_id, reporter=reporter).order_by("-pk").first()
+    )
     if report is None:
         raise NotFound("not found")
     return report
@@ -67,16 +80,20 @@ def _report_of(reporter: Reporter) -> Report:
 def post_acknowledgement(*, actor: Actor, report: Report) -> Message:
     """The automatic "we received your report" message, in the report's language."""
     with translation.override(report.language or "id"):
-        body = _("Your report has been received with tracking number %(number)s. We will check it and "
-                 "tell you here how it goes on. We may ask you questions here: please come back to this "
-                 "mailbox from time to time.") % {"number": report.tracking_number}
-    message = _new(report=report, reporter=report.reporter, direction=Direction.SYSTEM, kind=MessageKind.ACK,
-                   body=body)
+        body = _(
+            "Your report has been received with tracking number %(number)s. We will check it and "
+            "tell you here how it goes on. We may ask you questions here: please come back to this "
+            "mailbox from time to time."
+        ) % {"number": report.tracking_number}
+    message = _new(
+        report=report, reporter=report.reporter, direction=Direction.SYSTEM, kind=MessageKind.ACK, body=body
+    )
     record(actor=actor, action="mailbox.acknowledged", obj=message, data={"report": report.pk})
     return message
 
 
 # -- the reporter ------------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def reporter_write(*, actor: Actor, reporter: Reporter, body: str, reply_to_id: int | None = None) -> Message:
@@ -86,37 +103,76 @@ def reporter_write(*, actor: Actor, reporter: Reporter, body: str, reply_to_id: 
     text = _clean(body)
     report = _report_of(reporter)
     if reply_to_id is not None:
-        question = Message.objects.select_for_update().filter(
-            instansi_id=reporter.instansi_id, reporter=reporter, pk=reply_to_id,
-            direction=Direction.OFFICER_TO_REPORTER, kind=MessageKind.QUESTION).first()
+        question = (
+            Message.objects.select_for_update()
+            .filter(
+                instansi_id=reporter.instansi_id,
+                reporter=reporter,
+                pk=reply_to_id,
+                direction=Direction.OFFICER_TO_REPORTER,
+                kind=MessageKind.QUESTION,
+            )
+            .first()
+        )
         if question is None:
             raise NotFound("not found")
-        message = _new(report=question.report, reporter=reporter, direction=Direction.REPORTER_TO_OFFICER,
-                       kind=MessageKind.ANSWER, body=text, reply_to=question)
+        message = _new(
+            report=question.report,
+            reporter=reporter,
+            direction=Direction.REPORTER_TO_OFFICER,
+            kind=MessageKind.ANSWER,
+            body=text,
+            reply_to=question,
+        )
         if question.answered_at is None:
             question.answered_at = message.created_at
             question.save(update_fields=["answered_at"])
-        record(actor=actor, action="mailbox.reporter_answered", obj=message,
-               data={"question": question.pk, "reporter": reporter.pseudonym})
+        record(
+            actor=actor,
+            action="mailbox.reporter_answered",
+            obj=message,
+            data={"question": question.pk, "reporter": reporter.pseudonym},
+        )
         return message
     now = clock.now()
     case = Case.objects.get(pk=report.case_id)
-    deadline = Deadline.objects.create(instansi_id=report.instansi_id, case=case, kind=DeadlineKind.ANSWER,
-                                       started_at=now, due_at=sla.due_at("answer", now, tz=actor.instansi.timezone))
-    message = _new(report=report, reporter=reporter, direction=Direction.REPORTER_TO_OFFICER,
-                   kind=MessageKind.QUESTION, body=text, deadline=deadline)
-    record(actor=actor, action="mailbox.reporter_asked", obj=message,
-           data={"deadline": deadline.pk, "reporter": reporter.pseudonym})
+    deadline = Deadline.objects.create(
+        instansi_id=report.instansi_id,
+        case=case,
+        kind=DeadlineKind.ANSWER,
+        started_at=now,
+        due_at=sla.due_at("answer", now, tz=actor.instansi.timezone),
+    )
+    message = _new(
+        report=report,
+        reporter=reporter,
+        direction=Direction.REPORTER_TO_OFFICER,
+        kind=MessageKind.QUESTION,
+        body=text,
+        deadline=deadline,
+    )
+    record(
+        actor=actor,
+        action="mailbox.reporter_asked",
+        obj=message,
+        data={"deadline": deadline.pk, "reporter": reporter.pseudonym},
+    )
     return message
 
 
 @transaction.atomic
-def reporter_review_transcript(*, actor: Actor, reporter: Reporter, transcript_id: int, confirm: bool,
-                               correction: str = "") -> Message:
+def reporter_review_transcript(
+    *, actor: Actor, reporter: Reporter, transcript_id: int, confirm: bool, correction: str = ""
+) -> Message:
     """The reporter confirms the officer's transcript of an oral report, or corrects it."""
     _reporter_actor_check(actor, reporter)
-    transcript = Message.objects.select_for_update().filter(
-        instansi_id=reporter.instansi_id, reporter=reporter, pk=transcript_id, kind=MessageKind.TRANSCRIPT).first()
+    transcript = (
+        Message.objects.select_for_update()
+        .filter(
+            instansi_id=reporter.instansi_id, reporter=reporter, pk=transcript_id, kind=MessageKind.TRANSCRIPT
+        )
+        .first()
+    )
     if transcript is None:
         raise NotFound("not found")
     if confirm:
@@ -124,18 +180,34 @@ def reporter_review_transcript(*, actor: Actor, reporter: Reporter, transcript_i
             body = _("I confirm that the transcript is correct.")
     else:
         body = _clean(correction, "correction")
-    message = _new(report=transcript.report, reporter=reporter, direction=Direction.REPORTER_TO_OFFICER,
-                   kind=MessageKind.TRANSCRIPT_CONFIRMATION, body=body, reply_to=transcript)
+    message = _new(
+        report=transcript.report,
+        reporter=reporter,
+        direction=Direction.REPORTER_TO_OFFICER,
+        kind=MessageKind.TRANSCRIPT_CONFIRMATION,
+        body=body,
+        reply_to=transcript,
+    )
     transcript.answered_at = message.created_at
     transcript.save(update_fields=["answered_at"])
-    record(actor=actor, action="mailbox.transcript_confirmed" if confirm else "mailbox.transcript_corrected",
-           obj=message, data={"transcript": transcript.pk, "reporter": reporter.pseudonym})
+    record(
+        actor=actor,
+        action="mailbox.transcript_confirmed" if confirm else "mailbox.transcript_corrected",
+        obj=message,
+        data={"transcript": transcript.pk, "reporter": reporter.pseudonym},
+    )
     return message
 
 
 @transaction.atomic
-def reporter_add_evidence(*, actor: Actor, reporter: Reporter, files: Sequence[UploadedFile],
-                          keep_metadata: bool = False, note: str = "") -> Message:
+def reporter_add_evidence(
+    *,
+    actor: Actor,
+    reporter: Reporter,
+    files: Sequence[UploadedFile],
+    keep_metadata: bool = False,
+    note: str = "",
+) -> Message:
     """Evidence sent after the report; all files or none. Raises EvidenceRefused."""
     from sigap.evidence.storage import store_evidence
 
@@ -143,13 +215,24 @@ def reporter_add_evidence(*, actor: Actor, reporter: Reporter, files: Sequence[U
     if not files:
         raise ValidationFailed(_("Choose at least one file."), {"evidence": _("Choose at least one file.")})
     report = _report_of(reporter)
-    stored = [store_evidence(actor=actor, report=report, upload=f, keep_metadata=keep_metadata) for f in files]
+    stored = [
+        store_evidence(actor=actor, report=report, upload=f, keep_metadata=keep_metadata) for f in files
+    ]
     with translation.override(report.language or "id"):
         body = note.strip()[:MAX_BODY] or _("The reporter added %(n)d file(s).") % {"n": len(stored)}
-    message = _new(report=report, reporter=reporter, direction=Direction.REPORTER_TO_OFFICER,
-                   kind=MessageKind.EVIDENCE, body=body)
-    record(actor=actor, action="mailbox.evidence_added", obj=message,
-           data={"files": len(stored), "reporter": reporter.pseudonym})
+    message = _new(
+        report=report,
+        reporter=reporter,
+        direction=Direction.REPORTER_TO_OFFICER,
+        kind=MessageKind.EVIDENCE,
+        body=body,
+    )
+    record(
+        actor=actor,
+        action="mailbox.evidence_added",
+        obj=message,
+        data={"files": len(stored), "reporter": reporter.pseudonym},
+    )
     return message
 
 
@@ -164,11 +247,24 @@ def reporter_report_retaliation(*, actor: Actor, reporter: Reporter, body: str) 
     case.retaliation_reported = True
     case.priority = max(case.priority, Priority.URGENT)
     case.save(update_fields=["retaliation_reported", "priority", "updated_at"])
-    message = _new(report=report, reporter=reporter, direction=Direction.REPORTER_TO_OFFICER,
-                   kind=MessageKind.RETALIATION, body=text)
-    record(actor=actor, action="case.retaliation_reported", obj=case,
-           data={"message": message.pk, "priority_from": before, "priority_to": case.priority,
-                 "reporter": reporter.pseudonym})
+    message = _new(
+        report=report,
+        reporter=reporter,
+        direction=Direction.REPORTER_TO_OFFICER,
+        kind=MessageKind.RETALIATION,
+        body=text,
+    )
+    record(
+        actor=actor,
+        action="case.retaliation_reported",
+        obj=case,
+        data={
+            "message": message.pk,
+            "priority_from": before,
+            "priority_to": case.priority,
+            "reporter": reporter.pseudonym,
+        },
+    )
     return message
 
 
@@ -178,21 +274,32 @@ OFFICER_KINDS = (MessageKind.QUESTION, MessageKind.ANSWER, MessageKind.TRANSCRIP
 
 
 def can_write_to_reporter(actor: Actor) -> bool:
-    return actor.can(Cap.CASE_READ) and (actor.can(Cap.CASE_VERIFY) or actor.can(Cap.CASE_ANALYSE)
-                                         or actor.can(Cap.CASE_FOLLOW_UP))
+    return actor.can(Cap.CASE_READ) and (
+        actor.can(Cap.CASE_VERIFY) or actor.can(Cap.CASE_ANALYSE) or actor.can(Cap.CASE_FOLLOW_UP)
+    )
 
 
 @transaction.atomic
-def officer_write(*, actor: Actor, case_id: int, report_id: int, body: str, kind: str = MessageKind.QUESTION,
-                  reply_to_id: int | None = None) -> Message:
+def officer_write(
+    *,
+    actor: Actor,
+    case_id: int,
+    report_id: int,
+    body: str,
+    kind: str = MessageKind.QUESTION,
+    reply_to_id: int | None = None,
+) -> Message:
     """An officer writes to the reporter of one report of the case: a question, a transcript of an
     oral report to confirm, a status note, or the answer to the reporter's question (which meets
     the agency's answer deadline)."""
     case = access_case(actor, case_id, cap=Cap.CASE_READ)
     if not can_write_to_reporter(actor):
         raise PermissionDenied(_("Your role in this agency does not allow writing to reporters."))
-    report = Report.objects.filter(instansi_id=actor.instansi.pk, case_id=case.pk, pk=report_id) \
-        .select_related("reporter").first()
+    report = (
+        Report.objects.filter(instansi_id=actor.instansi.pk, case_id=case.pk, pk=report_id)
+        .select_related("reporter")
+        .first()
+    )
     if report is None:
         raise NotFound("not found")
     if kind not in OFFICER_KINDS:
@@ -200,24 +307,68 @@ def officer_write(*, actor: Actor, case_id: int, report_id: int, body: str, kind
     text = _clean(body)
     question = None
     if reply_to_id is not None:
-        question = Message.objects.select_for_update().filter(
-            instansi_id=actor.instansi.pk, report_id=report.pk, pk=reply_to_id,
-            direction=Direction.REPORTER_TO_OFFICER, kind=MessageKind.QUESTION).first()
+        question = (
+            Message.objects.select_for_update()
+            .filter(
+                instansi_id=actor.instansi.pk,
+                report_id=report.pk,
+                pk=reply_to_id,
+                direction=Direction.REPORTER_TO_OFFICER,
+                kind=MessageKind.QUESTION,
+            )
+            .first()
+        )
         if question is None:
             raise ValidationFailed(_("Choose an existing item."), {"reply_to": _("Not found.")})
         kind = MessageKind.ANSWER
     elif kind == MessageKind.ANSWER:
-        raise ValidationFailed(_("Choose the reporter's question you answer."),
-                               {"reply_to": _("This field is required.")})
-    message = _new(report=report, reporter=report.reporter, direction=Direction.OFFICER_TO_REPORTER,
-                   kind=kind, body=text, author=actor.user, reply_to=question)
+        raise ValidationFailed(
+            _("Choose the reporter's question you answer."), {"reply_to": _("This field is required.")}
+        )
+    message = _new(
+        report=report,
+        reporter=report.reporter,
+        direction=Direction.OFFICER_TO_REPORTER,
+        kind=kind,
+        body=text,
+        author=actor.user,
+        reply_to=question,
+    )
     data: dict[str, object] = {"kind": kind, "report": report.pk}
     if question is not None:
         question.answered_at = message.created_at
         question.save(update_fields=["answered_at"])
         if question.deadline_id:
-            Deadline.objects.filter(instansi_id=actor.instansi.pk, pk=question.deadline_id,
-                                    met_at__isnull=True).update(met_at=message.created_at)
+            Deadline.objects.filter(
+                instansi_id=actor.instansi.pk, pk=question.deadline_id, met_at__isnull=True
+            ).update(met_at=message.created_at)
         data["answers"] = question.pk
     record(actor=actor, action=f"mailbox.officer_{kind}", obj=message, data=data)
     return message
+
+
+def notify_reporter(*, case: Case, kind: str, text: str, report: Report | None = None) -> list[Message]:
+    """A system message to the reporter of `report` (or to every reporter of the case with a
+    mailbox), e.g. when the vault tells a reporter that their identity was disclosed. `kind` is the
+    caller's word for the event; it is kept in the audit trail."""
+    from sigap.tenants.access import system_actor
+
+    actor = system_actor(case.instansi)
+    reports = (
+        [report]
+        if report is not None
+        else list(
+            Report.objects.filter(instansi_id=case.instansi_id, case_id=case.pk).select_related("reporter")
+        )
+    )
+    sent = []
+    with transaction.atomic():
+        for r in reports:
+            if r.instansi_id != case.instansi_id or not r.reporter.receipt_hash:
+                continue
+            message = _new(
+                report=r, reporter=r.reporter, direction=Direction.SYSTEM, kind=MessageKind.STATUS, body=text
+            )
+            record(actor=actor, action="mailbox.notified", obj=message, data={"kind": kind, "report": r.pk})
+            sent.append(message)
+    return sent

@@ -21,8 +21,9 @@ class Reporter(TenantOwned):
     given, is sealed (see docs/security/keys.md)."""
 
     pseudonym = models.CharField(_("pseudonym"), max_length=40)
-    anonymity = models.CharField(_("anonymity"), max_length=20, choices=Anonymity.choices,
-                                 default=Anonymity.ANONYMOUS)
+    anonymity = models.CharField(
+        _("anonymity"), max_length=20, choices=Anonymity.choices, default=Anonymity.ANONYMOUS
+    )
     receipt_hash = models.CharField(max_length=200, blank=True)
     receipt_lookup = models.CharField(max_length=64, blank=True, db_index=True)
     identity_sealed = models.BinaryField(null=True, blank=True)
@@ -35,8 +36,11 @@ class Reporter(TenantOwned):
         constraints = [
             # One reporter per receipt prefix, across all agencies: a mailbox login costs one lookup
             # and one Argon2 verification (docs/security/receipts.md).
-            models.UniqueConstraint(fields=["receipt_lookup"], condition=~Q(receipt_lookup=""),
-                                    name="reporter_unique_receipt_lookup"),
+            models.UniqueConstraint(
+                fields=["receipt_lookup"],
+                condition=~Q(receipt_lookup=""),
+                name="reporter_unique_receipt_lookup",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -70,11 +74,15 @@ class Message(TenantOwned):
     direction = models.CharField(max_length=12, choices=Direction.choices)
     kind = models.CharField(max_length=30, choices=MessageKind.choices)
     body_sealed = models.BinaryField()
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+")
-    reply_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies")
-    deadline = models.ForeignKey("cases.Deadline", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reply_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
+    )
+    deadline = models.ForeignKey(
+        "cases.Deadline", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
 
@@ -97,12 +105,17 @@ class SubmissionToken(models.Model):
 
     token_hash = models.CharField(max_length=64, unique=True)
     instansi = models.ForeignKey("tenants.Instansi", on_delete=models.PROTECT, related_name="+")
-    report = models.ForeignKey("cases.Report", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    report = models.ForeignKey(
+        "cases.Report", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     receipt_sealed = models.BinaryField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return f"SubmissionToken({self.pk})"
 
 
 class ThrottleCounter(models.Model):
@@ -114,8 +127,13 @@ class ThrottleCounter(models.Model):
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["scope", "key", "window"], name="throttle_unique_window")]
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key", "window"], name="throttle_unique_window")
+        ]
         indexes = [models.Index(fields=["window"])]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.window}={self.count}"
 
 
 class SpentToken(models.Model):
@@ -123,3 +141,6 @@ class SpentToken(models.Model):
 
     digest = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"SpentToken({self.pk})"

@@ -86,8 +86,9 @@ def check(challenge: str, nonce: str, *, now: float | None = None, spend: bool =
         digest = hashlib.sha256(challenge.encode()).hexdigest()
         try:
             with transaction.atomic():
-                SpentToken.objects.create(digest=digest,
-                                          expires_at=clock.now() + dt.timedelta(seconds=MAX_AGE))
+                SpentToken.objects.create(
+                    digest=digest, expires_at=clock.now() + dt.timedelta(seconds=MAX_AGE)
+                )
         except IntegrityError:
             return Outcome(False, "spent")
         if secrets.randbelow(200) == 0:

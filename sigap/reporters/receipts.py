@@ -41,16 +41,20 @@ def _key() -> bytes:
     global _lookup_key
     if _lookup_key is None:
         env = os.environ.get("SIGAP_RECEIPT_LOOKUP_KEY")
-        _lookup_key = base64.b64decode(env) if env else load_or_create_key(
-            Path(settings.VAR_DIR) / "receipt-lookup.key")
+        _lookup_key = (
+            base64.b64decode(env)
+            if env
+            else load_or_create_key(Path(settings.VAR_DIR) / "receipt-lookup.key")
+        )
     return _lookup_key
 
 
 @lru_cache(maxsize=1)
 def hasher() -> PasswordHasher:
     params = settings.SIGAP_RECEIPT_ARGON2
-    return PasswordHasher(time_cost=params["time_cost"], memory_cost=params["memory_cost"],
-                          parallelism=params["parallelism"])
+    return PasswordHasher(
+        time_cost=params["time_cost"], memory_cost=params["memory_cost"], parallelism=params["parallelism"]
+    )
 
 
 @lru_cache(maxsize=1)
@@ -59,7 +63,7 @@ def _dummy_hash() -> str:
 
 
 def new_receipt() -> str:
-    return f"{secrets.randbelow(10 ** RECEIPT_DIGITS):0{RECEIPT_DIGITS}d}"
+    return f"{secrets.randbelow(10**RECEIPT_DIGITS):0{RECEIPT_DIGITS}d}"
 
 
 def normalize(typed: str) -> str:
@@ -68,8 +72,8 @@ def normalize(typed: str) -> str:
 
 
 def group(receipt: str) -> str:
-    """"1234567890123456" -> "1234 5678 9012 3456"."""
-    return " ".join(receipt[i:i + 4] for i in range(0, len(receipt), 4))
+    """ "1234567890123456" -> "1234 5678 9012 3456"."""
+    return " ".join(receipt[i : i + 4] for i in range(0, len(receipt), 4))
 
 
 def lookup_of(receipt: str) -> str:
@@ -111,8 +115,9 @@ def issue_receipt(*, reporter: Reporter, passphrase: str = "") -> str:
         prepared = prepare_receipt(passphrase)
         try:
             with transaction.atomic():
-                Reporter.objects.filter(pk=reporter.pk).update(receipt_lookup=prepared.lookup,
-                                                               receipt_hash=prepared.hash)
+                Reporter.objects.filter(pk=reporter.pk).update(
+                    receipt_lookup=prepared.lookup, receipt_hash=prepared.hash
+                )
         except IntegrityError:
             continue
         reporter.receipt_lookup, reporter.receipt_hash = prepared.lookup, prepared.hash

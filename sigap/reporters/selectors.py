@@ -30,8 +30,9 @@ REPORTER_STATUS: dict[str, object] = {
     State.SYSTEM_IMPROVEMENT: _("Your report is being used to repair the system where the problem arose."),
     State.FOLLOW_UP: _("Your report is being followed up."),
     State.DONE: _("Handling of your report is finished; see the feedback below."),
-    State.ARCHIVED: _("Your report has been archived. If you have new information, send it here: it may "
-                      "reopen the case."),
+    State.ARCHIVED: _(
+        "Your report has been archived. If you have new information, send it here: it may reopen the case."
+    ),
     State.CLOSED: _("Your report is closed."),
 }
 
@@ -56,8 +57,11 @@ class MailboxMessage:
     @property
     def waiting_for_me(self) -> bool:
         m = self.message
-        return (m.answered_at is None and m.direction == Direction.OFFICER_TO_REPORTER
-                and m.kind in (MessageKind.QUESTION, MessageKind.TRANSCRIPT))
+        return (
+            m.answered_at is None
+            and m.direction == Direction.OFFICER_TO_REPORTER
+            and m.kind in (MessageKind.QUESTION, MessageKind.TRANSCRIPT)
+        )
 
 
 @dataclass
@@ -83,28 +87,41 @@ class Mailbox:
 def mailbox_of(*, reporter: Reporter) -> Mailbox:
     """Everything the reporter may see: their own report, its case state, the deadlines owed to
     them and their messages. Nothing of other reporters of a merged case."""
-    report = Report.objects.filter(instansi_id=reporter.instansi_id, reporter=reporter).order_by("-pk").first()
+    report = (
+        Report.objects.filter(instansi_id=reporter.instansi_id, reporter=reporter).order_by("-pk").first()
+    )
     if report is None:
         raise NotFound("not found")
     case = Case.objects.get(instansi_id=reporter.instansi_id, pk=report.case_id)
     shown_case = case
     if case.status == State.MERGED and case.merged_into_id:
         shown_case = Case.objects.get(instansi_id=reporter.instansi_id, pk=case.merged_into_id)
-    own_answer_deadlines = set(Message.objects.filter(instansi_id=reporter.instansi_id, reporter=reporter,
-                                                      deadline__isnull=False).values_list("deadline_id", flat=True))
+    own_answer_deadlines = set(
+        Message.objects.filter(
+            instansi_id=reporter.instansi_id, reporter=reporter, deadline__isnull=False
+        ).values_list("deadline_id", flat=True)
+    )
     deadlines = [
         ReporterDeadline(label=str(REPORTER_DEADLINE[d.kind]), due_at=d.due_at, met_at=d.met_at)
-        for d in Deadline.objects.filter(instansi_id=reporter.instansi_id, case_id__in={case.pk, shown_case.pk})
-        .order_by("due_at")
+        for d in Deadline.objects.filter(
+            instansi_id=reporter.instansi_id, case_id__in={case.pk, shown_case.pk}
+        ).order_by("due_at")
         if d.kind in (DeadlineKind.ACKNOWLEDGE, DeadlineKind.FEEDBACK)
         or (d.kind == DeadlineKind.ANSWER and d.pk in own_answer_deadlines)
     ]
-    rows = [MailboxMessage(message=m, body=open_body(m), mine=m.direction == Direction.REPORTER_TO_OFFICER)
-            for m in Message.objects.filter(instansi_id=reporter.instansi_id, reporter=reporter)
-            .order_by("created_at", "pk")]
+    rows = [
+        MailboxMessage(message=m, body=open_body(m), mine=m.direction == Direction.REPORTER_TO_OFFICER)
+        for m in Message.objects.filter(instansi_id=reporter.instansi_id, reporter=reporter).order_by(
+            "created_at", "pk"
+        )
+    ]
     return Mailbox(
-        reporter=reporter, report=report, case=shown_case, status=status_sentence(shown_case.status),
-        deadlines=deadlines, messages=rows,
+        reporter=reporter,
+        report=report,
+        case=shown_case,
+        status=status_sentence(shown_case.status),
+        deadlines=deadlines,
+        messages=rows,
         open_questions=[r for r in rows if r.waiting_for_me and r.message.kind == MessageKind.QUESTION],
         open_transcripts=[r for r in rows if r.waiting_for_me and r.message.kind == MessageKind.TRANSCRIPT],
         timezone=reporter.instansi.timezone,
@@ -112,13 +129,16 @@ def mailbox_of(*, reporter: Reporter) -> Mailbox:
 
 
 def reporter_in_session(*, reporter_id: int, instansi_id: int) -> Reporter:
-    reporter = Reporter.objects.filter(pk=reporter_id, instansi_id=instansi_id).select_related("instansi").first()
+    reporter = (
+        Reporter.objects.filter(pk=reporter_id, instansi_id=instansi_id).select_related("instansi").first()
+    )
     if reporter is None or not reporter.receipt_hash:
         raise NotFound("not found")
     return reporter
 
 
 # -- officers ----------------------------------------------------------------------------------------
+
 
 @dataclass
 class OfficerMessage:
@@ -141,13 +161,28 @@ def case_mailbox(*, actor: Actor, case: Case) -> CaseMailbox:
         raise NotFound("not found")
     if not actor.can(Cap.CASE_READ):
         return CaseMailbox(readable=False, can_write=False, messages=[], reports=[], open_questions=[])
-    messages = [OfficerMessage(message=m, body=open_body(m), pseudonym=m.reporter.pseudonym)
-                for m in Message.objects.filter(instansi_id=actor.instansi.pk, report__case_id=case.pk)
-                .select_related("reporter").order_by("created_at", "pk")]
-    reports = list(Report.objects.filter(instansi_id=actor.instansi.pk, case_id=case.pk)
-                   .exclude(reporter__receipt_hash="").select_related("reporter").order_by("received_at"))
+    messages = [
+        OfficerMessage(message=m, body=open_body(m), pseudonym=m.reporter.pseudonym)
+        for m in Message.objects.filter(instansi_id=actor.instansi.pk, report__case_id=case.pk)
+        .select_related("reporter")
+        .order_by("created_at", "pk")
+    ]
+    reports = list(
+        Report.objects.filter(instansi_id=actor.instansi.pk, case_id=case.pk)
+        .exclude(reporter__receipt_hash="")
+        .select_related("reporter")
+        .order_by("received_at")
+    )
     return CaseMailbox(
-        readable=True, can_write=can_write_to_reporter(actor), messages=messages, reports=reports,
-        open_questions=[m for m in messages if m.message.direction == Direction.REPORTER_TO_OFFICER
-                        and m.message.kind == MessageKind.QUESTION and m.message.answered_at is None],
+        readable=True,
+        can_write=can_write_to_reporter(actor),
+        messages=messages,
+        reports=reports,
+        open_questions=[
+            m
+            for m in messages
+            if m.message.direction == Direction.REPORTER_TO_OFFICER
+            and m.message.kind == MessageKind.QUESTION
+            and m.message.answered_at is None
+        ],
     )

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,13 +28,18 @@ def officer_write(request: HttpRequest, case_id: int) -> HttpResponse:
     if report_id is None:
         raise Http404
     try:
-        do_officer_write(actor=actor, case_id=case_id, report_id=report_id, body=request.POST.get("body", ""),
-                         kind=request.POST.get("kind", "question"),
-                         reply_to_id=_int_or_none(request.POST.get("reply_to")))
+        do_officer_write(
+            actor=actor,
+            case_id=case_id,
+            report_id=report_id,
+            body=request.POST.get("body", ""),
+            kind=request.POST.get("kind", "question"),
+            reply_to_id=_int_or_none(request.POST.get("reply_to")),
+        )
     except NotFound:
         raise Http404 from None
     except (ValidationFailed, PermissionDenied) as exc:
         messages.error(request, exc.message)
-        return redirect(f"/kasus/{case_id}/#pesan-pelapor")
+        return redirect(reverse("cases:detail", args=[case_id]) + "#pesan-pelapor")
     messages.success(request, _("Your message is in the reporter's mailbox."))
-    return redirect(f"/kasus/{case_id}/#pesan-pelapor")
+    return redirect(reverse("cases:detail", args=[case_id]) + "#pesan-pelapor")

@@ -8,8 +8,9 @@ from sigap.tenants.permissions import Cap
 from sigap.vault.models import IdentityRequest
 
 
-def access_identity_request(actor: Actor, request_id: int | str, *, cap: Cap, own: bool = False,
-                            for_update: bool = False) -> IdentityRequest:
+def access_identity_request(
+    actor: Actor, request_id: int | str, *, cap: Cap, own: bool = False, for_update: bool = False
+) -> IdentityRequest:
     """The request, when the actor holds `cap` in its agency (and, with `own`, filed it)."""
     if not actor.can(cap):
         raise NotFound("not found")

@@ -41,15 +41,23 @@ def _check_passphrase(passphrase: str) -> None:
     if len(passphrase) < MIN_PASSPHRASE:
         raise ValidationFailed(
             _("Choose a passphrase of at least %(n)d characters.") % {"n": MIN_PASSPHRASE},
-            {"passphrase": _("Too short.")})
+            {"passphrase": _("Too short.")},
+        )
 
 
 def _unlock(key: PersonalKey, passphrase: str) -> bytes:
     try:
-        return crypto.unlock_private_key(bytes(key.locked_private_key), passphrase,
-                                         public_key=bytes(key.public_key))
+        return crypto.unlock_private_key(
+            bytes(key.locked_private_key), passphrase, public_key=bytes(key.public_key)
+        )
     except crypto.WrongPassphrase:
         raise WrongPassphraseError(_("This passphrase does not unlock your key.")) from None
+
+
+def _person(actor: Actor) -> int:
+    if actor.user_id is None:
+        raise PermissionDenied(_("Only a person can hold a personal key."))
+    return int(actor.user_id)
 
 
 def _key_of(user_id: int | None) -> PersonalKey:
@@ -73,10 +81,20 @@ def ensure_personal_key(*, user: AbstractBaseUser, passphrase: str) -> PersonalK
     _check_passphrase(passphrase)
     public_key, private_key = crypto.generate_keypair()
     key = PersonalKey.objects.create(
-        user_id=user.pk, public_key=public_key, fingerprint=crypto.key_fingerprint(public_key),
-        locked_private_key=crypto.lock_private_key(private_key, passphrase, public_key=public_key))
-    append(instansi_id=None, actor_user_id=user.pk, actor_label=user.get_username(), action="vault.key_created",
-           object_type="vault.personalkey", object_id=str(key.pk), data={"fingerprint": key.fingerprint})
+        user_id=user.pk,
+        public_key=public_key,
+        fingerprint=crypto.key_fingerprint(public_key),
+        locked_private_key=crypto.lock_private_key(private_key, passphrase, public_key=public_key),
+    )
+    append(
+        instansi_id=None,
+        actor_user_id=user.pk,
+        actor_label=user.get_username(),
+        action="vault.key_created",
+        object_type="vault.personalkey",
+        object_id=str(key.pk),
+        data={"fingerprint": key.fingerprint},
+    )
     return key
 
 
@@ -96,7 +114,7 @@ def set_up_key(*, actor: Actor, passphrase: str, confirm: str) -> PersonalKey:
         raise PermissionDenied(_("Only a person can hold a personal key."))
     if passphrase != confirm:
         raise ValidationFailed(_("The two passphrases differ."), {"confirm": _("Does not match.")})
-    if PersonalKey.objects.filter(user_id=actor.user_id).exists():
+    if PersonalKey.objects.filter(user_id=_person(actor)).exists():
         raise ValidationFailed(_("You already have a personal key: change its passphrase instead."))
     key = ensure_personal_key(user=actor.user, passphrase=passphrase)
     record(actor=actor, action="vault.key_set_up", obj=key, data={"fingerprint": key.fingerprint})
@@ -105,7 +123,7 @@ def set_up_key(*, actor: Actor, passphrase: str, confirm: str) -> PersonalKey:
 
 @transaction.atomic
 def change_passphrase(*, actor: Actor, old: str, new: str, confirm: str) -> PersonalKey:
-    key = PersonalKey.objects.select_for_update().filter(user_id=actor.user_id).first()
+    key = PersonalKey.objects.select_for_update().filter(user_id=_person(actor)).first()
     if key is None:
         raise ValidationFailed(_("Set up your personal key first (Vault, Personal key)."))
     if new != confirm:
@@ -136,16 +154,27 @@ def request_identity(*, actor: Actor, report_id: int, reason: str) -> IdentityRe
     _key_of(actor.user_id)
     reason = reason.strip()
     if len(reason) < MIN_REASON:
-        raise ValidationFailed(_("Explain why the identity is needed (at least %(n)d characters).")
-                               % {"n": MIN_REASON}, {"reason": _("Too short.")})
-    if IdentityRequest.objects.filter(instansi_id=report.instansi_id, report=report, requested_by_id=actor.user_id,
-                                      status=RequestStatus.PENDING).exists():
+        raise ValidationFailed(
+            _("Explain why the identity is needed (at least %(n)d characters).") % {"n": MIN_REASON},
+            {"reason": _("Too short.")},
+        )
+    if IdentityRequest.objects.filter(
+        instansi_id=report.instansi_id,
+        report=report,
+        requested_by_id=_person(actor),
+        status=RequestStatus.PENDING,
+    ).exists():
         raise ValidationFailed(_("You already asked for this identity: wait for a custodian's decision."))
     req = IdentityRequest.objects.create(
-        instansi_id=report.instansi_id, case_id=report.case_id, report=report, requested_by_id=actor.user_id,
-        reason_sealed=crypto.seal(report.instansi_id, reason.encode(), purpose=PURPOSE_REASON))
-    record(actor=actor, action="identity.requested", obj=req,
-           data={"report": report.pk, "case": report.case_id})
+        instansi_id=report.instansi_id,
+        case_id=report.case_id,
+        report=report,
+        requested_by_id=_person(actor),
+        reason_sealed=crypto.seal(report.instansi_id, reason.encode(), purpose=PURPOSE_REASON),
+    )
+    record(
+        actor=actor, action="identity.requested", obj=req, data={"report": report.pk, "case": report.case_id}
+    )
     return req
 
 
@@ -165,11 +194,16 @@ def approve_identity_request(*, actor: Actor, request_id: int, passphrase: str) 
     keys: dict[str, str] = {}
     for name, blob in _blobs(reporter).items():
         try:
-            content_key = vault_identity.content_key_for(blob, private_key=private_key,
-                                                         fingerprint=custodian.fingerprint)
+            content_key = vault_identity.content_key_for(
+                blob, private_key=private_key, fingerprint=custodian.fingerprint
+            )
         except crypto.DecryptionFailed:
-            raise ValidationFailed(_("This identity was sealed before your key existed: another custodian "
-                                     "must approve, or share the vault with you first.")) from None
+            raise ValidationFailed(
+                _(
+                    "This identity was sealed before your key existed: another custodian "
+                    "must approve, or share the vault with you first."
+                )
+            ) from None
         keys[name] = base64.b64encode(content_key).decode()
     grant = json.dumps({"v": 1, "request": req.pk, "keys": keys}).encode()
     req.grant_sealed = crypto.seal_to_public_key(bytes(officer.public_key), grant)
@@ -178,12 +212,26 @@ def approve_identity_request(*, actor: Actor, request_id: int, passphrase: str) 
     req.decided_by = actor.user  # type: ignore[assignment]
     req.decided_at = clock.now()
     req.save()
-    record(actor=actor, action="identity.approved", obj=req,
-           data={"report": req.report_id, "case": req.case_id, "officer": req.requested_by_id,
-                 "fields": sorted(keys)})
-    _inform_reporter(actor=actor, req=req, kind="identity_disclosed",
-                     text=_("An officer of the agency was allowed to learn your identity to handle your report. "
-                            "It stays confidential inside the agency."))
+    record(
+        actor=actor,
+        action="identity.approved",
+        obj=req,
+        data={
+            "report": req.report_id,
+            "case": req.case_id,
+            "officer": req.requested_by_id,
+            "fields": sorted(keys),
+        },
+    )
+    _inform_reporter(
+        actor=actor,
+        req=req,
+        kind="identity_disclosed",
+        text=_(
+            "An officer of the agency was allowed to learn your identity to handle your report. "
+            "It stays confidential inside the agency."
+        ),
+    )
     return req
 
 
@@ -202,8 +250,12 @@ def refuse_identity_request(*, actor: Actor, request_id: int, reason: str) -> Id
     req.decided_by = actor.user  # type: ignore[assignment]
     req.decided_at = clock.now()
     req.save()
-    record(actor=actor, action="identity.refused", obj=req,
-           data={"report": req.report_id, "case": req.case_id, "officer": req.requested_by_id})
+    record(
+        actor=actor,
+        action="identity.refused",
+        obj=req,
+        data={"report": req.report_id, "case": req.case_id, "officer": req.requested_by_id},
+    )
     return req
 
 
@@ -224,25 +276,39 @@ def open_granted_identity(*, actor: Actor, request_id: int, passphrase: str) -> 
     opened: dict[str, dict[str, str]] = {}
     for name, encoded in grant.get("keys", {}).items():
         if name in blobs:
-            opened[name] = vault_identity.decrypt_identity(blobs[name], content_key=base64.b64decode(encoded),
-                                                           instansi_id=req.instansi_id)
-    record(actor=actor, action="identity.viewed", obj=req,
-           data={"report": req.report_id, "case": req.case_id, "fields": sorted(opened)})
+            opened[name] = vault_identity.decrypt_identity(
+                blobs[name], content_key=base64.b64decode(encoded), instansi_id=req.instansi_id
+            )
+    record(
+        actor=actor,
+        action="identity.viewed",
+        obj=req,
+        data={"report": req.report_id, "case": req.case_id, "fields": sorted(opened)},
+    )
     return opened
 
 
 def _inform_reporter(*, actor: Actor, req: IdentityRequest, kind: str, text: str) -> None:
     """Tells the reporter on commit, when the agency's policy says so and the mailbox is installed."""
     if not policy_of(instansi_id=req.instansi_id).inform_reporter:
-        record(actor=actor, action="identity.reporter_not_informed", obj=req, data={"policy": "inform_reporter=0"})
+        record(
+            actor=actor,
+            action="identity.reporter_not_informed",
+            obj=req,
+            data={"policy": "inform_reporter=0"},
+        )
         return
     try:
         from sigap.reporters import mailbox  # the reporter mailbox (integration point)
 
         notify = mailbox.notify_reporter
     except (ImportError, AttributeError):
-        record(actor=actor, action="identity.reporter_inform_pending", obj=req,
-               data={"reason": "no reporter mailbox installed"})
+        record(
+            actor=actor,
+            action="identity.reporter_inform_pending",
+            obj=req,
+            data={"reason": "no reporter mailbox installed"},
+        )
         return
     record(actor=actor, action="identity.reporter_informed", obj=req, data={"kind": kind})
     case = req.case
@@ -266,25 +332,34 @@ def share_vault_with_custodians(*, actor: Actor, passphrase: str) -> int:
     keys = vault_identity.custodian_keys(actor.instansi.pk)
     wanted = {k.fingerprint for k in keys}
     changed = skipped = 0
-    qs = Reporter.objects.select_for_update().filter(instansi_id=actor.instansi.pk).exclude(
-        identity_sealed__isnull=True, contact_sealed__isnull=True)
+    qs = (
+        Reporter.objects.select_for_update()
+        .filter(instansi_id=actor.instansi.pk)
+        .exclude(identity_sealed__isnull=True, contact_sealed__isnull=True)
+    )
     for reporter in qs.iterator(chunk_size=500):
         updates: dict[str, Any] = {}
         for name, blob in _blobs(reporter).items():
             if vault_identity.recipients_of(blob) == wanted:
                 continue
             try:
-                content_key = vault_identity.content_key_for(blob, private_key=private_key,
-                                                             fingerprint=custodian.fingerprint)
+                content_key = vault_identity.content_key_for(
+                    blob, private_key=private_key, fingerprint=custodian.fingerprint
+                )
             except crypto.DecryptionFailed:
                 skipped += 1
                 continue
-            updates[f"{name}_sealed"] = vault_identity.reseal_recipients(blob, content_key=content_key, keys=keys)
+            updates[f"{name}_sealed"] = vault_identity.reseal_recipients(
+                blob, content_key=content_key, keys=keys
+            )
         if updates:
             Reporter.objects.filter(pk=reporter.pk).update(**updates)
             changed += 1
-    record(actor=actor, action="vault.shared_with_custodians", data={
-        "reporters": changed, "not_sealed_to_you": skipped, "custodian_keys": sorted(wanted)})
+    record(
+        actor=actor,
+        action="vault.shared_with_custodians",
+        data={"reporters": changed, "not_sealed_to_you": skipped, "custodian_keys": sorted(wanted)},
+    )
     return changed
 
 

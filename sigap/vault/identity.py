@@ -40,9 +40,11 @@ class SealedIdentity:
     ciphertext: bytes
 
     def to_bytes(self) -> bytes:
-        doc = {"i": self.instansi_id,
-               "r": {fp: base64.b64encode(box).decode() for fp, box in sorted(self.recipients.items())},
-               "c": base64.b64encode(self.ciphertext).decode()}
+        doc = {
+            "i": self.instansi_id,
+            "r": {fp: base64.b64encode(box).decode() for fp, box in sorted(self.recipients.items())},
+            "c": base64.b64encode(self.ciphertext).decode(),
+        }
         return MAGIC + bytes([VERSION]) + json.dumps(doc, separators=(",", ":")).encode()
 
     @classmethod
@@ -52,18 +54,23 @@ class SealedIdentity:
             raise crypto.DecryptionFailed("not a sealed identity")
         if blob[len(MAGIC)] != VERSION:
             raise crypto.DecryptionFailed(f"unknown sealed identity format {blob[len(MAGIC)]}")
-        doc = json.loads(blob[len(MAGIC) + 1:])
-        return cls(instansi_id=int(doc["i"]),
-                   recipients={fp: base64.b64decode(box) for fp, box in doc["r"].items()},
-                   ciphertext=base64.b64decode(doc["c"]))
+        doc = json.loads(blob[len(MAGIC) + 1 :])
+        return cls(
+            instansi_id=int(doc["i"]),
+            recipients={fp: base64.b64decode(box) for fp, box in doc["r"].items()},
+            ciphertext=base64.b64decode(doc["c"]),
+        )
 
 
 def custodian_keys(instansi: Instansi | int) -> list[PersonalKey]:
     """Personal keys of the agency's active custodians (people whose role may approve disclosure)."""
     instansi_id = instansi if isinstance(instansi, int) else instansi.pk
-    users = Membership.objects.filter(instansi_id=instansi_id, active=True, user__is_active=True,
-                                      role__in=[r.value for r in roles_with(Cap.IDENTITY_APPROVE)]
-                                      ).values_list("user_id", flat=True)
+    users = Membership.objects.filter(
+        instansi_id=instansi_id,
+        active=True,
+        user__is_active=True,
+        role__in=[r.value for r in roles_with(Cap.IDENTITY_APPROVE)],
+    ).values_list("user_id", flat=True)
     return list(PersonalKey.objects.filter(user_id__in=users).order_by("fingerprint"))
 
 
@@ -77,8 +84,12 @@ def seal_identity(*, instansi: Instansi, identity: dict[str, str]) -> bytes:
     agency. Raises VaultNotReady when the agency has no custodian key yet."""
     keys = custodian_keys(instansi)
     if not keys:
-        raise VaultNotReady(_("This agency cannot accept confidential identities yet: "
-                              "no identity custodian has set up a key."))
+        raise VaultNotReady(
+            _(
+                "This agency cannot accept confidential identities yet: "
+                "no identity custodian has set up a key."
+            )
+        )
     clean = {str(k): str(v) for k, v in identity.items()}
     content_key = crypto.new_content_key()
     plaintext = json.dumps(clean, ensure_ascii=False, separators=(",", ":")).encode()
@@ -119,5 +130,7 @@ def open_identity(blob: bytes, *, private_key: bytes, fingerprint: str, instansi
 def reseal_recipients(blob: bytes, *, content_key: bytes, keys: list[PersonalKey]) -> bytes:
     """The same identity (same ciphertext) sealed to exactly `keys`."""
     sealed = SealedIdentity.parse(blob)
-    sealed.recipients = {k.fingerprint: crypto.seal_to_public_key(bytes(k.public_key), content_key) for k in keys}
+    sealed.recipients = {
+        k.fingerprint: crypto.seal_to_public_key(bytes(k.public_key), content_key) for k in keys
+    }
     return sealed.to_bytes()

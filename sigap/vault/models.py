@@ -17,7 +17,9 @@ class PersonalKey(models.Model):
     """One person's X25519 key pair. The private key is stored only locked by a key derived from
     the person's passphrase (Argon2id); the server never stores the passphrase."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="personal_key")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="personal_key"
+    )
     public_key = models.BinaryField()
     locked_private_key = models.BinaryField()
     fingerprint = models.CharField(max_length=32, unique=True)
@@ -35,7 +37,8 @@ class VaultPolicy(TenantOwned):
     """How an agency handles identity disclosure."""
 
     inform_reporter = models.BooleanField(
-        _("inform the reporter when their identity is disclosed"), default=True)
+        _("inform the reporter when their identity is disclosed"), default=True
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -57,10 +60,12 @@ class IdentityRequest(TenantOwned):
     report = models.ForeignKey("cases.Report", on_delete=models.PROTECT, related_name="+")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason_sealed = models.BinaryField()
-    status = models.CharField(_("status"), max_length=10, choices=RequestStatus.choices,
-                              default=RequestStatus.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    status = models.CharField(
+        _("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     refusal_sealed = models.BinaryField(null=True, blank=True)
     grant_sealed = models.BinaryField(null=True, blank=True)
@@ -69,8 +74,10 @@ class IdentityRequest(TenantOwned):
 
     class Meta:
         verbose_name = _("identity disclosure request")
-        indexes = [models.Index(fields=["instansi", "status", "created_at"]),
-                   models.Index(fields=["instansi", "requested_by", "created_at"])]
+        indexes = [
+            models.Index(fields=["instansi", "status", "created_at"]),
+            models.Index(fields=["instansi", "requested_by", "created_at"]),
+        ]
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

@@ -23,8 +23,11 @@ class RequestView:
 
 def _view(req: IdentityRequest) -> RequestView:
     reason = crypto.open_sealed(req.instansi_id, bytes(req.reason_sealed), purpose=PURPOSE_REASON).decode()
-    refusal = (crypto.open_sealed(req.instansi_id, bytes(req.refusal_sealed), purpose=PURPOSE_REFUSAL).decode()
-               if req.refusal_sealed else "")
+    refusal = (
+        crypto.open_sealed(req.instansi_id, bytes(req.refusal_sealed), purpose=PURPOSE_REFUSAL).decode()
+        if req.refusal_sealed
+        else ""
+    )
     return RequestView(request=req, reason=reason, refusal=refusal)
 
 
@@ -36,24 +39,34 @@ def requests_to_decide(*, actor: Actor, limit: int = 200) -> list[RequestView]:
     """Pending requests of the actor's agency, for custodians."""
     if not actor.can(Cap.IDENTITY_APPROVE):
         return []
-    qs = (IdentityRequest.objects.filter(instansi_id=actor.instansi.pk, status=RequestStatus.PENDING)
-          .select_related("case", "report", "requested_by").order_by("created_at"))
+    qs = (
+        IdentityRequest.objects.filter(instansi_id=actor.instansi.pk, status=RequestStatus.PENDING)
+        .select_related("case", "report", "requested_by")
+        .order_by("created_at")
+    )
     return [_view(r) for r in qs[:limit]]
 
 
 def recent_decisions(*, actor: Actor, limit: int = 50) -> list[RequestView]:
     if not actor.can(Cap.IDENTITY_APPROVE):
         return []
-    qs = (IdentityRequest.objects.filter(instansi_id=actor.instansi.pk).exclude(status=RequestStatus.PENDING)
-          .select_related("case", "report", "requested_by", "decided_by").order_by("-decided_at"))
+    qs = (
+        IdentityRequest.objects.filter(instansi_id=actor.instansi.pk)
+        .exclude(status=RequestStatus.PENDING)
+        .select_related("case", "report", "requested_by", "decided_by")
+        .order_by("-decided_at")
+    )
     return [_view(r) for r in qs[:limit]]
 
 
 def my_requests(*, actor: Actor, limit: int = 100) -> list[RequestView]:
     if not actor.can(Cap.IDENTITY_REQUEST) or actor.user_id is None:
         return []
-    qs = (IdentityRequest.objects.filter(instansi_id=actor.instansi.pk, requested_by_id=actor.user_id)
-          .select_related("case", "report").order_by("-created_at"))
+    qs = (
+        IdentityRequest.objects.filter(instansi_id=actor.instansi.pk, requested_by_id=actor.user_id)
+        .select_related("case", "report")
+        .order_by("-created_at")
+    )
     return [_view(r) for r in qs[:limit]]
 
 

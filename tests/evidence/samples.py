@@ -51,14 +51,22 @@ def pdf_with_metadata() -> bytes:
 def docx_with_properties() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
-                   'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>')
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>',
+        )
         z.writestr("_rels/.rels", "<Relationships/>")
         z.writestr("word/document.xml", "<w:document><w:body>Isi dokumen bukti</w:body></w:document>")
-        z.writestr("docProps/core.xml", f"<cp:coreProperties><dc:creator>{MARKER}</dc:creator>"
-                   "<cp:lastModifiedBy>Pegawai X</cp:lastModifiedBy></cp:coreProperties>")
+        z.writestr(
+            "docProps/core.xml",
+            f"<cp:coreProperties><dc:creator>{MARKER}</dc:creator>"
+            "<cp:lastModifiedBy>Pegawai X</cp:lastModifiedBy></cp:coreProperties>",
+        )
         z.writestr("docProps/app.xml", f"<Properties><Company>{MARKER}-CO</Company></Properties>")
-        z.writestr("docProps/custom.xml", f"<Properties><property name='x'>{MARKER}-CUSTOM</property></Properties>")
+        z.writestr(
+            "docProps/custom.xml", f"<Properties><property name='x'>{MARKER}-CUSTOM</property></Properties>"
+        )
     return out.getvalue()
 
 

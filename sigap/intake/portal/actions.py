@@ -52,9 +52,16 @@ def _purpose(token_hash: str) -> str:
     return f"{PURPOSE_PENDING_RECEIPT}:{token_hash}"
 
 
-def submit_portal_report(*, actor: Actor, incoming: IncomingReport, form_token: str, passphrase: str = "",
-                         identity: dict[str, str] | None = None, files: Sequence[UploadedFile] = (),
-                         keep_metadata: bool = False) -> Submitted:
+def submit_portal_report(
+    *,
+    actor: Actor,
+    incoming: IncomingReport,
+    form_token: str,
+    passphrase: str = "",
+    identity: dict[str, str] | None = None,
+    files: Sequence[UploadedFile] = (),
+    keep_metadata: bool = False,
+) -> Submitted:
     """Stores the report (through cases.actions.submit.submit_report), its reporter with a fresh
     receipt, the sealed identity (not in anonymous mode), the evidence files and the automatic
     acknowledgement, all or nothing. Raises AlreadySubmitted for a form stored before,
@@ -82,9 +89,13 @@ def submit_portal_report(*, actor: Actor, incoming: IncomingReport, form_token: 
                 try:
                     with transaction.atomic():
                         reporter = Reporter.objects.create(
-                            instansi=actor.instansi, pseudonym=new_pseudonym(), anonymity=incoming.anonymity,
-                            receipt_lookup=prepared.lookup, receipt_hash=prepared.hash,
-                            identity_sealed=identity_blob)
+                            instansi=actor.instansi,
+                            pseudonym=new_pseudonym(),
+                            anonymity=incoming.anonymity,
+                            receipt_lookup=prepared.lookup,
+                            receipt_hash=prepared.hash,
+                            identity_sealed=identity_blob,
+                        )
                 except IntegrityError:
                     raise _PrefixTaken from None
                 report = submit_report(actor=actor, incoming=incoming, reporter=reporter)
@@ -92,11 +103,16 @@ def submit_portal_report(*, actor: Actor, incoming: IncomingReport, form_token: 
                     store_evidence(actor=actor, report=report, upload=upload, keep_metadata=keep_metadata)
                 post_acknowledgement(actor=actor, report=report)
                 token.report = report
-                token.receipt_sealed = crypto.seal(actor.instansi.pk, prepared.receipt.encode(),
-                                                   purpose=_purpose(token_hash))
+                token.receipt_sealed = crypto.seal(
+                    actor.instansi.pk, prepared.receipt.encode(), purpose=_purpose(token_hash)
+                )
                 token.save(update_fields=["report", "receipt_sealed"])
-                record(actor=actor, action="reporter.receipt_issued", obj=reporter,
-                       data={"report": report.pk, "passphrase": bool(passphrase), "files": len(files)})
+                record(
+                    actor=actor,
+                    action="reporter.receipt_issued",
+                    obj=reporter,
+                    data={"report": report.pk, "passphrase": bool(passphrase), "files": len(files)},
+                )
             return Submitted(report=report, token_hash=token_hash)
         except _PrefixTaken:
             continue
@@ -113,15 +129,21 @@ class ReceiptView:
 @transaction.atomic
 def take_pending_receipt(*, token_hash: str) -> ReceiptView | None:
     """The receipt waiting for its one showing, which this call ends (the sealed copy is wiped)."""
-    token = (SubmissionToken.objects.select_for_update().filter(token_hash=token_hash)
-             .select_related("report", "instansi").first())
+    token = (
+        SubmissionToken.objects.select_for_update(of=("self",))
+        .filter(token_hash=token_hash)
+        .select_related("report", "instansi")
+        .first()
+    )
     if token is None or token.report is None:
         return None
     receipt = None
     if token.receipt_sealed:
-        receipt = crypto.open_sealed(token.instansi_id, bytes(token.receipt_sealed),
-                                     purpose=_purpose(token_hash)).decode()
+        receipt = crypto.open_sealed(
+            token.instansi_id, bytes(token.receipt_sealed), purpose=_purpose(token_hash)
+        ).decode()
         token.receipt_sealed = None
         token.save(update_fields=["receipt_sealed"])
-    return ReceiptView(receipt=receipt, tracking_number=token.report.tracking_number,
-                       instansi_name=token.instansi.name)
+    return ReceiptView(
+        receipt=receipt, tracking_number=token.report.tracking_number, instansi_name=token.instansi.name
+    )

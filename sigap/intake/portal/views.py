@@ -85,13 +85,24 @@ def _size_problem(files: list[UploadedFile]) -> str | None:
 
 # -- the report form ---------------------------------------------------------------------------------
 
-def _render_form(request: HttpRequest, instansi: Instansi, form: ReportForm, *, problem: str = "",
-                 files_lost: bool = False, status: int = 200) -> HttpResponse:
+
+def _render_form(
+    request: HttpRequest,
+    instansi: Instansi,
+    form: ReportForm,
+    *,
+    problem: str = "",
+    files_lost: bool = False,
+    status: int = 200,
+) -> HttpResponse:
     form.annotate()
     from sigap.vault.identity import can_seal_identity
 
     context = {
-        "instansi": instansi, "form": form, "problem": problem, "files_lost": files_lost,
+        "instansi": instansi,
+        "form": form,
+        "problem": problem,
+        "files_lost": files_lost,
         "anonymity_options": [(value, label, ANONYMITY_HELP[value]) for value, label in Anonymity.choices],
         "anonymity_value": form["anonymity"].value() or Anonymity.ANONYMOUS,
         "can_seal": can_seal_identity(instansi=instansi),
@@ -108,8 +119,9 @@ def report(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     instansi = _instansi(slug)
     regions = region_choices(instansi)
     if request.method == "GET":
-        return _render_form(request, instansi, ReportForm(initial={"form_token": new_form_token()},
-                                                          regions=regions))
+        return _render_form(
+            request, instansi, ReportForm(initial={"form_token": new_form_token()}, regions=regions)
+        )
     form = ReportForm(request.POST, regions=regions)
     files = _uploads(request)
     valid = form.is_valid()
@@ -120,25 +132,47 @@ def report(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         data["form_token"] = new_form_token()
         form = ReportForm(data, regions=regions)
         form.is_valid()
-        return _render_form(request, instansi, form, problem=_("This form is too old. Check your text and send it "
-                                                               "again."), files_lost=bool(files), status=400)
+        return _render_form(
+            request,
+            instansi,
+            form,
+            problem=_("This form is too old. Check your text and send it again."),
+            files_lost=bool(files),
+            status=400,
+        )
     if not valid:
-        return _render_form(request, instansi, form, problem=_("Some answers need your attention (marked below)."),
-                            files_lost=bool(files), status=400)
+        return _render_form(
+            request,
+            instansi,
+            form,
+            problem=_("Some answers need your attention (marked below)."),
+            files_lost=bool(files),
+            status=400,
+        )
     size_problem = _size_problem(files)
     if size_problem:
         return _render_form(request, instansi, form, problem=size_problem, files_lost=True, status=400)
     incoming = IncomingReport(
-        channel="web", content=form.content(), language=(get_language() or "id")[:8],
-        anonymity=form.cleaned_data["anonymity"], region_code=form.cleaned_data.get("region") or "",
-        occurred_from=form.cleaned_data.get("occurred_from"), occurred_to=form.cleaned_data.get("occurred_to"),
-        amount=form.amount(), evidence_count=len(files),
+        channel="web",
+        content=form.content(),
+        language=(get_language() or "id")[:8],
+        anonymity=form.cleaned_data["anonymity"],
+        region_code=form.cleaned_data.get("region") or "",
+        occurred_from=form.cleaned_data.get("occurred_from"),
+        occurred_to=form.cleaned_data.get("occurred_to"),
+        amount=form.amount(),
+        evidence_count=len(files),
     )
     try:
         submitted = actions.submit_portal_report(
-            actor=system_actor(instansi), incoming=incoming, form_token=token,
-            passphrase=form.cleaned_data.get("passphrase") or "", identity=form.identity(), files=files,
-            keep_metadata=form.cleaned_data.get("keep_metadata", False))
+            actor=system_actor(instansi),
+            incoming=incoming,
+            form_token=token,
+            passphrase=form.cleaned_data.get("passphrase") or "",
+            identity=form.identity(),
+            files=files,
+            keep_metadata=form.cleaned_data.get("keep_metadata", False),
+        )
     except actions.AlreadySubmitted as exc:
         request.session[RECEIPT_SESSION_KEY] = exc.token_hash
         return redirect("portal:receipt")
@@ -148,8 +182,14 @@ def report(request: HttpRequest, slug: str | None = None) -> HttpResponse:
                 form.add_error(name, text)
         return _render_form(request, instansi, form, problem=exc.message, files_lost=bool(files), status=400)
     except (_evidence_refused(), _vault_not_ready()) as exc:
-        return _render_form(request, instansi, form, problem=getattr(exc, "message", str(exc)),
-                            files_lost=bool(files), status=400)
+        return _render_form(
+            request,
+            instansi,
+            form,
+            problem=getattr(exc, "message", str(exc)),
+            files_lost=bool(files),
+            status=400,
+        )
     request.session[RECEIPT_SESSION_KEY] = submitted.token_hash
     return redirect("portal:receipt")
 
@@ -163,11 +203,13 @@ def receipt(request: HttpRequest) -> HttpResponse:
         return render(request, "portal/receipt_gone.html", status=410)
     if shown.receipt is None:
         return render(request, "portal/already_received.html", {"shown": shown})
-    return render(request, "portal/receipt.html",
-                  {"shown": shown, "groups": receipts.group(shown.receipt).split(" ")})
+    return render(
+        request, "portal/receipt.html", {"shown": shown, "groups": receipts.group(shown.receipt).split(" ")}
+    )
 
 
 # -- the mailbox -------------------------------------------------------------------------------------
+
 
 def _session_reporter(request: HttpRequest) -> Reporter | None:
     state = request.session.get(MAILBOX_SESSION_KEY)
@@ -185,34 +227,61 @@ def _session_reporter(request: HttpRequest) -> Reporter | None:
     return reporter
 
 
-def _render_login(request: HttpRequest, form: LoginForm | None = None, *, problem: str = "",
-                  challenge: str | None = None, status: int = 200) -> HttpResponse:
+def _render_login(
+    request: HttpRequest,
+    form: LoginForm | None = None,
+    *,
+    problem: str = "",
+    challenge: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
     challenge = challenge or pow.issue()
     if form is None:
         form = LoginForm(initial={"pow_challenge": challenge})
     else:
-        data = form.data.copy()
+        data = form.data.copy()  # type: ignore[attr-defined]
         data["pow_challenge"], data["pow_nonce"] = challenge, ""
         data.pop("passphrase", None)
         form = LoginForm(data)
         form.is_valid()
     form.annotate()
-    return render(request, "portal/mailbox_login.html", {
-        "form": form, "problem": problem, "pow_bits": settings.SIGAP_POW_BITS,
-        "wait_seconds": settings.SIGAP_POW_WAIT_SECONDS,
-    }, status=status)
+    return render(
+        request,
+        "portal/mailbox_login.html",
+        {
+            "form": form,
+            "problem": problem,
+            "pow_bits": settings.SIGAP_POW_BITS,
+            "wait_seconds": settings.SIGAP_POW_WAIT_SECONDS,
+        },
+        status=status,
+    )
 
 
-def _render_mailbox(request: HttpRequest, reporter: Reporter, *, forms: dict[str, Any] | None = None,
-                    problem: str = "", status: int = 200) -> HttpResponse:
+def _render_mailbox(
+    request: HttpRequest,
+    reporter: Reporter,
+    *,
+    forms: dict[str, Any] | None = None,
+    problem: str = "",
+    status: int = 200,
+) -> HttpResponse:
     box = selectors.mailbox_of(reporter=reporter)
     all_forms: dict[str, Any] = {"write": WriteForm(), "evidence": EvidenceForm(), **(forms or {})}
     for f in all_forms.values():
         f.annotate()
-    return render(request, "portal/mailbox.html", {
-        "box": box, "forms": all_forms, "problem": problem, "instansi": reporter.instansi,
-        "max_file_mb": settings.SIGAP_MAX_FILE_BYTES // (1024 * 1024),
-    }, status=status)
+    return render(
+        request,
+        "portal/mailbox.html",
+        {
+            "box": box,
+            "forms": all_forms,
+            "problem": problem,
+            "instansi": reporter.instansi,
+            "max_file_mb": settings.SIGAP_MAX_FILE_BYTES // (1024 * 1024),
+        },
+        status=status,
+    )
 
 
 @never_cache
@@ -232,36 +301,69 @@ def mailbox_login(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     outcome = pow.check(data["pow_challenge"], data.get("pow_nonce") or "", spend=False)
     if outcome.reason == "early":
-        return _render_login(request, form, challenge=data["pow_challenge"], status=400, problem=_(
-            "The security check is not finished yet: wait %(n)d more seconds, then press “Open my mailbox” "
-            "again.") % {"n": outcome.wait_seconds})
+        return _render_login(
+            request,
+            form,
+            challenge=data["pow_challenge"],
+            status=400,
+            problem=_(
+                "The security check is not finished yet: wait %(n)d more seconds, then press "
+                "“Open my mailbox” again."
+            )
+            % {"n": outcome.wait_seconds},
+        )
     if not outcome.ok or not pow.check(data["pow_challenge"], data.get("pow_nonce") or "").ok:
-        return _render_login(request, form, status=400,
-                             problem=_("The security check has expired. Please press “Open my mailbox” again."))
+        return _render_login(
+            request,
+            form,
+            status=400,
+            problem=_("The security check has expired. Please press “Open my mailbox” again."),
+        )
     limit = settings.SIGAP_MAILBOX_LOGINS_PER_MINUTE
     allowed = throttle.hit(scope="login", key="all", limit=limit, window_seconds=60)
     if allowed and not data.get("pow_nonce"):
         # Waiting costs an attacker nothing: logins without the computed check share a smaller budget.
         allowed = throttle.hit(scope="login-wait", key="all", limit=max(1, limit // 5), window_seconds=60)
     if not allowed:
-        return _render_login(request, form, status=429, problem=_(
-            "Too many people are trying to open a mailbox right now. Please try again in a minute."))
+        return _render_login(
+            request,
+            form,
+            status=429,
+            problem=_(
+                "Too many people are trying to open a mailbox right now. Please try again in a minute."
+            ),
+        )
     typed = receipts.normalize(data["receipt"])
     prefix_key = receipts.lookup_of(typed) if len(typed) >= receipts.PREFIX_DIGITS else "short"
-    if not throttle.hit(scope="login-prefix", key=prefix_key, limit=settings.SIGAP_MAILBOX_LOGINS_PER_PREFIX_HOUR,
-                        window_seconds=3600):
-        return _render_login(request, form, status=429, problem=_(
-            "Too many attempts with this receipt. Please try again in an hour."))
+    if not throttle.hit(
+        scope="login-prefix",
+        key=prefix_key,
+        limit=settings.SIGAP_MAILBOX_LOGINS_PER_PREFIX_HOUR,
+        window_seconds=3600,
+    ):
+        return _render_login(
+            request,
+            form,
+            status=429,
+            problem=_("Too many attempts with this receipt. Please try again in an hour."),
+        )
     reporter = receipts.find_reporter(typed, data.get("passphrase") or "")
     if reporter is None:
-        return _render_login(request, form, status=400,
-                             problem=_("This receipt and passphrase do not open a mailbox. Check the digits "
-                                       "and try again."))
+        return _render_login(
+            request,
+            form,
+            status=400,
+            problem=_("This receipt and passphrase do not open a mailbox. Check the digits and try again."),
+        )
     request.session.cycle_key()
     request.session[MAILBOX_SESSION_KEY] = {"r": reporter.pk, "i": reporter.instansi_id, "at": time.time()}
     request.session.set_expiry(settings.SIGAP_MAILBOX_IDLE_SECONDS)
-    record(actor=system_actor(reporter.instansi), action="mailbox.opened", obj=reporter,
-           data={"reporter": reporter.pseudonym})
+    record(
+        actor=system_actor(reporter.instansi),
+        action="mailbox.opened",
+        obj=reporter,
+        data={"reporter": reporter.pseudonym},
+    )
     return redirect("portal:mailbox")
 
 
@@ -275,8 +377,9 @@ def mailbox_logout(request: HttpRequest) -> HttpResponse:
 def _require_reporter(request: HttpRequest) -> Reporter | HttpResponse:
     reporter = _session_reporter(request)
     if reporter is None:
-        return _render_login(request, problem=_("Your mailbox session has ended. Open it again with your "
-                                                "receipt."), status=403)
+        return _render_login(
+            request, problem=_("Your mailbox session has ended. Open it again with your receipt."), status=403
+        )
     return reporter
 
 
@@ -288,11 +391,16 @@ def mailbox_write(request: HttpRequest) -> HttpResponse:
         return reporter
     form = WriteForm(request.POST)
     if not form.is_valid():
-        return _render_mailbox(request, reporter, forms={"write": form}, problem=_("Write a message first."),
-                               status=400)
+        return _render_mailbox(
+            request, reporter, forms={"write": form}, problem=_("Write a message first."), status=400
+        )
     try:
-        mailbox.reporter_write(actor=system_actor(reporter.instansi), reporter=reporter,
-                               body=form.cleaned_data["body"], reply_to_id=form.cleaned_data.get("reply_to"))
+        mailbox.reporter_write(
+            actor=system_actor(reporter.instansi),
+            reporter=reporter,
+            body=form.cleaned_data["body"],
+            reply_to_id=form.cleaned_data.get("reply_to"),
+        )
     except NotFound:
         raise Http404 from None
     except ValidationFailed as exc:
@@ -308,17 +416,26 @@ def mailbox_transcript(request: HttpRequest) -> HttpResponse:
         return reporter
     form = TranscriptForm(request.POST)
     if not form.is_valid():
-        return _render_mailbox(request, reporter, problem=_("Choose whether the transcript is correct."),
-                               status=400)
+        return _render_mailbox(
+            request, reporter, problem=_("Choose whether the transcript is correct."), status=400
+        )
     try:
         mailbox.reporter_review_transcript(
-            actor=system_actor(reporter.instansi), reporter=reporter, transcript_id=form.cleaned_data["transcript"],
-            confirm=form.cleaned_data["decision"] == "confirm", correction=form.cleaned_data.get("correction", ""))
+            actor=system_actor(reporter.instansi),
+            reporter=reporter,
+            transcript_id=form.cleaned_data["transcript"],
+            confirm=form.cleaned_data["decision"] == "confirm",
+            correction=form.cleaned_data.get("correction", ""),
+        )
     except NotFound:
         raise Http404 from None
     except ValidationFailed:
-        return _render_mailbox(request, reporter, status=400,
-                               problem=_("Write what should be corrected, or confirm the transcript."))
+        return _render_mailbox(
+            request,
+            reporter,
+            status=400,
+            problem=_("Write what should be corrected, or confirm the transcript."),
+        )
     return redirect(reverse("portal:mailbox") + "?terkirim=1#pesan")
 
 
@@ -331,19 +448,34 @@ def mailbox_evidence(request: HttpRequest) -> HttpResponse:
     form = EvidenceForm(request.POST)
     files = _uploads(request)
     if not form.is_valid() or not files:
-        return _render_mailbox(request, reporter, forms={"evidence": form}, status=400,
-                               problem=_("Choose at least one file."))
+        return _render_mailbox(
+            request, reporter, forms={"evidence": form}, status=400, problem=_("Choose at least one file.")
+        )
     size_problem = _size_problem(files)
     if size_problem:
-        return _render_mailbox(request, reporter, forms={"evidence": form}, status=400,
-                               problem=size_problem + " " + _("Please choose the files again."))
+        return _render_mailbox(
+            request,
+            reporter,
+            forms={"evidence": form},
+            status=400,
+            problem=size_problem + " " + _("Please choose the files again."),
+        )
     try:
-        mailbox.reporter_add_evidence(actor=system_actor(reporter.instansi), reporter=reporter, files=files,
-                                      keep_metadata=form.cleaned_data["keep_metadata"],
-                                      note=form.cleaned_data.get("note", ""))
+        mailbox.reporter_add_evidence(
+            actor=system_actor(reporter.instansi),
+            reporter=reporter,
+            files=files,
+            keep_metadata=form.cleaned_data["keep_metadata"],
+            note=form.cleaned_data.get("note", ""),
+        )
     except (_evidence_refused(), ValidationFailed) as exc:
-        return _render_mailbox(request, reporter, forms={"evidence": form}, status=400,
-                               problem=getattr(exc, "message", str(exc)) + " " + _("Please choose the files again."))
+        return _render_mailbox(
+            request,
+            reporter,
+            forms={"evidence": form},
+            status=400,
+            problem=getattr(exc, "message", str(exc)) + " " + _("Please choose the files again."),
+        )
     return redirect(reverse("portal:mailbox") + "?terkirim=1#pesan")
 
 
@@ -355,12 +487,17 @@ def mailbox_retaliation(request: HttpRequest) -> HttpResponse:
         return reporter
     form = RetaliationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        mailbox.reporter_report_retaliation(actor=system_actor(reporter.instansi), reporter=reporter,
-                                            body=form.cleaned_data["body"])
+        mailbox.reporter_report_retaliation(
+            actor=system_actor(reporter.instansi), reporter=reporter, body=form.cleaned_data["body"]
+        )
         return redirect(reverse("portal:protection") + "?dilaporkan=1")
     form.annotate()
-    return render(request, "portal/retaliation.html", {"form": form, "instansi": reporter.instansi},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "portal/retaliation.html",
+        {"form": form, "instansi": reporter.instansi},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @never_cache

@@ -215,6 +215,45 @@ def test_taxonomy_model_uses_rule_evidence() -> None:
     assert "pungli" in result.evidence
 
 
+def test_rule_features_carry_synonyms_the_training_set_lacks() -> None:
+    rnd = random.Random(13)
+    seen = {
+        "pungli": ["pungli", "pungutan liar"],
+        "pemerasan": ["dipalak", "diperas"],
+        "pelayanan_publik": ["jalan rusak", "lampu mati"],
+        "etik_disiplin": ["bolos", "judi online"],
+    }
+    unseen = {
+        "pungli": ["calo", "tarif tidak resmi"],
+        "pemerasan": ["diancam", "uang keamanan"],
+        "pelayanan_publik": ["banjir", "sampah menumpuk"],
+        "etik_disiplin": ["selingkuh", "mabuk"],
+    }
+
+    def make(words: dict[str, list[str]], n: int) -> tuple[list[str], list[str]]:
+        texts, labels = [], []
+        for label, options in words.items():
+            for _ in range(n):
+                body = [rnd.choice(options), *rnd.sample(_FILLER, 5), rnd.choice(_SHARED)]
+                rnd.shuffle(body)
+                texts.append(" ".join(body))
+                labels.append(label)
+        return texts, labels
+
+    train_x, train_y = make(seen, 15)
+    test_x, test_y = make(unseen, 10)
+    with_rules = train(train_x, train_y)
+    without = train(train_x, train_y, rule_features=False)
+    assert with_rules.uses_rule_features and not without.uses_rule_features
+
+    def accuracy(model: Model) -> float:
+        return sum(p == y for p, y in zip(model.predict(test_x), test_y)) / len(test_y)
+
+    assert accuracy(with_rules) >= 0.75
+    assert accuracy(with_rules) > accuracy(without)
+    assert not train(*generate(10, seed=2)).uses_rule_features  # labels outside the taxonomy
+
+
 def test_serialisation_round_trip_gives_identical_probabilities(small_model: Model) -> None:
     blob = small_model.to_bytes()
     assert isinstance(blob, bytes)
@@ -286,6 +325,22 @@ def test_evaluate_reports_ours_and_baseline() -> None:
     _check_report(report, 4)
     assert report.n_test == 20 and report.n_train == 80
     assert report.ours.macro_f1 > 0.7
+
+
+def test_evaluate_on_taxonomy_labels_adds_rules_only_scores() -> None:
+    rnd = random.Random(17)
+    words = {"pungli": ["pungli", "calo", "pungutan liar"], "pelayanan_publik": ["jalan rusak", "banjir"],
+             "etik_disiplin": ["bolos", "judi online", "selingkuh"]}
+    texts, labels = [], []
+    for label, options in words.items():
+        for _ in range(20):
+            texts.append(" ".join([rnd.choice(options), *rnd.sample(_FILLER, 4)]))
+            labels.append(label)
+    report = evaluate(texts, labels)
+    _check_report(report, 3)
+    assert report.rules_only is not None and report.rules_only.macro_f1 > 0.9
+    assert "rules only" in report.format_table()
+    assert evaluate(*generate(10, seed=5)).rules_only is None
 
 
 def test_evaluate_jsonl_skips_and_counts_bad_lines(tmp_path: Path) -> None:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from sigap.audit.models import AuditEvent
 from sigap.core.errors import NotFound
@@ -49,8 +48,9 @@ def test_jpeg_exif_and_gps_removed(report, agency_a, settings):  # type: ignore[
 
     original = jpeg_with_gps(orientation=6, size=(40, 20))
     assert MARKER.encode() in original and Image.open(io.BytesIO(original)).getexif().get_ifd(0x8825)
-    ev = store_evidence(actor=system_actor(agency_a), report=report, upload=upload(original, "foto.jpg"),
-                        keep_metadata=False)
+    ev = store_evidence(
+        actor=system_actor(agency_a), report=report, upload=upload(original, "foto.jpg"), keep_metadata=False
+    )
     assert ev.mime_type == "image/jpeg" and ev.metadata_removed and not ev.keep_metadata
     data = stored_bytes(agency_a, ev)
     im = Image.open(io.BytesIO(data))
@@ -67,8 +67,9 @@ def test_jpeg_exif_and_gps_removed(report, agency_a, settings):  # type: ignore[
 
 def test_keep_metadata_stores_original_bytes(report, agency_a):  # type: ignore[no-untyped-def]
     original = jpeg_with_gps()
-    ev = store_evidence(actor=system_actor(agency_a), report=report, upload=upload(original, "foto.jpg"),
-                        keep_metadata=True)
+    ev = store_evidence(
+        actor=system_actor(agency_a), report=report, upload=upload(original, "foto.jpg"), keep_metadata=True
+    )
     assert ev.keep_metadata and not ev.metadata_removed
     assert stored_bytes(agency_a, ev) == original
     assert ev.sha256 == ev.original_sha256 == hashlib.sha256(original).hexdigest()
@@ -77,8 +78,12 @@ def test_keep_metadata_stores_original_bytes(report, agency_a):  # type: ignore[
 
 
 def test_png_text_chunks_removed(report, agency_a):  # type: ignore[no-untyped-def]
-    ev = store_evidence(actor=system_actor(agency_a), report=report, upload=upload(png_with_text(), "a.png"),
-                        keep_metadata=False)
+    ev = store_evidence(
+        actor=system_actor(agency_a),
+        report=report,
+        upload=upload(png_with_text(), "a.png"),
+        keep_metadata=False,
+    )
     assert ev.mime_type == "image/png"
     assert MARKER.encode() not in stored_bytes(agency_a, ev)
 
@@ -88,8 +93,9 @@ def test_pdf_info_and_xmp_removed(report, agency_a):  # type: ignore[no-untyped-
 
     original = pdf_with_metadata()
     assert MARKER.encode() in original
-    ev = store_evidence(actor=system_actor(agency_a), report=report, upload=upload(original, "surat.pdf"),
-                        keep_metadata=False)
+    ev = store_evidence(
+        actor=system_actor(agency_a), report=report, upload=upload(original, "surat.pdf"), keep_metadata=False
+    )
     data = stored_bytes(agency_a, ev)
     assert ev.mime_type == "application/pdf" and ev.metadata_removed
     assert MARKER.encode() not in data and b"AlatRahasia" not in data
@@ -101,15 +107,20 @@ def test_pdf_info_and_xmp_removed(report, agency_a):  # type: ignore[no-untyped-
 
 def test_pdf_keep_metadata(report, agency_a):  # type: ignore[no-untyped-def]
     original = pdf_with_metadata()
-    ev = store_evidence(actor=system_actor(agency_a), report=report, upload=upload(original, "surat.pdf"),
-                        keep_metadata=True)
+    ev = store_evidence(
+        actor=system_actor(agency_a), report=report, upload=upload(original, "surat.pdf"), keep_metadata=True
+    )
     assert stored_bytes(agency_a, ev) == original
 
 
 def test_docx_properties_blanked(report, agency_a):  # type: ignore[no-untyped-def]
     original = docx_with_properties()
-    ev = store_evidence(actor=system_actor(agency_a), report=report, upload=upload(original, "laporan.docx"),
-                        keep_metadata=False)
+    ev = store_evidence(
+        actor=system_actor(agency_a),
+        report=report,
+        upload=upload(original, "laporan.docx"),
+        keep_metadata=False,
+    )
     assert ev.mime_type.endswith("wordprocessingml.document") and ev.metadata_removed
     with zipfile.ZipFile(io.BytesIO(stored_bytes(agency_a, ev))) as z:
         assert MARKER.encode() not in z.read("docProps/core.xml")
@@ -122,8 +133,12 @@ def test_docx_properties_blanked(report, agency_a):  # type: ignore[no-untyped-d
 
 def test_docx_keep_metadata(report, agency_a):  # type: ignore[no-untyped-def]
     original = docx_with_properties()
-    ev = store_evidence(actor=system_actor(agency_a), report=report, upload=upload(original, "laporan.docx"),
-                        keep_metadata=True)
+    ev = store_evidence(
+        actor=system_actor(agency_a),
+        report=report,
+        upload=upload(original, "laporan.docx"),
+        keep_metadata=True,
+    )
     data = stored_bytes(agency_a, ev)
     assert data == original
     with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -132,8 +147,9 @@ def test_docx_keep_metadata(report, agency_a):  # type: ignore[no-untyped-def]
 
 def test_mp4_location_box_blanked(report, agency_a):  # type: ignore[no-untyped-def]
     original = mp4_with_location()
-    ev = store_evidence(actor=system_actor(agency_a), report=report, upload=upload(original, "video.mp4"),
-                        keep_metadata=False)
+    ev = store_evidence(
+        actor=system_actor(agency_a), report=report, upload=upload(original, "video.mp4"), keep_metadata=False
+    )
     data = stored_bytes(agency_a, ev)
     assert ev.mime_type == "video/mp4" and ev.metadata_removed
     assert len(data) == len(original) and MARKER.encode() not in data and b"+105.26" not in data
@@ -142,28 +158,33 @@ def test_mp4_location_box_blanked(report, agency_a):  # type: ignore[no-untyped-
 
 def test_text_file_stored(report, agency_a):  # type: ignore[no-untyped-def]
     text = ("Catatan saksi: " + MARKER + "\n").encode() * 10
-    ev = store_evidence(actor=system_actor(agency_a), report=report, upload=upload(text, "catatan.txt"),
-                        keep_metadata=False)
+    ev = store_evidence(
+        actor=system_actor(agency_a), report=report, upload=upload(text, "catatan.txt"), keep_metadata=False
+    )
     assert ev.mime_type == "text/plain" and not ev.metadata_removed
     assert stored_bytes(agency_a, ev) == text
 
 
-@pytest.mark.parametrize("data", [
-    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 200,  # Windows executable
-    b"\x7fELF\x02\x01\x01" + b"\x00" * 200,  # Linux executable
-    b"<!DOCTYPE html><html><script>alert(1)</script></html>",
-    b"  <html><body onload=alert(1)>x</body></html>",
-    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-    b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
-    b"#!/bin/sh\nrm -rf /\n",
-    b"Rar!\x1a\x07\x00" + b"\x00" * 50,
-    b"7z\xbc\xaf\x27\x1c" + b"\x00" * 50,
-    b"\x1f\x8b\x08\x00" + b"\x00" * 50,
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 200,  # Windows executable
+        b"\x7fELF\x02\x01\x01" + b"\x00" * 200,  # Linux executable
+        b"<!DOCTYPE html><html><script>alert(1)</script></html>",
+        b"  <html><body onload=alert(1)>x</body></html>",
+        b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+        b"#!/bin/sh\nrm -rf /\n",
+        b"Rar!\x1a\x07\x00" + b"\x00" * 50,
+        b"7z\xbc\xaf\x27\x1c" + b"\x00" * 50,
+        b"\x1f\x8b\x08\x00" + b"\x00" * 50,
+    ],
+)
 def test_dangerous_types_refused_by_content_even_named_jpg(report, agency_a, settings, data):  # type: ignore[no-untyped-def]
     with pytest.raises(EvidenceRefused) as info:
-        store_evidence(actor=system_actor(agency_a), report=report, upload=upload(data, "foto.jpg"),
-                       keep_metadata=False)
+        store_evidence(
+            actor=system_actor(agency_a), report=report, upload=upload(data, "foto.jpg"), keep_metadata=False
+        )
     assert "not accepted" in info.value.message
     root = Path(settings.SIGAP_EVIDENCE_DIR)
     assert not root.exists() or not any(p.is_file() for p in root.rglob("*"))
@@ -180,8 +201,12 @@ def test_plain_zip_and_macro_documents_refused(report, agency_a):  # type: ignor
         z.writestr("word/vbaProject.bin", b"\x00macro")
     for data in (plain.getvalue(), macro.getvalue()):
         with pytest.raises(EvidenceRefused):
-            store_evidence(actor=system_actor(agency_a), report=report, upload=upload(data, "dok.docx"),
-                           keep_metadata=False)
+            store_evidence(
+                actor=system_actor(agency_a),
+                report=report,
+                upload=upload(data, "dok.docx"),
+                keep_metadata=False,
+            )
 
 
 def test_oversized_refused_while_streaming(report, agency_a, settings):  # type: ignore[no-untyped-def]
@@ -200,18 +225,25 @@ def test_oversized_refused_while_streaming(report, agency_a, settings):  # type:
 def test_oversized_image_refused_before_sanitising(report, agency_a, settings):  # type: ignore[no-untyped-def]
     settings.SIGAP_MAX_FILE_BYTES = 1000
     with pytest.raises(EvidenceRefused):
-        store_evidence(actor=system_actor(agency_a), report=report, upload=upload(jpeg_with_gps(size=(400, 400))),
-                       keep_metadata=False)
+        store_evidence(
+            actor=system_actor(agency_a),
+            report=report,
+            upload=upload(jpeg_with_gps(size=(400, 400))),
+            keep_metadata=False,
+        )
 
 
 def test_report_total_limit(report, agency_a, settings):  # type: ignore[no-untyped-def]
     settings.SIGAP_MAX_FILE_BYTES = 100 * 1024
     settings.SIGAP_MAX_REPORT_BYTES = 150 * 1024
     chunk = b"a" * (80 * 1024)
-    store_evidence(actor=system_actor(agency_a), report=report, upload=upload(chunk, "1.txt"), keep_metadata=False)
+    store_evidence(
+        actor=system_actor(agency_a), report=report, upload=upload(chunk, "1.txt"), keep_metadata=False
+    )
     with pytest.raises(EvidenceRefused) as info:
-        store_evidence(actor=system_actor(agency_a), report=report, upload=upload(chunk, "2.txt"),
-                       keep_metadata=False)
+        store_evidence(
+            actor=system_actor(agency_a), report=report, upload=upload(chunk, "2.txt"), keep_metadata=False
+        )
     assert "total" in info.value.message
     assert len(evidence_of_report(report=report)) == 1
     report.refresh_from_db()
@@ -220,17 +252,24 @@ def test_report_total_limit(report, agency_a, settings):  # type: ignore[no-unty
 
 def test_empty_and_damaged_refused(report, agency_a):  # type: ignore[no-untyped-def]
     with pytest.raises(EvidenceRefused):
-        store_evidence(actor=system_actor(agency_a), report=report, upload=upload(b"", "x.txt"), keep_metadata=False)
+        store_evidence(
+            actor=system_actor(agency_a), report=report, upload=upload(b"", "x.txt"), keep_metadata=False
+        )
     with pytest.raises(EvidenceRefused) as info:
-        store_evidence(actor=system_actor(agency_a), report=report,
-                       upload=upload(b"\xff\xd8\xff\xe0 not really a jpeg" * 10, "x.jpg"), keep_metadata=False)
+        store_evidence(
+            actor=system_actor(agency_a),
+            report=report,
+            upload=upload(b"\xff\xd8\xff\xe0 not really a jpeg" * 10, "x.jpg"),
+            keep_metadata=False,
+        )
     assert "damaged" in info.value.message
 
 
 def test_encrypted_file_on_disk_has_no_marker(report, agency_a, settings):  # type: ignore[no-untyped-def]
     text = ("isi rahasia " + MARKER + "\n").encode() * 5000
-    ev = store_evidence(actor=system_actor(agency_a), report=report, upload=upload(text, f"{MARKER}.txt"),
-                        keep_metadata=False)
+    ev = store_evidence(
+        actor=system_actor(agency_a), report=report, upload=upload(text, f"{MARKER}.txt"), keep_metadata=False
+    )
     path = storage.path_of(agency_a.pk, ev.storage_key)
     raw = path.read_bytes()
     assert path.stat().st_mode & 0o077 == 0
@@ -242,8 +281,12 @@ def test_encrypted_file_on_disk_has_no_marker(report, agency_a, settings):  # ty
 def test_tampered_file_does_not_open(report, agency_a):  # type: ignore[no-untyped-def]
     from sigap.core.crypto import DecryptionFailed
 
-    ev = store_evidence(actor=system_actor(agency_a), report=report, upload=upload(b"teks\n" * 100, "a.txt"),
-                        keep_metadata=False)
+    ev = store_evidence(
+        actor=system_actor(agency_a),
+        report=report,
+        upload=upload(b"teks\n" * 100, "a.txt"),
+        keep_metadata=False,
+    )
     path = storage.path_of(agency_a.pk, ev.storage_key)
     raw = bytearray(path.read_bytes())
     raw[60] ^= 1
@@ -256,8 +299,9 @@ def test_tampered_file_does_not_open(report, agency_a):  # type: ignore[no-untyp
 
 
 def test_open_evidence_access_checked(report, agency_a, agency_b, actor_of):  # type: ignore[no-untyped-def]
-    ev = store_evidence(actor=system_actor(agency_a), report=report, upload=upload(b"teks\n", "a.txt"),
-                        keep_metadata=False)
+    ev = store_evidence(
+        actor=system_actor(agency_a), report=report, upload=upload(b"teks\n", "a.txt"), keep_metadata=False
+    )
     officer_a = actor_of(agency_a, Role.VERIFIKATOR)
     got, data = open_evidence(actor=officer_a, evidence_id=ev.pk)
     assert got.pk == ev.pk and data == b"teks\n"
@@ -272,5 +316,22 @@ def test_open_evidence_access_checked(report, agency_a, agency_b, actor_of):  # 
 
 def test_cross_agency_store_refused(report, agency_b):  # type: ignore[no-untyped-def]
     with pytest.raises(NotFound):
-        store_evidence(actor=system_actor(agency_b), report=report, upload=upload(b"teks\n", "a.txt"),
-                       keep_metadata=False)
+        store_evidence(
+            actor=system_actor(agency_b),
+            report=report,
+            upload=upload(b"teks\n", "a.txt"),
+            keep_metadata=False,
+        )
+
+
+def test_cleanup_removes_orphans_only(report, agency_a, settings):  # type: ignore[no-untyped-def]
+    from django.core.management import call_command
+
+    ev = store_evidence(
+        actor=system_actor(agency_a), report=report, upload=upload(b"teks\n", "a.txt"), keep_metadata=False
+    )
+    orphan = storage.path_of(agency_a.pk, "ab" * 20)
+    orphan.parent.mkdir(parents=True, exist_ok=True)
+    orphan.write_bytes(b"x")
+    call_command("evidence", "cleanup", "--older-than-hours", "0")
+    assert not orphan.exists() and storage.path_of(agency_a.pk, ev.storage_key).exists()

@@ -1,0 +1,222 @@
+"""The portal form: agency and hub portals, 5W2H, anonymity, bad input, double submit, receipts."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.apps import apps
+from django.conf import settings as django_settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from sigap.cases.content import open_content
+from sigap.cases.models import Report
+from sigap.evidence.storage import evidence_of_report
+from sigap.reporters.models import Anonymity, Reporter, SubmissionToken
+from sigap.tenants.permissions import Role
+from tests.conftest import make_user
+from tests.portal.helpers import (
+    form_token,
+    hidden_value,
+    receipt_from,
+    submit_and_get_receipt,
+    submit_report,
+)
+from tests.portal.images import jpeg_with_gps
+
+pytestmark = pytest.mark.django_db
+URL = "/prov-a/lapor/"
+
+
+def db_text() -> str:
+    """Every value of every row of SIGAP's tables, as text (binary values as bytes' repr)."""
+    parts = []
+    for model in apps.get_models():
+        if model._meta.app_label == "regions":
+            continue  # reference data
+        for row in model._default_manager.all().values_list():
+            parts.append(repr(row))
+    return "\n".join(parts)
+
+
+def test_form_is_accessible_and_self_contained(agency_a) -> None:
+    page = Client().get(URL)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert '<html lang="id">' in html
+    assert "no-store" in page["Cache-Control"]
+    for field in ("what", "where", "when", "how", "how_much", "who_0_name", "who_2_institution", "region"):
+        assert f'for="id_{field}"' in html, field
+    assert 'aria-describedby="id_what_help"' in html
+    assert html.count('type="radio" name="anonymity"') == 3
+    assert re.search(r'value="anonymous"[^>]*checked', html)
+    assert not re.search(r'(src|href)="(https?:)?//', html), "third-party resource"
+    assert "<script" not in html  # the report form needs no JavaScript at all
+    assert "Kota Bandar Lampung" in html or "KOTA BANDAR LAMPUNG" in html.upper()
+
+
+def test_english_version(agency_a) -> None:
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "en", "next": URL})
+    html = client.get(URL).content.decode()
+    assert '<html lang="en">' in html and "What happened?" in html
+
+
+def test_agency_report_lands_in_that_agency(agency_a) -> None:
+    client = Client()
+    receipt = submit_and_get_receipt(client, URL, how_much="Rp 1,5 miliar", region="18.71")
+    report = Report.objects.get()
+    assert report.instansi == agency_a and report.channel == "web"
+    assert report.amount == 1_500_000_000 and report.region_code == "18.71"
+    content = open_content(report.instansi_id, report.content_sealed)
+    assert content.how_much == "Rp 1,5 miliar" and content.who[0].name == "Budi" and len(content.who) == 1
+    assert report.reporter.anonymity == Anonymity.ANONYMOUS and report.reporter.identity_sealed is None
+    assert receipt not in db_text()  # only the Argon2 hash and a keyed lookup of the prefix are stored
+
+
+def test_hub_portal_lands_in_the_hub_queue(agency_a, hub) -> None:
+    client = Client()
+    assert "/lapor/" in client.get("/lapor/").content.decode()
+    submit_and_get_receipt(client, "/lapor/")
+    assert Report.objects.get().instansi == hub and hub.is_hub
+
+
+def test_unknown_agency_is_404(agency_a) -> None:
+    assert Client().get("/tidak-ada/lapor/").status_code == 404
+
+
+def test_missing_what_reshows_the_form_with_everything_typed(agency_a) -> None:
+    client = Client()
+    response = submit_report(client, URL, what="", where="Pasar Tugu", who_1_position="Bendahara")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'aria-invalid="true"' in html and 'id="id_what_error"' in html
+    assert 'aria-describedby="id_what_help id_what_error"' in html
+    assert "Pasar Tugu" in html and "Bendahara" in html
+    assert Report.objects.count() == 0
+
+
+def test_anonymous_mode_drops_identity(agency_a) -> None:
+    submit_and_get_receipt(
+        Client(),
+        URL,
+        anonymity="anonymous",
+        name="Siti Identitas",
+        phone="0812-3456-7890",
+        email="siti@example.org",
+    )
+    reporter = Reporter.objects.get()
+    assert reporter.identity_sealed is None and reporter.contact_sealed is None
+    text = db_text()
+    assert "Siti Identitas" not in text and "0812-3456-7890" not in text and "siti@example.org" not in text
+
+
+def test_confidential_needs_a_name_and_a_custodian(agency_a) -> None:
+    client = Client()
+    response = submit_report(client, URL, anonymity="confidential", name="")
+    assert response.status_code == 400 and 'id="id_name_error"' in response.content.decode()
+    response = submit_report(client, URL, anonymity="confidential", name="Siti")
+    assert response.status_code == 400  # no custodian has a key yet: said in one sentence, text kept
+    assert "Siti" in response.content.decode() and Report.objects.count() == 0
+
+
+def test_confidential_identity_is_sealed_to_custodians(agency_a) -> None:
+    from sigap.vault.actions import ensure_custodian_key
+    from sigap.vault.identity import recipients_of
+
+    custodian = make_user(agency_a, Role.CUSTODIAN)
+    key = ensure_custodian_key(custodian, "kunci-kustodian-panjang-1")
+    submit_and_get_receipt(Client(), URL, anonymity="confidential", name="Siti Rahasia", phone="08123")
+    reporter = Reporter.objects.get()
+    assert reporter.anonymity == Anonymity.CONFIDENTIAL
+    assert recipients_of(bytes(reporter.identity_sealed)) == {key.fingerprint}
+    assert "Siti Rahasia" not in db_text()
+
+
+def test_passphrase_must_match(agency_a) -> None:
+    response = submit_report(Client(), URL, passphrase="satu dua tiga", passphrase_again="satu dua empat")
+    assert response.status_code == 400 and 'id="id_passphrase_again_error"' in response.content.decode()
+    assert "satu dua" not in response.content.decode()  # never echoed
+
+
+def test_receipt_is_shown_once(agency_a) -> None:
+    client = Client()
+    response = submit_report(client, URL)
+    page = client.get(response["Location"])
+    receipt = receipt_from(page.content.decode())
+    assert "no-store" in page["Cache-Control"]
+    again = client.get(response["Location"])
+    assert again.status_code == 410 and receipt not in again.content.decode()
+    assert SubmissionToken.objects.get().receipt_sealed is None
+
+
+def test_double_submit_stores_one_report(agency_a) -> None:
+    client = Client()
+    token = form_token(client, URL)
+    first = submit_report(client, URL, token=token)
+    second = submit_report(client, URL, token=token)  # double click: the first answer never shown
+    assert first.status_code == second.status_code == 302
+    page = client.get(second["Location"]).content.decode()
+    receipt = receipt_from(page)  # the pending receipt is shown once, to whichever answer comes first
+    third = submit_report(client, URL, token=token)
+    assert Report.objects.count() == 1
+    later = client.get(third["Location"]).content.decode()
+    assert Report.objects.get().tracking_number in later and receipt not in later
+
+
+def test_forged_form_token_keeps_the_text(agency_a) -> None:
+    response = submit_report(Client(), URL, token="palsu", where="Jalan Forgeri")
+    html = response.content.decode()
+    assert response.status_code == 400 and "Jalan Forgeri" in html
+    assert hidden_value(html, "form_token") != "palsu" and Report.objects.count() == 0
+
+
+def test_post_after_the_session_expired_still_stores(agency_a) -> None:
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(URL).content.decode()
+    token, csrf = hidden_value(page, "form_token"), hidden_value(page, "csrfmiddlewaretoken")
+    client.cookies.pop(
+        django_settings.SESSION_COOKIE_NAME, None
+    )  # the session is gone; the CSRF cookie stays
+    from django.contrib.sessions.models import Session
+
+    Session.objects.all().delete()
+    data = {
+        "form_token": token,
+        "csrfmiddlewaretoken": csrf,
+        "what": "Setelah sesi habis",
+        "anonymity": "anonymous",
+    }
+    response = client.post(URL, data)
+    assert response.status_code == 302 and Report.objects.count() == 1
+
+
+def test_oversized_file_reshows_the_form_and_asks_for_files_again(agency_a, settings) -> None:
+    settings.SIGAP_MAX_FILE_BYTES = 1024
+    big = SimpleUploadedFile("besar.jpg", b"\xff\xd8\xff" + b"0" * 4000, content_type="image/jpeg")
+    response = submit_report(Client(), URL, files=[big], where="Gudang Logistik")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Gudang Logistik" in html and 'id="files-lost"' in html
+    assert Report.objects.count() == 0
+
+
+def test_refused_file_type_stores_nothing(agency_a) -> None:
+    exe = SimpleUploadedFile("foto.jpg", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 300)
+    response = submit_report(Client(), URL, files=[exe], where="Kantor Dinas")
+    assert response.status_code == 400 and "Kantor Dinas" in response.content.decode()
+    assert 'id="files-lost"' in response.content.decode()
+    assert Report.objects.count() == 0 and Reporter.objects.count() == 0
+
+
+def test_image_evidence_is_stored_without_location(agency_a) -> None:
+    from sigap.evidence.storage import iter_plaintext
+    from tests.portal.images import exif_of
+
+    photo = SimpleUploadedFile("kuitansi.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    submit_and_get_receipt(Client(), URL, files=[photo])
+    report = Report.objects.get()
+    [evidence] = evidence_of_report(report=report)
+    assert report.evidence_count == 1 and evidence.metadata_removed
+    assert "gps" not in exif_of(b"".join(iter_plaintext(evidence)))

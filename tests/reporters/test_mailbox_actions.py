@@ -1,0 +1,162 @@
+"""Mailbox actions: acknowledgement, questions both ways with the answer deadline, transcripts,
+retaliation; sealed bodies; officers scoped to their agency."""
+
+from __future__ import annotations
+
+import secrets
+
+import pytest
+
+from sigap.audit.models import AuditEvent
+from sigap.cases.models import Deadline, DeadlineKind, Priority
+from sigap.core.errors import NotFound, ValidationFailed
+from sigap.intake.portal.actions import submit_portal_report
+from sigap.reporters import mailbox, selectors
+from sigap.reporters.models import Direction, Message, MessageKind
+from sigap.tenants.access import system_actor
+from sigap.tenants.permissions import Role
+from tests.conftest import incoming
+
+pytestmark = pytest.mark.django_db
+
+
+def portal_report(instansi):  # type: ignore[no-untyped-def]
+    return submit_portal_report(
+        actor=system_actor(instansi), incoming=incoming(), form_token=secrets.token_hex(8)
+    ).report
+
+
+def test_acknowledgement_is_in_the_mailbox_and_sealed(agency_a) -> None:
+    report = portal_report(agency_a)
+    ack = Message.objects.get(report=report)
+    assert ack.kind == MessageKind.ACK and ack.direction == Direction.SYSTEM
+    body = mailbox.open_body(ack)
+    assert report.tracking_number in body
+    assert report.tracking_number.encode() not in bytes(ack.body_sealed)
+    box = selectors.mailbox_of(reporter=report.reporter)
+    assert box.status == selectors.status_sentence("received")
+    kinds = {d.label for d in box.deadlines}
+    assert len(kinds) == 2  # acknowledgement (met) and feedback
+
+
+def test_officer_question_reporter_answer(agency_a, boss_a) -> None:
+    report = portal_report(agency_a)
+    q = mailbox.officer_write(
+        actor=boss_a, case_id=report.case_id, report_id=report.pk, body="Kapan tepatnya Anda membayar?"
+    )
+    box = selectors.mailbox_of(reporter=report.reporter)
+    assert [m.body for m in box.open_questions] == ["Kapan tepatnya Anda membayar?"]
+    answer = mailbox.reporter_write(
+        actor=system_actor(agency_a), reporter=report.reporter, body="4 Maret", reply_to_id=q.pk
+    )
+    q.refresh_from_db()
+    assert answer.kind == MessageKind.ANSWER and q.answered_at is not None
+    assert selectors.mailbox_of(reporter=report.reporter).open_questions == []
+
+
+def test_reporter_question_starts_the_answer_deadline_officer_reply_meets_it(agency_a, boss_a) -> None:
+    report = portal_report(agency_a)
+    question = mailbox.reporter_write(
+        actor=system_actor(agency_a),
+        reporter=report.reporter,
+        body="Apakah laporan saya sudah ditindaklanjuti?",
+    )
+    deadline = Deadline.objects.get(case=report.case, kind=DeadlineKind.ANSWER)
+    assert question.deadline == deadline and deadline.met_at is None
+    assert (deadline.due_at - deadline.started_at).days >= 30  # 30 working days
+    box = selectors.case_mailbox(actor=boss_a, case=report.case)
+    assert [m.message for m in box.open_questions] == [question]
+    reply = mailbox.officer_write(
+        actor=boss_a,
+        case_id=report.case_id,
+        report_id=report.pk,
+        body="Sedang diverifikasi.",
+        reply_to_id=question.pk,
+    )
+    deadline.refresh_from_db()
+    assert reply.kind == MessageKind.ANSWER and deadline.met_at is not None
+    labels = [d.label for d in selectors.mailbox_of(reporter=report.reporter).deadlines]
+    assert str(selectors.REPORTER_DEADLINE[DeadlineKind.ANSWER]) in labels
+
+
+def test_transcript_confirm_and_correct(agency_a, boss_a) -> None:
+    report = portal_report(agency_a)
+    t1 = mailbox.officer_write(
+        actor=boss_a,
+        case_id=report.case_id,
+        report_id=report.pk,
+        kind="transcript",
+        body="Pelapor menyampaikan lewat telepon: ...",
+    )
+    t2 = mailbox.officer_write(
+        actor=boss_a, case_id=report.case_id, report_id=report.pk, kind="transcript", body="Transkrip kedua"
+    )
+    assert len(selectors.mailbox_of(reporter=report.reporter).open_transcripts) == 2
+    sys = system_actor(agency_a)
+    mailbox.reporter_review_transcript(actor=sys, reporter=report.reporter, transcript_id=t1.pk, confirm=True)
+    with pytest.raises(ValidationFailed):
+        mailbox.reporter_review_transcript(
+            actor=sys, reporter=report.reporter, transcript_id=t2.pk, confirm=False
+        )
+    fix = mailbox.reporter_review_transcript(
+        actor=sys,
+        reporter=report.reporter,
+        transcript_id=t2.pk,
+        confirm=False,
+        correction="Bukan Senin, tetapi Selasa.",
+    )
+    assert fix.kind == MessageKind.TRANSCRIPT_CONFIRMATION
+    assert selectors.mailbox_of(reporter=report.reporter).open_transcripts == []
+    actions = set(AuditEvent.objects.filter(chain=agency_a.pk).values_list("action", flat=True))
+    assert {"mailbox.transcript_confirmed", "mailbox.transcript_corrected"} <= actions
+
+
+def test_retaliation_flags_the_case_urgent_and_audits(agency_a) -> None:
+    report = portal_report(agency_a)
+    mailbox.reporter_report_retaliation(
+        actor=system_actor(agency_a), reporter=report.reporter, body="Saya dimutasi setelah melapor."
+    )
+    report.case.refresh_from_db()
+    assert report.case.retaliation_reported and report.case.priority == Priority.URGENT
+    event = AuditEvent.objects.get(chain=agency_a.pk, action="case.retaliation_reported")
+    assert event.data["priority_to"] == Priority.URGENT
+
+
+def test_officers_are_scoped_to_their_agency_and_role(agency_a, agency_b, actor_of, boss_a) -> None:
+    report = portal_report(agency_a)
+    outsider = actor_of(agency_b, Role.SUPERVISOR)
+    with pytest.raises(NotFound):
+        mailbox.officer_write(actor=outsider, case_id=report.case_id, report_id=report.pk, body="hai")
+    custodian = actor_of(agency_a, Role.CUSTODIAN)
+    with pytest.raises(NotFound):
+        mailbox.officer_write(actor=custodian, case_id=report.case_id, report_id=report.pk, body="hai")
+    with pytest.raises(NotFound):
+        selectors.case_mailbox(actor=outsider, case=report.case)
+    assert not selectors.case_mailbox(actor=custodian, case=report.case).readable
+    analyst_like = actor_of(agency_a, Role.ADMIN)
+    with pytest.raises(NotFound):
+        mailbox.officer_write(actor=analyst_like, case_id=report.case_id, report_id=report.pk, body="hai")
+    verifier = actor_of(agency_a, Role.VERIFIKATOR)
+    assert mailbox.officer_write(actor=verifier, case_id=report.case_id, report_id=report.pk, body="hai")
+
+
+def test_reporter_cannot_touch_another_reporters_messages(agency_a, agency_b, boss_a) -> None:
+    mine = portal_report(agency_a)
+    other = portal_report(agency_a)
+    q = mailbox.officer_write(actor=boss_a, case_id=other.case_id, report_id=other.pk, body="Pertanyaan lain")
+    with pytest.raises(NotFound):
+        mailbox.reporter_write(
+            actor=system_actor(agency_a), reporter=mine.reporter, body="x", reply_to_id=q.pk
+        )
+    with pytest.raises(NotFound):  # the system actor of another agency cannot act for this reporter
+        mailbox.reporter_write(actor=system_actor(agency_b), reporter=mine.reporter, body="x")
+    assert all(
+        m.message.reporter_id == mine.reporter_id
+        for m in selectors.mailbox_of(reporter=mine.reporter).messages
+    )
+
+
+def test_notify_reporter_for_the_vault(agency_a) -> None:
+    report = portal_report(agency_a)
+    sent = mailbox.notify_reporter(case=report.case, kind="identity_disclosed", text="Identitas Anda dibuka.")
+    assert [mailbox.open_body(m) for m in sent] == ["Identitas Anda dibuka."]

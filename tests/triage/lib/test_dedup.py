@@ -1,0 +1,255 @@
+from __future__ import annotations
+
+import json
+import random
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sigap.triage.lib import minhash
+from sigap.triage.lib.dedup import (
+    DEFAULT_THRESHOLD,
+    GroupStats,
+    compare,
+    dedup_jsonl,
+    entity_keys,
+    features,
+    group_corpus,
+)
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+from bench.perturb import KINDS, perturb  # noqa: E402
+
+POTHOLE = (
+    "Jalan di Jl. Kenari No. 21 Kelurahan Ketintang rusak parah dan berlubang besar. Sudah dua bulan "
+    "tidak diperbaiki padahal setiap hari dilalui anak sekolah. Kemarin malam ada pengendara motor yang "
+    "jatuh karena lubang tertutup genangan air. Mohon dinas pekerjaan umum segera menambal jalan tersebut."
+)
+LEVY = (
+    "Saya ingin melaporkan pungutan liar di kantor kelurahan. Untuk mengurus surat keterangan domisili "
+    "warga diminta membayar Rp 150.000 oleh petugas loket tanpa kuitansi. Kalau tidak membayar, berkas "
+    "tidak diproses dan kami disuruh datang lagi minggu depan."
+)
+SCHOOL = (
+    "Anak saya bernama {child} tidak diterima di SD negeri terdekat padahal rumah kami di Jl. {street} "
+    "No. {no} RT {rt} RW {rw} hanya berjarak 300 meter dari sekolah. Sistem zonasi penerimaan peserta "
+    "didik baru tidak adil karena anak dari luar zona justru diterima. Mohon dinas pendidikan meninjau "
+    "ulang hasil seleksi tahun ini. NIK saya {nik}."
+)
+AID = (
+    "Saya {name} dengan NIK {nik} warga Kelurahan Wonokromo. Bantuan sosial tunai untuk keluarga saya "
+    "belum cair sejak tiga bulan lalu padahal kami sudah terdaftar di data terpadu kesejahteraan sosial. "
+    "Mohon petugas segera memeriksa dan menyalurkan bantuan tersebut. Nomor rekening saya {rek}."
+)
+
+
+def f(id_: str, text: str):
+    return features(id_, text, region_hint="35.78")
+
+
+def test_identical_texts_are_duplicates_with_evidence() -> None:
+    m = compare(f("a", POTHOLE), f("b", POTHOLE))
+    assert m.is_duplicate and m.score == 1.0
+    assert m.passages and len(m.passages[0].split()) > 20
+    assert m.shared.get("address")
+
+
+def test_unrelated_texts_are_not_duplicates() -> None:
+    m = compare(f("a", POTHOLE), f("b", LEVY))
+    assert not m.is_duplicate and m.score < 0.3
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_each_perturbation_kind_is_found(kind: str) -> None:
+    rng = random.Random(11)
+    for text in (POTHOLE, LEVY):
+        copy = perturb(text, rng, kinds=[kind])
+        assert compare(f("a", text), f("b", copy)).is_duplicate, kind
+
+
+def test_mixed_perturbations_are_found() -> None:
+    rng = random.Random(5)
+    found = sum(compare(f("a", POTHOLE), f("b", perturb(POTHOLE, rng))).is_duplicate for _ in range(30))
+    assert found >= 29
+
+
+def test_whatsapp_style_rewrite() -> None:
+    chat = (
+        "min tolonggg jl kenari no 21 ketintang rusak parah n berlubang besar, udh 2 bln g diperbaiki pdhl "
+        "tiap hari dilalui anak sekolah. kmrn mlm ada pengendara motor yg jatuh krn lubang ketutup genangan "
+        "air. mhn dinas pekerjaan umum segera nambal jalan tsb kak"
+    )
+    assert compare(f("a", POTHOLE), f("b", chat)).is_duplicate
+
+
+def _school(child: str, street: str, no: str, rt: str, rw: str, nik: str) -> str:
+    return SCHOOL.format(child=child, street=street, no=no, rt=rt, rw=rw, nik=nik)
+
+
+def test_template_with_different_identities_is_not_duplicate() -> None:
+    a = f("a", _school("Rina", "Melati", "7", "02", "05", "3578014407900002"))
+    b = f("b", _school("Dimas", "Kenanga", "15", "04", "01", "3578011203850001"))
+    m = compare(a, b)
+    assert m.text_similarity > 0.6
+    assert not m.is_duplicate
+    assert {"id_nik", "address", "rt_rw"} & set(m.conflicts)
+
+
+@pytest.mark.parametrize(
+    ("name_b", "nik_b", "rek_b"),
+    [
+        ("Siti Aminah", "3578014407900002", "1234567890"),  # everything differs
+        ("Siti Aminah", "[NIK]", "[NOMOR]"),  # only the name differs (the rest masked)
+        ("Budi Santoso", "3578014407900002", "[NOMOR]"),  # only the NIK differs
+        ("[NAMA]", "[NIK]", "9876543210"),  # only the account number differs
+    ],
+)
+def test_template_trap_each_identifier_alone(name_b: str, nik_b: str, rek_b: str) -> None:
+    a = f("a", AID.format(name="Budi Santoso", nik="3578011203850001", rek="1234567890"))
+    if rek_b == "1234567890" and name_b != "Budi Santoso" and nik_b.isdigit():
+        rek_b = "5555666677"
+    b = f("b", AID.format(name=name_b, nik=nik_b, rek=rek_b))
+    assert not compare(a, b).is_duplicate
+
+
+def test_masked_identifiers_are_unknown_not_conflicting() -> None:
+    a = f("a", AID.format(name="[NAMA]", nik="[NIK]", rek="[NOMOR]"))
+    b = f("b", AID.format(name="[NAMA]", nik="[NIK]", rek="[NOMOR]") + " Hubungi [TELEPON] atau [EMAIL].")
+    m = compare(a, b)
+    assert m.is_duplicate and not m.conflicts
+
+
+def test_same_person_resending_is_duplicate() -> None:
+    text = AID.format(name="Budi Santoso", nik="3578011203850001", rek="1234567890")
+    resend = text.replace("tiga bulan", "empat bulan") + " Sampai sekarang belum ada tanggapan."
+    assert compare(f("a", text), f("b", resend)).is_duplicate
+
+
+CAMPAIGN = [
+    POTHOLE,
+    "Tolong min, jalan rusak di jl kenari nomor 21 ketintang makin parah. Lubangnya dalam dan sudah ada "
+    "korban jatuh dari motor. Kapan jalan berlubang ini ditambal?",
+    "Kami warga sekitar Jalan Kenari no.21 mengeluhkan jalan berlubang yang belum juga diperbaiki oleh "
+    "pemerintah kota. Kalau hujan lubang tidak kelihatan dan sangat membahayakan.",
+]
+
+
+def test_campaign_same_road_same_address_is_duplicate() -> None:
+    feats = [f(str(i), t) for i, t in enumerate(CAMPAIGN)]
+    for i in range(len(feats)):
+        for j in range(i + 1, len(feats)):
+            m = compare(feats[i], feats[j])
+            assert m.is_duplicate, (i, j, m.reasons)
+            assert "address" in m.shared
+    groups = group_corpus(feats)
+    assert [sorted(g.ids) for g in groups] == [["0", "1", "2"]]
+
+
+def test_campaign_same_website_is_duplicate() -> None:
+    a = f("a", "Website resmi dinas kependudukan https://dispenduk.contohkota.go.id/layanan telah diretas "
+               "dan sekarang menampilkan iklan judi online. Mohon segera diamankan.")
+    b = f("b", "halo admin, situs dispenduk.contohkota.go.id kok isinya iklan slot ya? sepertinya kena hack, "
+               "tolong dibenahi kak")
+    m = compare(a, b)
+    assert m.is_duplicate and "link" in m.shared
+    assert set(entity_keys(a)) & set(entity_keys(b))
+
+
+def test_same_road_different_house_numbers_not_merged_by_address() -> None:
+    a = f("a", POTHOLE)
+    b = f("b", POTHOLE.replace("No. 21", "No. 140"))
+    assert not compare(a, b).is_duplicate
+
+
+def test_no_chaining() -> None:
+    # B is one report telling two matters (the pothole and the levy): A~B and B~C, A and C unrelated.
+    a, b, c = f("A", POTHOLE), f("B", POTHOLE + " " + LEVY), f("C", LEVY)
+    assert compare(a, b).is_duplicate and compare(b, c).is_duplicate
+    assert not compare(a, c).is_duplicate
+    groups = group_corpus([a, b, c])
+    assert all(not {"A", "C"} <= set(g.ids) for g in groups)
+    assert len(groups) == 1 and len(groups[0].ids) == 2
+
+
+def test_group_corpus_mixture() -> None:
+    rng = random.Random(8)
+    items = [f("p0", POTHOLE), f("p1", perturb(POTHOLE, rng)), f("p2", perturb(POTHOLE, rng)),
+             f("l0", LEVY), f("l1", LEVY), f("l2", perturb(LEVY, rng)),
+             f("s1", _school("Rina", "Melati", "7", "02", "05", "3578014407900002")),
+             f("s2", _school("Dimas", "Kenanga", "15", "04", "01", "3578011203850001"))]
+    stats = GroupStats()
+    groups = group_corpus(items, stats=stats)
+    as_sets = sorted(sorted(g.ids) for g in groups)
+    assert as_sets == [["l0", "l1", "l2"], ["p0", "p1", "p2"]]
+    assert stats.reports == 8 and stats.units == 7
+    for g in groups:
+        assert 0.0 <= g.score <= 1.0 and g.pairs
+
+
+def test_big_bucket_is_split_not_quadratic() -> None:
+    items = [f(str(i), LEVY) for i in range(5)]
+    items += [f(f"x{i}", LEVY + f" Laporan ke {i}.") for i in range(30)]
+    stats = GroupStats()
+    groups = group_corpus(items, max_bucket=10, stats=stats)
+    assert stats.split_buckets > 0
+    assert any({"0", "1", "2", "3", "4"} <= set(g.ids) for g in groups)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "😀😀😀🙏🙏", "\x00\x01\x02\xff", "a" * 1_000_000, "tolong", "[NIK] [NAMA] [TELEPON]",
+     bytes(range(256)).decode("latin-1") * 50, "\ud800 broken surrogate"],
+)
+def test_bad_input_never_crashes(text: str) -> None:
+    bad = f("bad", text)
+    assert not compare(bad, f("ok", POTHOLE)).is_duplicate
+    assert not compare(bad, bad).is_duplicate or len(bad.text.split()) >= 4
+    group_corpus([bad, f("bad2", text), f("ok", POTHOLE)])
+
+
+def test_empty_and_short_texts_never_grouped() -> None:
+    groups = group_corpus([f("1", ""), f("2", ""), f("3", "tolong min"), f("4", "tolong min")])
+    assert groups == []
+
+
+def test_dedup_jsonl(tmp_path: Path) -> None:
+    rng = random.Random(3)
+    rows = [{"id": "r1", "text": POTHOLE, "instansi": "dpu", "channel": "whatsapp"},
+            {"id": "r2", "text": perturb(POTHOLE, rng), "received_at": "2024-01-02T03:04:05Z"},
+            {"id": "r3", "text": LEVY, "title": "Pungli kelurahan"},
+            {"id": 4, "text": None}]
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in rows) + "\nnot json\n\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    stats = dedup_jsonl(src, out)
+    lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == 1 and sorted(lines[0]["ids"]) == ["r1", "r2"]
+    assert lines[0]["pairs"][0][:2] in (["r1", "r2"], ["r2", "r1"])
+    assert 0 < lines[0]["score"] <= 1
+    assert stats.reports == 4
+
+
+def test_features_store_signature_as_bytes() -> None:
+    feat = f("a", POTHOLE)
+    assert minhash.signature_from_bytes(minhash.signature_to_bytes(feat.signature)).tolist() == (
+        feat.signature.tolist())
+    assert all(0 <= k < 2**63 for k in minhash.band_keys(feat.signature) + entity_keys(feat))
+
+
+_texts = st.one_of(
+    st.text(max_size=300),
+    st.sampled_from([POTHOLE, LEVY, CAMPAIGN[1], CAMPAIGN[2], AID.format(name="A B", nik="[NIK]", rek="1")]),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_texts, _texts)
+def test_compare_symmetric_and_bounded(x: str, y: str) -> None:
+    a, b = f("a", x), f("b", y)
+    ab, ba = compare(a, b), compare(b, a)
+    assert ab.score == ba.score and ab.is_duplicate == ba.is_duplicate
+    assert 0.0 <= ab.score <= 1.0
+    assert ab.is_duplicate == (ab.score >= DEFAULT_THRESHOLD and ab.is_duplicate)
