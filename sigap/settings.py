@@ -127,7 +127,9 @@ def _database() -> dict:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{VAR_DIR / 'sigap.sqlite3'}"
     try:
-        config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("SIGAP_DB_CONN_MAX_AGE", "60")))
+        config: dict = dict(
+            dj_database_url.parse(url, conn_max_age=int(os.environ.get("SIGAP_DB_CONN_MAX_AGE", "60")))
+        )
     except ValueError as exc:
         raise ImproperlyConfigured(
             f"DATABASE_URL is not a database address SIGAP understands ({exc})."

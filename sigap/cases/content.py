@@ -53,13 +53,13 @@ def seal_content(instansi_id: int, content: ReportContent) -> bytes:
     return crypto.seal_json(instansi_id, content.to_dict(), purpose=PURPOSE_REPORT)
 
 
-def open_content(instansi_id: int, blob: bytes) -> ReportContent:
-    return ReportContent.from_dict(crypto.open_json(instansi_id, blob, purpose=PURPOSE_REPORT))
+def open_content(instansi_id: int, blob: bytes | memoryview) -> ReportContent:
+    return ReportContent.from_dict(crypto.open_json(instansi_id, bytes(blob), purpose=PURPOSE_REPORT))
 
 
 def seal_text(instansi_id: int, text: str, *, purpose: str) -> bytes:
     return crypto.seal(instansi_id, text.encode(), purpose=purpose)
 
 
-def open_text(instansi_id: int, blob: bytes, *, purpose: str) -> str:
-    return crypto.open_sealed(instansi_id, blob, purpose=purpose).decode()
+def open_text(instansi_id: int, blob: bytes | memoryview, *, purpose: str) -> str:
+    return crypto.open_sealed(instansi_id, bytes(blob), purpose=purpose).decode()

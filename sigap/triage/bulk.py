@@ -44,10 +44,12 @@ def text_features(texts: Sequence[str]) -> list[tuple[str, bytes, list[int]]]:
 
 def _chunks(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
     for start in range(0, len(ids), size):
-        yield ids[start:start + size]
+        yield ids[start : start + size]
 
 
-def index_reports(report_ids: Iterable[int], *, batch_size: int = 2000, workers: int | None = None) -> BulkStats:
+def index_reports(
+    report_ids: Iterable[int], *, batch_size: int = 2000, workers: int | None = None
+) -> BulkStats:
     """Indexes the given reports (skipping those already indexed)."""
     ids = sorted(set(report_ids))
     stats = BulkStats()
@@ -55,8 +57,11 @@ def index_reports(report_ids: Iterable[int], *, batch_size: int = 2000, workers:
     with ProcessPoolExecutor(max_workers=workers) if workers > 1 else _Inline() as pool:
         pending = None
         for chunk in _chunks(ids, batch_size):
-            rows = list(Report.objects.filter(pk__in=chunk, triage__isnull=True)
-                        .only("pk", "instansi_id", "content_sealed"))
+            rows = list(
+                Report.objects.filter(pk__in=chunk, triage__isnull=True).only(
+                    "pk", "instansi_id", "content_sealed"
+                )
+            )
             texts = [open_content(r.instansi_id, bytes(r.content_sealed)).full_text for r in rows]
             parts = [texts[i::workers] for i in range(workers)]
             future = [pool.submit(text_features, part) for part in parts]
@@ -73,14 +78,22 @@ def _write(rows: list[Report], futures: list, workers: int, stats: BulkStats) ->
     for w, future in enumerate(futures):
         for j, item in enumerate(future.result()):
             results[w + j * workers] = item
-    triage_rows, band_rows = [], []
+    triage_rows: list[TriageResult] = []
+    band_rows: list[tuple[int, int]] = []
     for report, item in zip(rows, results, strict=True):
         assert item is not None
         norm, sig, keys = item
-        triage_rows.append(TriageResult(
-            instansi_id=report.instansi_id, report_id=report.pk, signature=sig, index_keys=keys,
-            features_sealed=crypto.seal_json(report.instansi_id, {"normalized": norm}, purpose=PURPOSE_FEATURES),
-        ))
+        triage_rows.append(
+            TriageResult(
+                instansi_id=report.instansi_id,
+                report_id=report.pk,
+                signature=sig,
+                index_keys=keys,
+                features_sealed=crypto.seal_json(
+                    report.instansi_id, {"normalized": norm}, purpose=PURPOSE_FEATURES
+                ),
+            )
+        )
         band_rows.extend((k, report.pk) for k in keys)
     with transaction.atomic():
         TriageResult.objects.bulk_create(triage_rows, batch_size=1000)

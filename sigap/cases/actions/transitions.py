@@ -71,7 +71,7 @@ def do_transition(*, actor: Actor, case_id: int, name: str, data: dict[str, Any]
             note = CaseNote.objects.create(
                 instansi=case.instansi,
                 case=case,
-                author=actor.user,
+                author_id=actor.user_id,
                 transition=name,
                 field=f.name,
                 text_sealed=seal_text(case.instansi_id, payload[f.name], purpose=PURPOSE_NOTE),

@@ -9,8 +9,8 @@ mentions (a desa supports its kecamatan and the other way round).
 
 from __future__ import annotations
 
-import math
 import functools
+import math
 import re
 import threading
 import unicodedata
