@@ -96,7 +96,7 @@ _NAME_STOP = frozenset({
     "saya", "kami", "bapak", "ibu", "pak", "bu", "dia", "beliau", "yang", "tersebut", "nik", "nama", "nomor",
     "telepon", "email", "ingin", "mau", "mohon", "warga", "sebagai", "sudah", "sangat", "tidak", "adalah",
     "selaku", "merupakan", "melaporkan", "minta", "hanya", "juga", "pernah", "sendiri", "orang", "pengguna",
-    "pelanggan", "dan", "dengan", "di", "dari", "untuk", "sebagai", "belum", "akan", "bisa", "punya",
+    "pelanggan", "dan", "dengan", "di", "dari", "untuk", "belum", "akan", "bisa", "punya",
 })
 
 # Weights of shared entities (summed, capped at MAX_BONUS).
@@ -243,9 +243,21 @@ def _clean_input(text: object) -> str:
     return text.replace("\x00", " ")[:minhash._MAX_TEXT_CHARS]
 
 
+_LONG_RUN_RE = re.compile(r"[A-Za-z0-9.-]{21,}")
+
+
+def _defuse(text: str) -> str:
+    """Split very long alphanumeric runs (20-char pieces; NIK, phone and NPWP stay whole).
+
+    Works around exponential regex backtracking on such runs in ``entities`` (contract numbers).
+    """
+    return _LONG_RUN_RE.sub(lambda m: " ".join(m.group(0)[i : i + 20] for i in range(0, len(m.group(0)), 20)),
+                            text)
+
+
 def _safe_entities(text: str, region_hint: str | None) -> Entities:
     try:
-        return extract_entities(text, region_hint=region_hint)
+        return extract_entities(_defuse(text), region_hint=region_hint)
     except Exception:  # noqa: BLE001 - a bad input must never stop deduplication
         log.warning("entity extraction failed; continuing without entities", exc_info=True)
         return Entities()
@@ -662,7 +674,7 @@ def _score_candidates(units: list[_Unit], pairs: npt.NDArray[np.int64], scores: 
     return edges
 
 
-_MAX_CROSS_CHECK = 400  # member sample per side when checking a merge of two big clusters
+_MAX_CROSS_CHECK = 60  # member sample per side when checking a merge of two big clusters
 
 
 def _can_merge(x: list[int], y: list[int], scores: _PairScores, floor: float) -> bool:
