@@ -27,6 +27,12 @@ def _fresh_key_cache(settings) -> None:  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _own_evidence_folder(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Every test stores evidence in its own folder: no test sees another's files."""
+    settings.SIGAP_EVIDENCE_DIR = tmp_path / "evidence"
+
+
 def make_instansi(
     slug: str, kind: str = InstansiKind.PROVINSI, region: str = "18", tz: str = "WIB"
 ) -> Instansi:

@@ -1,10 +1,9 @@
-from __future__ import annotations
-
 import pytest
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
-def _evidence_dir(settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.SIGAP_EVIDENCE_DIR = tmp_path / "evidence"
-    settings.SIGAP_VAULT_KDF = "interactive"
-    return settings.SIGAP_EVIDENCE_DIR
+def _english_messages():  # type: ignore[no-untyped-def]
+    """The refusal sentences are asserted in the source language; the UI default is Indonesian."""
+    with translation.override("en"):
+        yield

@@ -78,13 +78,13 @@ def test_passphrase_is_needed_when_set(agency_a) -> None:
 
 def test_without_javascript_the_login_waits_then_works(reported, settings) -> None:
     receipt, _ = reported
-    settings.SIGAP_POW_WAIT_SECONDS = 1
+    settings.SIGAP_POW_WAIT_SECONDS = 4  # long enough that a slow machine still posts early
     client = Client()
     challenge = hidden_value(client.get("/kotak-surat/").content.decode(), "pow_challenge")
     early = client.post("/kotak-surat/masuk/", {"receipt": receipt, "pow_challenge": challenge})
     assert early.status_code == 400 and hidden_value(early.content.decode(), "pow_challenge") == challenge
     assert hidden_value(early.content.decode(), "receipt") == receipt  # what was typed stays
-    time.sleep(1.1)
+    time.sleep(4.1)
     ok = client.post("/kotak-surat/masuk/", {"receipt": receipt, "pow_challenge": challenge})
     assert ok.status_code == 302
     replay = Client().post("/kotak-surat/masuk/", {"receipt": receipt, "pow_challenge": challenge})

@@ -40,6 +40,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from rapidfuzz.distance import Levenshtein
 
 from . import minhash
 from .entities import Entities, extract_entities
@@ -60,10 +61,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-DEFAULT_THRESHOLD = 0.5
+DEFAULT_THRESHOLD = 0.6  # best F1 region of bench/bench_dedup_quality.py with recall >= 0.93
 MIN_TEXT_FOR_BONUS = 0.08  # "moderate similarity": below this entities alone never decide
 MIN_TOKENS = 4  # shorter texts ("lampu mati") carry too little to call anything a duplicate
-MAX_BONUS = 0.50
+MAX_BONUS = 0.60
 CONFLICT_CAP = 0.25  # score of a pair with a hard (or unanchored soft) conflict
 MAX_BUCKET = 200  # larger LSH buckets are split by a second key, then skipped if still large
 MAX_PASSAGE_WORDS = 3000
@@ -89,6 +90,8 @@ _NOT_STREET = frozenset({
     "sini", "ada", "banjir", "gelap", "licin", "macet", "sempit", "besar", "kecil", "baru", "lama", "dari",
     "sampai", "untuk", "dengan", "pada", "saja", "juga", "lagi", "terus", "nya", "kami", "saya", "warga",
     "aspal", "paving", "lubang", "penghubung", "alternatif", "poros", "setapak", "buntu", "pintas",
+    "jalan", "gang", "kelurahan", "kecamatan", "kabupaten", "provinsi", "no", "nomor", "nomer", "rt", "rw",
+    "blok", "raya", "mohon", "tolong", "segera",
 })
 _GENERIC_ADDRESS = frozenset({"jalan", "jl", "gang", "gg", "no", "nomor", "di", "depan", "dekat", "raya",
                               "blok", "rt", "rw", "sebelah", "samping", "belakang", "dan", "yang"})
@@ -100,20 +103,21 @@ _NAME_STOP = frozenset({
 })
 
 # Weights of shared entities (summed, capped at MAX_BONUS).
-W_ADDRESS_NUMBERED = 0.40
-W_ADDRESS_STREET = 0.12
-W_RTRW = 0.12
+W_ADDRESS_NUMBERED = 0.50
+W_ADDRESS_STREET = 0.04
+W_RTRW = 0.05
 W_OFFICIAL = 0.30
-W_LINK = 0.40
+W_LINK = 0.50
 W_ID = 0.20
 W_PHONE = 0.10
 W_AMOUNT = 0.15
-W_OBJECT = 0.08
-W_OBJECT_AT_PLACE = 0.12
-W_PLACE = 0.05
-W_PERIOD = 0.05
+W_OBJECT = 0.03
+W_OBJECT_AT_PLACE = 0.10  # only at a shared numbered address
+W_PLACE = 0.02
+W_PERIOD = 0.03
 W_PERSON = 0.10
-P_PLACE_CONFLICT = 0.10
+P_PLACE_CONFLICT = 0.20
+P_STREET_CONFLICT = 0.25
 MIN_AMOUNT = 10_000
 
 
@@ -301,13 +305,19 @@ def _streets(norm: str) -> set[tuple[str, str | None]]:
     return out
 
 
+def _same_name(a: str, b: str) -> bool:
+    """Street names equal up to one typo (names of 5+ letters)."""
+    return a == b or (min(len(a), len(b)) >= 5 and Levenshtein.distance(a, b) <= 1)
+
+
 def _compare_addresses(a: ReportFeatures, b: ReportFeatures) -> tuple[list[str], list[str], bool]:
     """(shared numbered addresses, shared street names, numbered-address conflict)."""
     sa, sb = a.streets, b.streets
     numbered_a = {x for x in sa if x[1]}
     numbered_b = {x for x in sb if x[1]}
-    shared_num = sorted(f"jalan {n} {h}" for n, h in numbered_a & numbered_b)
-    shared_names = sorted(f"jalan {n}" for n in {x[0] for x in sa} & {x[0] for x in sb})
+    shared_num = sorted({f"jalan {n} {h}" for n, h in numbered_a for m, k in numbered_b
+                         if h == k and _same_name(n, m)})
+    shared_names = sorted({f"jalan {n}" for n, _ in sa for m, _ in sb if _same_name(n, m)})
     conflict = bool(numbered_a and numbered_b and not shared_num)
     return shared_num, shared_names, conflict
 
@@ -410,8 +420,12 @@ def _location_evidence(ev: _Evidence, fa: ReportFeatures, fb: ReportFeatures) ->
         ev.penalty += P_PLACE_CONFLICT
     objects = _shared_set(a.objects, b.objects)
     ev.add("object", objects, W_OBJECT)
-    if objects and (places or shared_num or shared_plain):
+    if objects and shared_num:
         ev.add("object_at_place", objects, W_OBJECT_AT_PLACE)
+    names_a, names_b = {x[0] for x in fa.streets}, {x[0] for x in fb.streets}
+    if names_a and names_b and not any(_same_name(x, y) for x in names_a for y in names_b):
+        ev.conflicts["street"] = tuple(sorted(names_a | names_b))
+        ev.penalty += P_STREET_CONFLICT
 
 
 def _subject_evidence(ev: _Evidence, a: ReportFeatures, b: ReportFeatures) -> None:
@@ -473,13 +487,16 @@ def _passages(a: str, b: str, *, min_words: int = 4, limit: int = 3) -> tuple[st
     return tuple(" ".join(wa[blk.a : blk.a + blk.size]) for blk in runs[:limit])
 
 
+_SOFT_PLACE = ("place", "street")
+
+
 def _reasons(text_sim: float, ev: _Evidence, distinct: bool) -> tuple[str, ...]:
     out = [f"text similarity {text_sim:.2f}"]
     out += [f"same {kind}: {', '.join(vals[:3])}" for kind, vals in ev.shared.items()]
     if distinct:
-        out += [f"different {kind}: distinct cases" for kind in ev.conflicts if kind != "place"]
-    elif "place" in ev.conflicts:
-        out.append("different places")
+        out += [f"different {kind}: distinct cases" for kind in ev.conflicts if kind not in _SOFT_PLACE]
+    else:
+        out += [f"different {kind}" for kind in _SOFT_PLACE if kind in ev.conflicts]
     return tuple(out)
 
 

@@ -165,8 +165,10 @@ def test_same_road_different_house_numbers_not_merged_by_address() -> None:
 
 
 def test_no_chaining() -> None:
-    # B is one report telling two matters (the pothole and the levy): A~B and B~C, A and C unrelated.
-    a, b, c = f("A", POTHOLE), f("B", POTHOLE + " " + LEVY), f("C", LEVY)
+    # B tells two matters (the levy, and briefly the pothole at the same address as A):
+    # A~B through the shared address, B~C through the text; A and C share nothing.
+    b_text = LEVY + " Selain itu jalan di Jl. Kenari No. 21 juga rusak parah dan berlubang besar."
+    a, b, c = f("A", POTHOLE), f("B", b_text), f("C", LEVY)
     assert compare(a, b).is_duplicate and compare(b, c).is_duplicate
     assert not compare(a, c).is_duplicate
     groups = group_corpus([a, b, c])
