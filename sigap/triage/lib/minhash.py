@@ -111,7 +111,14 @@ def shingle_hashes(text: str, k: int = DEFAULT_SHINGLE) -> U64:
 
 
 class MinHasher:
-    """Holds the permutation parameters; all signatures compared must share them."""
+    """Holds the hashing parameters; all signatures compared must share them.
+
+    One-permutation hashing with densification: each shingle hash is mixed once, its top bits
+    choose one of ``num_perm`` bins and its low 32 bits compete for that bin's minimum; bins left
+    empty (short texts) borrow from the next filled bin, mixed with the distance, so that two texts
+    agree on a slot with probability close to their Jaccard similarity, as with ``num_perm``
+    independent permutations, at the cost of one hash per shingle instead of ``num_perm``.
+    """
 
     def __init__(self, num_perm: int = DEFAULT_NUM_PERM, *, k: int = DEFAULT_SHINGLE,
                  seed: int = DEFAULT_SEED) -> None:
@@ -121,37 +128,55 @@ class MinHasher:
         self.num_perm = num_perm
         self.k = k
         self.seed = seed
-        self._a = rng.integers(0, 1 << 63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
-        self._b = rng.integers(0, 1 << 63, size=num_perm, dtype=np.uint64) * np.uint64(2)
+        self._salt = rng.integers(0, 1 << 63, dtype=np.uint64)
+        self._pow2 = num_perm & (num_perm - 1) == 0
+        self._shift = np.uint64(64 - max(num_perm.bit_length() - 1, 0))
 
     def empty(self) -> Signature:
         return np.full(self.num_perm, EMPTY_VALUE, dtype=np.uint32)
-
-    def _permute(self, hashes: U64) -> U64:
-        """(len(hashes), num_perm) matrix of h_i(x) = ((a_i * x + b_i) mod 2**64) >> 32."""
-        y = np.multiply.outer(hashes & _LOW32, self._a)
-        y += self._b[None, :]
-        y >>= np.uint64(32)
-        return y
 
     def signature(self, text: str) -> Signature:
         hashes = shingle_hashes(text, self.k)
         if hashes.shape[0] == 0:
             return self.empty()
-        return self._permute(hashes).min(axis=0).astype(np.uint32)
+        with np.errstate(over="ignore"):
+            mixed = _mix64(hashes ^ self._salt)
+        if self._pow2 and self.num_perm > 1:
+            bins = (mixed >> self._shift).astype(np.intp)
+        else:
+            bins = ((mixed >> np.uint64(32)) % np.uint64(self.num_perm)).astype(np.intp)
+        values = np.minimum(mixed & _LOW32, np.uint64(_MAX_SLOT)).astype(np.uint32)
+        sig = self.empty()
+        np.minimum.at(sig, bins, values)
+        return _densify(sig)
 
     def signatures(self, texts: Iterable[str]) -> npt.NDArray[np.uint32]:
-        """Signatures of many texts as a (n, num_perm) uint32 array.
-
-        Measured: per-text permutation of an L2-cache-sized matrix beats one large matrix with
-        ``minimum.reduceat`` (memory bound), so the batch path loops; it exists so callers get
-        one contiguous array ready for ``band_keys_batch``.
-        """
+        """Signatures of many texts as a (n, num_perm) uint32 array."""
         items = list(texts)
         out = np.empty((len(items), self.num_perm), dtype=np.uint32)
         for i, text in enumerate(items):
             out[i] = self.signature(text)
         return out
+
+
+_MAX_SLOT = 0xFFFFFFFE  # EMPTY_VALUE marks empty bins (and, in every slot, an empty text)
+_DISTANCE = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _densify(sig: Signature) -> Signature:
+    empty = sig == EMPTY_VALUE
+    if not empty.any() or empty.all():
+        return sig
+    filled = np.flatnonzero(~empty)
+    holes = np.flatnonzero(empty)
+    pos = np.searchsorted(filled, holes)
+    pos[pos == filled.shape[0]] = 0
+    source = filled[pos]
+    distance = ((source - holes) % sig.shape[0]).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        borrowed = _mix64(sig[source].astype(np.uint64) + distance * _DISTANCE)
+    sig[holes] = np.minimum(borrowed & _LOW32, np.uint64(_MAX_SLOT)).astype(np.uint32)
+    return sig
 
 
 _DEFAULT = MinHasher()
