@@ -28,6 +28,7 @@ shares nothing with A.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import json
 import logging
@@ -481,13 +482,18 @@ def text_similarity(a: ReportFeatures, b: ReportFeatures, estimate: float | None
         estimate = minhash.estimate_jaccard(a.signature, b.signature)
     if not UNCERTAIN[0] <= estimate <= UNCERTAIN[1]:
         return estimate
-    x = np.unique(minhash.shingle_hashes(a.text))
-    y = np.unique(minhash.shingle_hashes(b.text))
+    x = _shingle_set(a.text)
+    y = _shingle_set(b.text)
     union = x.shape[0] + y.shape[0]
     if union == 0:
         return 0.0
     shared = np.intersect1d(x, y, assume_unique=True).shape[0]
     return float(shared) / float(union - shared)
+
+
+@functools.lru_cache(maxsize=32_768)
+def _shingle_set(text: str) -> npt.NDArray[np.uint64]:
+    return np.unique(minhash.shingle_hashes(text))
 
 
 def _score(a: ReportFeatures, b: ReportFeatures, text_sim: float | None = None) -> tuple[float, bool]:
