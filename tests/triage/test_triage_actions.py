@@ -214,3 +214,55 @@ def test_bulk_index_then_full_triage_finds_the_duplicate(agency_a, submit, capsy
     before = index.size()
     triage_report(report_id=first.pk)  # full triage replaces the bulk keys, adds entity keys
     assert index.size() >= before
+
+
+def test_triage_endpoints_are_scoped_to_the_agency(agency_a, agency_b, submit) -> None:
+    from django.test import Client
+
+    from sigap.tenants.permissions import Role
+    from tests.conftest import PASSWORD, make_user
+
+    first = _submit(submit, agency_a, ROAD)
+    triage_report(report_id=first.pk)
+    second = _submit(submit, agency_a, ROAD_WA)
+    triage_report(report_id=second.pk)
+    suggestion = DuplicateSuggestion.objects.get(report=second)
+    outsider = make_user(agency_b, Role.SUPERVISOR)
+    client = Client()
+    client.login(username=outsider.username, password=PASSWORD)
+    assert client.post(f"/kasus/{second.case_id}/kategori/", {"category": "suap"}).status_code == 404
+    assert client.post(f"/kasus/{second.case_id}/duplikat/{suggestion.pk}/", {"decision": "confirm"}).status_code == 404
+    assert client.post(f"/kasus/{99999}/duplikat/{suggestion.pk}/", {"decision": "confirm"}).status_code == 404
+    suggestion.refresh_from_db()
+    assert suggestion.decision == "open"
+    second.case.refresh_from_db()
+    assert not second.case.category_confirmed
+
+
+def test_officer_confirms_category_and_it_becomes_a_label(agency_a, submit) -> None:
+    from django.test import Client
+
+    from sigap.tenants.permissions import Role
+    from sigap.triage.training import confirmed_examples
+    from tests.conftest import PASSWORD, make_user
+
+    report = _submit(submit, agency_a, ROAD)
+    triage_report(report_id=report.pk)
+    officer = make_user(agency_a, Role.VERIFIKATOR)
+    client = Client()
+    client.login(username=officer.username, password=PASSWORD)
+    page = client.get(f"/kasus/{report.case_id}/").content.decode()
+    assert "Simpan kategori" in page and "Kategori yang disarankan" in page
+    response = client.post(f"/kasus/{report.case_id}/kategori/", {"category": "suap", "sector": "pengadaan"})
+    assert response.status_code == 302
+    report.case.refresh_from_db()
+    assert report.case.category == "suap" and report.case.category_confirmed
+    texts, labels = confirmed_examples(agency_a)
+    assert labels == ["suap"] and "Mawar" in texts[0]
+    triage_report(report_id=report.pk)  # triage never overwrites a confirmed category
+    report.case.refresh_from_db()
+    assert report.case.category == "suap"
+    bad = client.post(f"/kasus/{report.case_id}/kategori/", {"category": "bukan-kategori"}, follow=True)
+    assert bad.status_code == 200
+    report.case.refresh_from_db()
+    assert report.case.category == "suap"
