@@ -527,6 +527,12 @@ def prepare_batch(planner: Planner, state_rng: random.Random, ctx: _Context, siz
 
 
 def _worker(queue: Any, n: int, seed: int, batch_size: int, ctx: _Context) -> None:
+    # The forked child must never speak on the parent's database socket (PostgreSQL would lose
+    # protocol synchronisation): forget the inherited connections; a query opens a fresh one.
+    from django.db import connections
+
+    for conn in connections.all(initialized_only=True):
+        conn.connection = None
     planner = Planner(n=n, seed=seed, now=ctx.now)
     state_rng = random.Random(seed * 7919 + 17)
     while planner.done < n:
