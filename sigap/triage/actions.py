@@ -62,29 +62,16 @@ def _model_for(instansi_id: int) -> Model | None:
 
 
 def _load_stored(report_ids: list[int]) -> list[Stored]:
-    rows = (
-        TriageResult.objects.filter(report_id__in=report_ids)
-        .exclude(signature=None)
-        .exclude(features_sealed=None)
-        .values_list(
-            "report_id",
-            "instansi_id",
-            "signature",
-            "features_sealed",
-            "report__case_id",
-            "instansi__connected_to_hub",
-        )
-    )
     return [
         Stored(
             report_id=rid,
             instansi_id=iid,
             case_id=case_id,
             connected=connected,
-            signature=minhash.signature_from_bytes(bytes(sig or b"")),
-            features=crypto.open_json(iid, bytes(sealed or b""), purpose=PURPOSE_FEATURES),
+            signature=minhash.signature_from_bytes(sig),
+            features=crypto.open_json(iid, sealed, purpose=PURPOSE_FEATURES),
         )
-        for rid, iid, sig, sealed, case_id, connected in rows
+        for rid, iid, sig, sealed, case_id, connected in index.stored_of(report_ids)
     ]
 
 
@@ -108,14 +95,8 @@ def find_duplicates(report: Report, features: TriageFeatures) -> list[tuple[Stor
     mine = dataclasses.replace(features.dedup, id=str(report.pk))
     # Cheap first pass on the stored signatures; only plausible candidates are opened and compared.
     shortlist = []
-    for rid, sig in (
-        TriageResult.objects.filter(report_id__in=[rid for rid, _ in found])
-        .exclude(signature=None)
-        .values_list("report_id", "signature")
-    ):
-        similarity = minhash.estimate_jaccard(
-            features.signature, minhash.signature_from_bytes(bytes(sig or b""))
-        )
+    for rid, sig in index.signatures_of([rid for rid, _ in found]):
+        similarity = minhash.estimate_jaccard(features.signature, minhash.signature_from_bytes(sig))
         if similarity >= dedup.MIN_TEXT_FOR_BONUS:
             shortlist.append((similarity, rid))
     shortlist.sort(reverse=True)

@@ -66,3 +66,46 @@ def size() -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {TABLE}")  # noqa: S608
         return int(cursor.fetchone()[0])
+
+
+def _in(ids: Sequence[int]) -> str:
+    return ",".join(["%s"] * len(ids))
+
+
+def signatures_of(report_ids: Sequence[int]) -> list[tuple[int, bytes]]:
+    """Stored MinHash signatures of the given reports (one query: the hot path of a duplicate check)."""
+    if not report_ids:
+        return []
+    from sigap.triage.models import TriageResult
+
+    table = TriageResult._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT report_id, signature FROM {table} WHERE report_id IN ({_in(report_ids)}) "  # noqa: S608
+            "AND signature IS NOT NULL",
+            [int(r) for r in report_ids],
+        )
+        return [(int(r), bytes(sig)) for r, sig in cursor.fetchall()]
+
+
+def stored_of(report_ids: Sequence[int]) -> list[tuple[int, int, bytes, bytes, int, bool]]:
+    """(report id, agency id, signature, sealed features, case id, agency connected to the hub)."""
+    if not report_ids:
+        return []
+    from sigap.cases.models import Report
+    from sigap.tenants.models import Instansi
+    from sigap.triage.models import TriageResult
+
+    t, r, i = TriageResult._meta.db_table, Report._meta.db_table, Instansi._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT t.report_id, t.instansi_id, t.signature, t.features_sealed, r.case_id, "  # noqa: S608
+            f"i.connected_to_hub FROM {t} t JOIN {r} r ON r.id = t.report_id "
+            f"JOIN {i} i ON i.id = t.instansi_id "
+            f"WHERE t.report_id IN ({_in(report_ids)}) AND t.signature IS NOT NULL "
+            "AND t.features_sealed IS NOT NULL",
+            [int(x) for x in report_ids],
+        )
+        return [
+            (int(a), int(b), bytes(c), bytes(d), int(e), bool(f)) for a, b, c, d, e, f in cursor.fetchall()
+        ]
