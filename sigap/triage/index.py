@@ -8,20 +8,19 @@ shares; the best candidates are then confirmed against their stored signatures a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.db import connection
 
 TABLE = "triage_band"
 
 
+def _in(ids: Sequence[int]) -> str:
+    return ",".join(["%s"] * len(ids))
+
+
 def add(report_id: int, keys: Sequence[int]) -> int:
     return add_rows([(int(k), report_id) for k in keys])
-
-
-def add_many(items: Iterable[tuple[int, Sequence[int]]]) -> int:
-    """Indexes many reports in one statement batch; returns the number of rows written."""
-    return add_rows([(int(k), report_id) for report_id, keys in items for k in keys])
 
 
 def add_rows(rows: Sequence[tuple[int, int]]) -> int:
@@ -39,10 +38,9 @@ def add_rows(rows: Sequence[tuple[int, int]]) -> int:
 def remove(report_id: int, keys: Sequence[int]) -> None:
     if not keys:
         return
-    marks = ",".join(["%s"] * len(keys))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"DELETE FROM {TABLE} WHERE report_id = %s AND key IN ({marks})",  # noqa: S608
+            f"DELETE FROM {TABLE} WHERE report_id = %s AND key IN ({_in(keys)})",  # noqa: S608
             [report_id, *[int(k) for k in keys]],
         )
 
@@ -51,9 +49,8 @@ def candidates(keys: Sequence[int], *, exclude: int | None = None, limit: int = 
     """Reports sharing at least one key, most shared keys first: (report_id, shared keys)."""
     if not keys:
         return []
-    marks = ",".join(["%s"] * len(keys))
     sql = (
-        f"SELECT report_id, COUNT(*) AS n FROM {TABLE} WHERE key IN ({marks}) "  # noqa: S608
+        f"SELECT report_id, COUNT(*) AS n FROM {TABLE} WHERE key IN ({_in(keys)}) "  # noqa: S608
         "GROUP BY report_id ORDER BY n DESC, report_id DESC LIMIT %s"
     )
     with connection.cursor() as cursor:
@@ -66,10 +63,6 @@ def size() -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {TABLE}")  # noqa: S608
         return int(cursor.fetchone()[0])
-
-
-def _in(ids: Sequence[int]) -> str:
-    return ",".join(["%s"] * len(ids))
 
 
 def signatures_of(report_ids: Sequence[int]) -> list[tuple[int, bytes]]:
