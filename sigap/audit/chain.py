@@ -13,6 +13,9 @@ import hashlib
 import hmac
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +29,7 @@ from sigap.core.keyfiles import load_or_create_key
 
 GENESIS = "0" * 64
 _key: bytes | None = None
+_batch: ContextVar[list[tuple[int | None, dict[str, Any]]] | None] = ContextVar("audit_batch", default=None)
 
 
 def _audit_key() -> bytes:
@@ -84,9 +88,24 @@ def append(
     object_id: str = "",
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Appends one event to the agency's chain. Runs inside the caller's transaction."""
+    """Appends one event to the agency's chain. Runs inside the caller's transaction. Inside
+    `batched()` the event is queued and written when the batch ends (the returned event is then
+    not saved yet)."""
     chain = instansi_id or 0
     clean = json.loads(json.dumps(data or {}, default=str))
+    queue = _batch.get()
+    if queue is not None:
+        row = {
+            "created_at": clock.now(),
+            "actor_user_id": actor_user_id,
+            "actor_label": actor_label[:150],
+            "action": action,
+            "object_type": object_type,
+            "object_id": str(object_id),
+            "data": clean,
+        }
+        queue.append((instansi_id, row))
+        return AuditEvent(chain=chain, instansi_id=instansi_id, **row)
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(chain=chain)
         event = AuditEvent(
@@ -106,6 +125,29 @@ def append(
         event.save()
         AuditChainHead.objects.filter(chain=chain).update(last_seq=event.seq, last_hash=event.hash)
     return event
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Collects the events appended inside the block and writes them, chain by chain, when the
+    block ends without an error. Use it just inside an action's outermost transaction, around
+    code that does not swallow database errors: the agency's chain head is then locked only at
+    the end, for one insert, instead of from the first event to the commit. Nested batches join
+    the outer one."""
+    if _batch.get() is not None:
+        yield
+        return
+    token = _batch.set([])
+    try:
+        yield
+        queued = _batch.get() or []
+    finally:
+        _batch.reset(token)
+    by_chain: dict[int | None, list[dict[str, Any]]] = {}
+    for instansi_id, row in queued:
+        by_chain.setdefault(instansi_id, []).append(row)
+    for instansi_id in sorted(by_chain, key=lambda i: i or 0):  # one lock order: no deadlock
+        append_many(by_chain[instansi_id], instansi_id=instansi_id)
 
 
 def append_many(rows: list[dict[str, Any]], *, instansi_id: int | None) -> int:

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection
 
 from sigap.cases.models import Counter
 from sigap.tenants.models import Instansi
 
 
 def reserve(instansi: Instansi, kind: str, year: int, count: int = 1) -> int:
-    """Reserves `count` numbers and returns the first. The row update takes a lock that serialises
-    concurrent writers on PostgreSQL; SQLite's IMMEDIATE transactions do the same."""
-    with transaction.atomic():
-        Counter.objects.get_or_create(instansi=instansi, kind=kind, year=year)
-        Counter.objects.filter(instansi=instansi, kind=kind, year=year).update(value=F("value") + count)
-        value = Counter.objects.filter(instansi=instansi, kind=kind, year=year).values_list(
-            "value", flat=True
-        )[0]
+    """Reserves `count` numbers and returns the first, with one upsert statement (the same SQL on
+    SQLite and PostgreSQL). The row it writes stays locked until the surrounding transaction
+    commits, which serialises concurrent writers of one agency and keeps the numbers gap-free;
+    callers reserve as late in their transaction as they can."""
+    table = Counter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (instansi_id, kind, year, value) VALUES (%s, %s, %s, %s) "  # noqa: S608
+            f"ON CONFLICT (instansi_id, kind, year) DO UPDATE SET value = {table}.value + excluded.value "
+            "RETURNING value",
+            [instansi.pk, kind, year, count],
+        )
+        value = int(cursor.fetchone()[0])
     return value - count + 1
 
 

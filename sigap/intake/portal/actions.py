@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 
 from sigap.audit.actions import record
+from sigap.audit.chain import batched as audit_batch
 from sigap.cases.actions.submit import new_pseudonym, submit_report
 from sigap.cases.models import Report
 from sigap.core import crypto
@@ -80,7 +81,7 @@ def submit_portal_report(
     for _attempt in range(5):
         prepared = receipts.prepare_receipt(passphrase)
         try:
-            with transaction.atomic():
+            with transaction.atomic(), audit_batch():
                 try:
                     with transaction.atomic():
                         token = SubmissionToken.objects.create(token_hash=token_hash, instansi=actor.instansi)
