@@ -133,3 +133,36 @@ def test_appended_outside_sigap_is_found(trail, agency_a) -> None:
 def test_other_chains_are_unaffected(trail, agency_b) -> None:
     _sql("UPDATE audit_auditevent SET action = %s WHERE id = %s", ["x", trail[0].pk])
     assert verify(chain=agency_b.pk) == []
+
+
+def test_batched_events_are_written_at_the_end_and_chain(agency_a, agency_b) -> None:
+    from django.db import transaction
+
+    from sigap.audit.chain import append, batched
+
+    before = AuditEvent.objects.count()
+    with transaction.atomic(), batched():
+        append(instansi_id=agency_b.pk, actor_user_id=None, actor_label="t", action="b.one")
+        append(instansi_id=agency_a.pk, actor_user_id=None, actor_label="t", action="a.one")
+        with batched():  # a nested batch joins the outer one
+            append(instansi_id=agency_a.pk, actor_user_id=None, actor_label="t", action="a.two")
+        assert AuditEvent.objects.count() == before  # nothing written yet
+    actions = list(
+        AuditEvent.objects.filter(chain=agency_a.pk, action__startswith="a.").order_by("seq").values_list(
+            "action", flat=True
+        )
+    )
+    assert actions == ["a.one", "a.two"]
+    assert AuditEvent.objects.filter(chain=agency_b.pk, action="b.one").count() == 1
+    assert verify(chain=agency_a.pk) == [] and verify(chain=agency_b.pk) == []
+
+
+def test_batch_ended_by_an_error_writes_nothing(agency_a) -> None:
+    from sigap.audit.chain import append, batched
+
+    before = AuditEvent.objects.count()
+    with pytest.raises(RuntimeError):
+        with batched():
+            append(instansi_id=agency_a.pk, actor_user_id=None, actor_label="t", action="lost")
+            raise RuntimeError("stop")
+    assert AuditEvent.objects.count() == before
