@@ -64,21 +64,12 @@ def setup_database(kind: str, keep: Path | None) -> tuple[str, bool]:
 
 
 def index_size_bytes() -> int:
-    from django.db import connection
+    from sigap.triage import index
 
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_total_relation_size('triage_band')")
-            return int(cursor.fetchone()[0])
-        try:
-            cursor.execute(
-                "SELECT SUM(pgsize) FROM dbstat WHERE name IN ('triage_band', "
-                "'sqlite_autoindex_triage_band_1')"
-            )
-            return int(cursor.fetchone()[0] or 0)
-        except Exception:  # noqa: BLE001 - dbstat is optional in SQLite builds
-            cursor.execute("SELECT COUNT(*) FROM triage_band")
-            return int(cursor.fetchone()[0]) * 20
+    size = index.bytes_on_disk()
+    if size is None:  # SQLite without dbstat: a rough estimate from the row counts
+        return index.size() * (8 + 16 * 12) + index.entity_rows() * 20
+    return size
 
 
 def main() -> None:
@@ -143,7 +134,10 @@ def main() -> None:
         if stats.reports
         else "indexed: already"
     )
-    print(f"index: {index.size()} rows for {total} reports, {size / 2**20:.0f} MiB (target < 1024 MiB)")
+    print(
+        f"index: {index.size()} band rows and {index.entity_rows()} entity keys for {total} reports, "
+        f"{size / 2**20:.0f} MiB (target < 1024 MiB)"
+    )
 
     # Probes: edited copies of random corpus reports (recall) — checked against the whole index.
     rng = random.Random(7)

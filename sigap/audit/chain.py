@@ -153,7 +153,7 @@ def batched() -> Iterator[None]:
 def append_many(rows: list[dict[str, Any]], *, instansi_id: int | None) -> int:
     """Appends several events to one chain at once (bulk writers such as the demo generator)."""
     chain = instansi_id or 0
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(chain=chain)
         seq, prev = head.last_seq, head.last_hash
         events = []

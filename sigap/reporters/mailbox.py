@@ -76,7 +76,7 @@ def _report_of(reporter: Reporter) -> Report:
     return report
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # part of a submission: no savepoint needed
 def post_acknowledgement(*, actor: Actor, report: Report) -> Message:
     """The automatic "we received your report" message, in the report's language."""
     with translation.override(report.language or "id"):

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from django.db import transaction
 
 from sigap.audit.actions import record
@@ -33,7 +34,7 @@ PURPOSE_FEATURES = "triage.features"
 PURPOSE_EVIDENCE = "triage.duplicate_evidence"
 MAX_ATTEMPTS = 6
 CANDIDATES = 40
-SHORTLIST = 15
+SHORTLIST = 8
 EVIDENCE_FOR = 3
 SUGGEST_AT = dedup.DEFAULT_THRESHOLD
 AUTO_MERGE_AT = 0.97  # only inside one agency, only while both cases are still at intake
@@ -89,19 +90,31 @@ def _dedup_view(report_id: int, sig: Any, features: dict[str, Any]) -> dedup.Rep
 def find_duplicates(report: Report, features: TriageFeatures) -> list[tuple[Stored, dedup.Match]]:
     """Likely duplicates of `report` among every indexed report it may be compared with: its own
     agency's, and those of agencies connected to the hub when it is connected too."""
-    found = index.candidates(features.index_keys, exclude=report.pk, limit=CANDIDATES)
+    found = index.candidates(
+        features.index_bands, features.entity_keys, exclude=report.pk, limit=CANDIDATES
+    )
     if not found:
         return []
     mine = dataclasses.replace(features.dedup, id=str(report.pk))
-    # Cheap first pass on the stored signatures; only plausible candidates are opened and compared.
-    shortlist = []
-    for rid, sig in index.signatures_of([rid for rid, _ in found]):
-        similarity = minhash.estimate_jaccard(features.signature, minhash.signature_from_bytes(sig))
-        if similarity >= dedup.MIN_TEXT_FOR_BONUS:
-            shortlist.append((similarity, rid))
-    shortlist.sort(reverse=True)
+    # Cheap first pass on the stored signatures (one vectorised comparison); only plausible
+    # candidates are opened and compared. Reports met through an entity key always are.
+    by_entity = {c.report_id for c in found if c.entities}
+    stored = index.signatures_of([c.report_id for c in found])
+    shortlist: list[int] = []
+    if stored:
+        matrix = np.frombuffer(b"".join(sig for _, sig in stored), dtype=np.uint32).reshape(len(stored), -1)
+        similarity = (matrix == np.asarray(features.signature, dtype=np.uint32)).mean(axis=1)
+        order = np.argsort(-similarity, kind="stable")
+        for i in order:
+            rid = stored[int(i)][0]
+            if rid in by_entity:
+                continue
+            if similarity[i] < dedup.MIN_TEXT_FOR_BONUS or len(shortlist) >= SHORTLIST:
+                break
+            shortlist.append(rid)
+    shortlist += sorted(by_entity)[:SHORTLIST]
     results = []
-    for other in _load_stored([rid for _, rid in shortlist[:SHORTLIST]]):
+    for other in _load_stored(shortlist):
         if other.instansi_id != report.instansi_id and not (
             other.connected and report.instansi.connected_to_hub
         ):
@@ -199,10 +212,10 @@ def triage_report(*, report_id: int) -> TriageResult:
         model=_model_for(report.instansi_id),
     )
     stored = {**features.to_dict(), "normalized": features.normalized}
-    old_keys = result.index_keys or []
+    old_keys = result.index_keys or []  # the entity keys written last time
     result.features_sealed = crypto.seal_json(report.instansi_id, stored, purpose=PURPOSE_FEATURES)
     result.signature = minhash.signature_to_bytes(features.signature)
-    result.index_keys = features.index_keys
+    result.index_keys = features.entity_keys
     c = features.classification
     result.category, result.category_confidence = c.category, c.confidence
     result.sectors = [k for k, _, _ in c.sectors]
@@ -216,7 +229,7 @@ def triage_report(*, report_id: int) -> TriageResult:
     result.save()
     index.remove(report.pk, old_keys)
     matches = find_duplicates(report, features)
-    index.add(report.pk, features.index_keys)
+    index.add(report.pk, features.index_bands, features.entity_keys)
     _store_suggestions(report, matches)
 
     case = report.case

@@ -1,68 +1,145 @@
-"""The duplicate index in the database: one row per (key, report), where the keys are the LSH band
-keys of a report's MinHash signature plus keys of its specific entities (numbered address,
-official, website, ID number). Same SQL on SQLite and PostgreSQL; nothing has to fit in memory.
+"""The duplicate index in the database, the same tables and SQL on SQLite and PostgreSQL; nothing
+has to fit in memory (decision 0003).
 
-A lookup asks the primary key for the new report's keys and counts, per report, how many keys it
-shares; the best candidates are then confirmed against their stored signatures and entities.
+- `triage_lsh`: one row per report with its MinHash LSH band hashes in columns b0..b15 (32-bit),
+  each column with its own index on (band hash, report). One row per report instead of one row
+  per key keeps PostgreSQL's per-row overhead out of the index size.
+- `triage_entity_key`: one row per (key, report) for the specific entities of a report (numbered
+  address, official, website, ID number): reworded reports of one matter meet through these.
+
+A lookup reads, per band and per entity key, the newest reports holding it (at most PER_KEY: a
+band shared by thousands of reports is a template, and its newest holders are the ones that
+matter), and counts per report how many it shares. The best candidates are then confirmed
+against their stored signatures and entities.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db import connection
 
-TABLE = "triage_band"
+from sigap.triage.lib.minhash import INDEX_BANDS
+
+LSH = "triage_lsh"
+ENTITY = "triage_entity_key"
+BAND_COLUMNS = tuple(f"b{i}" for i in range(INDEX_BANDS))
+PER_KEY = 200
 
 
-def _in(ids: Sequence[int]) -> str:
-    return ",".join(["%s"] * len(ids))
+@dataclass(frozen=True)
+class Candidate:
+    report_id: int
+    bands: int  # band hashes shared
+    entities: int  # entity keys shared
 
 
-def add(report_id: int, keys: Sequence[int]) -> int:
-    return add_rows([(int(k), report_id) for k in keys])
+def _in(values: Sequence[object]) -> str:
+    return ",".join(["%s"] * len(values))
 
 
-def add_rows(rows: Sequence[tuple[int, int]]) -> int:
-    if not rows:
-        return 0
+def _insert_lsh_sql() -> str:
+    columns = ", ".join(("report_id", *BAND_COLUMNS))
+    updates = ", ".join(f"{c} = excluded.{c}" for c in BAND_COLUMNS)
+    return (
+        f"INSERT INTO {LSH} ({columns}) VALUES ({_in(range(INDEX_BANDS + 1))}) "  # noqa: S608 - constants
+        f"ON CONFLICT (report_id) DO UPDATE SET {updates}"
+    )
+
+
+def _insert_entity_sql() -> str:
     if connection.vendor == "sqlite":
-        sql = f"INSERT OR IGNORE INTO {TABLE} (key, report_id) VALUES (%s, %s)"  # noqa: S608 - constant
-    else:
-        sql = f"INSERT INTO {TABLE} (key, report_id) VALUES (%s, %s) ON CONFLICT DO NOTHING"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-    return len(rows)
+        return f"INSERT OR IGNORE INTO {ENTITY} (key, report_id) VALUES (%s, %s)"  # noqa: S608
+    return f"INSERT INTO {ENTITY} (key, report_id) VALUES (%s, %s) ON CONFLICT DO NOTHING"  # noqa: S608
 
 
-def remove(report_id: int, keys: Sequence[int]) -> None:
-    if not keys:
-        return
+def add(report_id: int, bands: Sequence[int], entity_keys: Sequence[int] = ()) -> None:
+    """Indexes one report (replacing its band row); a report without bands (empty text) gets none."""
+    add_many([(report_id, bands)])
+    if entity_keys:
+        with connection.cursor() as cursor:
+            cursor.executemany(_insert_entity_sql(), [(int(k), report_id) for k in entity_keys])
+
+
+def add_many(rows: Sequence[tuple[int, Sequence[int]]]) -> int:
+    """Band rows of many reports at once (bulk indexing): (report id, INDEX_BANDS band hashes)."""
+    params = [(int(rid), *[int(b) for b in bands]) for rid, bands in rows if len(bands) == INDEX_BANDS]
+    if params:
+        with connection.cursor() as cursor:
+            cursor.executemany(_insert_lsh_sql(), params)
+    return len(params)
+
+
+def remove(report_id: int, entity_keys: Sequence[int] = ()) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {TABLE} WHERE report_id = %s AND key IN ({_in(keys)})",  # noqa: S608
-            [report_id, *[int(k) for k in keys]],
+        cursor.execute(f"DELETE FROM {LSH} WHERE report_id = %s", [report_id])  # noqa: S608
+        if entity_keys:
+            cursor.execute(
+                f"DELETE FROM {ENTITY} WHERE report_id = %s AND key IN ({_in(entity_keys)})",  # noqa: S608
+                [report_id, *[int(k) for k in entity_keys]],
+            )
+
+
+def candidates(
+    bands: Sequence[int], entity_keys: Sequence[int] = (), *, exclude: int | None = None, limit: int = 40
+) -> list[Candidate]:
+    """Reports sharing at least one band hash or entity key, most shared first (entity keys count
+    double: they are specific), one query."""
+    parts: list[str] = []
+    params: list[int] = []
+    for column, value in zip(BAND_COLUMNS, bands, strict=False):
+        parts.append(
+            f"SELECT report_id, 1 AS band, 0 AS entity FROM (SELECT report_id FROM {LSH} "  # noqa: S608
+            f"WHERE {column} = %s ORDER BY report_id DESC LIMIT {PER_KEY}) AS q{len(parts)}"
         )
-
-
-def candidates(keys: Sequence[int], *, exclude: int | None = None, limit: int = 40) -> list[tuple[int, int]]:
-    """Reports sharing at least one key, most shared keys first: (report_id, shared keys)."""
-    if not keys:
+        params.append(int(value))
+    for key in entity_keys:
+        parts.append(
+            f"SELECT report_id, 0 AS band, 1 AS entity FROM (SELECT report_id FROM {ENTITY} "  # noqa: S608
+            f"WHERE key = %s ORDER BY report_id DESC LIMIT {PER_KEY}) AS q{len(parts)}"
+        )
+        params.append(int(key))
+    if not parts:
         return []
     sql = (
-        f"SELECT report_id, COUNT(*) AS n FROM {TABLE} WHERE key IN ({_in(keys)}) "  # noqa: S608
-        "GROUP BY report_id ORDER BY n DESC, report_id DESC LIMIT %s"
+        "SELECT report_id, SUM(band), SUM(entity) FROM ("  # noqa: S608 - built from constants
+        + " UNION ALL ".join(parts)
+        + ") AS hits GROUP BY report_id ORDER BY SUM(band) + 2 * SUM(entity) DESC, report_id DESC LIMIT %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*[int(k) for k in keys], limit + 1])
-        found = [(int(r), int(n)) for r, n in cursor.fetchall() if r != exclude]
+        cursor.execute(sql, [*params, limit + 1])
+        found = [Candidate(int(r), int(b), int(e)) for r, b, e in cursor.fetchall() if r != exclude]
     return found[:limit]
 
 
 def size() -> int:
+    """Reports in the band index."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {TABLE}")  # noqa: S608
+        cursor.execute(f"SELECT COUNT(*) FROM {LSH}")  # noqa: S608
         return int(cursor.fetchone()[0])
+
+
+def entity_rows() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {ENTITY}")  # noqa: S608
+        return int(cursor.fetchone()[0])
+
+
+def bytes_on_disk() -> int | None:
+    """Space of both index tables with their indexes (None when the SQLite build lacks dbstat)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT pg_total_relation_size('{LSH}') + pg_total_relation_size('{ENTITY}')")
+            return int(cursor.fetchone()[0])
+        try:
+            cursor.execute(
+                "SELECT SUM(pgsize) FROM dbstat WHERE name IN (SELECT name FROM sqlite_master "  # noqa: S608
+                f"WHERE tbl_name IN ('{LSH}', '{ENTITY}'))"
+            )
+        except Exception:  # noqa: BLE001 - dbstat is an optional SQLite module
+            return None
+        return int(cursor.fetchone()[0] or 0)
 
 
 def signatures_of(report_ids: Sequence[int]) -> list[tuple[int, bytes]]:
@@ -102,3 +179,18 @@ def stored_of(report_ids: Sequence[int]) -> list[tuple[int, int, bytes, bytes, i
         return [
             (int(a), int(b), bytes(c), bytes(d), int(e), bool(f)) for a, b, c, d, e, f in cursor.fetchall()
         ]
+
+
+def analyze() -> None:
+    """Refreshes the planner's statistics after a bulk load (and, on PostgreSQL, the visibility map
+    that lets band lookups read the index alone)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            if connection.in_atomic_block:
+                cursor.execute(f"ANALYZE {LSH}")  # noqa: S608
+                cursor.execute(f"ANALYZE {ENTITY}")  # noqa: S608
+            else:
+                cursor.execute(f"VACUUM (ANALYZE) {LSH}")  # noqa: S608
+                cursor.execute(f"VACUUM (ANALYZE) {ENTITY}")  # noqa: S608
+        else:
+            cursor.execute(f"ANALYZE {LSH}")  # noqa: S608

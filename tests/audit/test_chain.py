@@ -161,8 +161,7 @@ def test_batch_ended_by_an_error_writes_nothing(agency_a) -> None:
     from sigap.audit.chain import append, batched
 
     before = AuditEvent.objects.count()
-    with pytest.raises(RuntimeError):
-        with batched():
-            append(instansi_id=agency_a.pk, actor_user_id=None, actor_label="t", action="lost")
-            raise RuntimeError("stop")
+    with pytest.raises(RuntimeError), batched():
+        append(instansi_id=agency_a.pk, actor_user_id=None, actor_label="t", action="lost")
+        raise RuntimeError("stop")
     assert AuditEvent.objects.count() == before

@@ -44,7 +44,7 @@ def _validate(incoming: IncomingReport) -> None:
         raise ValidationFailed("The report is incomplete.", problems)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside a larger submission, its errors end that one
 def submit_report(*, actor: Actor, incoming: IncomingReport, reporter: Reporter | None = None) -> Report:
     """Stores a new report in a new case of the actor's agency and starts its deadlines."""
     _validate(incoming)

@@ -37,6 +37,9 @@ import numpy.typing as npt
 
 __all__ = [
     "DEFAULT_BANDS",
+    "INDEX_BANDS",
+    "index_bands",
+    "index_bands_batch",
     "DEFAULT_NUM_PERM",
     "DEFAULT_SHINGLE",
     "EMPTY_VALUE",
@@ -262,6 +265,30 @@ def band_keys(sig: Signature, bands: int = DEFAULT_BANDS) -> list[int]:
     if is_empty(sig):
         return []
     return [int(k) for k in band_keys_batch(sig[None, :], bands)[0]]
+
+
+INDEX_BANDS = 16  # the database index: 16 bands of 4 slots over the signature's first 64 slots
+INDEX_ROWS = 4
+
+
+def index_bands_batch(sigs: npt.NDArray[np.uint32]) -> npt.NDArray[np.int32]:
+    """(n, INDEX_BANDS) signed 32-bit band hashes for the database index, one column per band (the
+    band is the column, so 32 bits suffice: at a million reports a random collision costs about one
+    extra candidate per check, which the signature comparison drops). Rows of empty signatures are
+    all zero and must not be indexed."""
+    sigs = np.atleast_2d(np.asarray(sigs, dtype=np.uint32))
+    width = INDEX_BANDS * INDEX_ROWS
+    hashes = _band_hashes(np.ascontiguousarray(sigs[:, :width]), INDEX_BANDS) & _LOW32
+    out = hashes.astype(np.uint32).view(np.int32)
+    out[np.all(sigs == EMPTY_VALUE, axis=1)] = 0
+    return out
+
+
+def index_bands(sig: Signature) -> list[int]:
+    """The INDEX_BANDS band hashes of one signature; [] for empty text (never indexed)."""
+    if is_empty(sig):
+        return []
+    return [int(v) for v in index_bands_batch(sig[None, :])[0]]
 
 
 def lsh_threshold(bands: int = DEFAULT_BANDS, rows: int = DEFAULT_NUM_PERM // DEFAULT_BANDS) -> float:

@@ -29,11 +29,16 @@ class TriageFeatures:
     dedup: dedup.ReportFeatures
 
     @property
-    def index_keys(self) -> list[int]:
-        """Keys for the duplicate index: LSH bands of the signature plus specific-entity keys."""
+    def index_bands(self) -> list[int]:
+        """The duplicate index's band hashes of the signature ([] for empty text)."""
+        return minhash.index_bands(self.signature)
+
+    @property
+    def entity_keys(self) -> list[int]:
+        """The duplicate index's keys of specific entities (none for empty text)."""
         if minhash.is_empty(self.signature):
             return []
-        return sorted(set(minhash.band_keys(self.signature)) | set(dedup.entity_keys(self.dedup)))
+        return dedup.entity_keys(self.dedup)
 
     @property
     def best_region(self) -> str:

@@ -1,0 +1,80 @@
+"""The duplicate index tables: band rows, entity keys, ranking, the per-key cap, removal."""
+
+from __future__ import annotations
+
+import pytest
+
+from sigap.triage import index
+from sigap.triage.lib import minhash
+
+pytestmark = pytest.mark.django_db
+
+N = minhash.INDEX_BANDS
+
+
+def bands(seed: int, shared_with: list[int] | None = None, shared: int = 0) -> list[int]:
+    """N band values; the first `shared` equal to `shared_with`'s."""
+    own = [seed * 1000 + i for i in range(N)]
+    if shared_with is not None:
+        own[:shared] = shared_with[:shared]
+    return own
+
+
+def test_most_shared_bands_rank_first_and_the_report_itself_is_excluded() -> None:
+    probe = bands(1)
+    index.add(10, bands(2, probe, shared=3))
+    index.add(11, bands(3, probe, shared=9))
+    index.add(12, bands(4))  # shares nothing
+    index.add(13, probe)
+    found = index.candidates(probe, exclude=13)
+    assert [(c.report_id, c.bands) for c in found] == [(11, 9), (10, 3)]
+    assert index.size() == 4
+
+
+def test_entity_keys_find_reports_without_shared_bands_and_count_double() -> None:
+    probe = bands(1)
+    index.add(20, bands(2, probe, shared=1))
+    index.add(21, bands(3), entity_keys=[7_000, 7_001])
+    found = index.candidates(probe, [7_000, 7_001, 9_999])
+    assert [(c.report_id, c.bands, c.entities) for c in found] == [(21, 0, 2), (20, 1, 0)]
+    assert index.entity_rows() == 2
+
+
+def test_adding_again_replaces_the_band_row() -> None:
+    index.add(30, bands(5))
+    index.add(30, bands(6))
+    assert index.candidates(bands(5)) == []
+    assert [c.report_id for c in index.candidates(bands(6))] == [30]
+    assert index.size() == 1
+
+
+def test_remove_takes_out_bands_and_entity_keys() -> None:
+    index.add(40, bands(7), entity_keys=[5])
+    index.remove(40, [5])
+    assert index.candidates(bands(7), [5]) == [] and index.size() == 0 and index.entity_rows() == 0
+
+
+def test_a_hot_band_is_read_for_its_newest_holders_only() -> None:
+    hot = bands(8)
+    rows = [(rid, [hot[0], *bands(100 + rid)[1:]]) for rid in range(1, index.PER_KEY + 21)]
+    assert index.add_many(rows) == len(rows)
+    found = index.candidates([hot[0], *bands(9)[1:]], limit=10_000)
+    ids = sorted(c.report_id for c in found)
+    assert len(ids) == index.PER_KEY
+    assert ids[0] == 21 and ids[-1] == index.PER_KEY + 20  # the oldest 20 are not read
+
+
+def test_empty_text_is_not_indexed() -> None:
+    assert index.add_many([(50, [])]) == 0
+    assert minhash.index_bands(minhash.signature("")) == []
+    assert index.candidates([], []) == []
+
+
+def test_bands_of_near_duplicates_collide_and_fit_32_bits() -> None:
+    text = "jalan rusak di depan kantor kecamatan sejak januari belum diperbaiki oleh dinas pekerjaan umum"
+    a = minhash.index_bands(minhash.signature(text))
+    b = minhash.index_bands(minhash.signature(text.replace("belum", "blm")))
+    c = minhash.index_bands(minhash.signature("bantuan sosial beras tidak dibagikan kepada warga miskin desa"))
+    assert len(a) == N and all(-(2**31) <= v < 2**31 for v in a)
+    assert sum(x == y for x, y in zip(a, b, strict=True)) >= N // 4
+    assert sum(x == y for x, y in zip(a, c, strict=True)) == 0
