@@ -10,7 +10,9 @@ bench/perturb.py) of a seeded sample of rows belong to their original's group.  
 is a negative, but predicted pairs whose texts are near-identical (exact 5-shingle Jaccard > 0.9)
 without being labelled are reported separately (and all false positives by Jaccard band): they
 are real follow-ups/templates the labels miss, and a reader should judge them rather than count
-them blindly as false positives.
+them blindly as false positives.  False positives are also broken down by the evidence behind them
+(shared specific entity, near-identical, same area, wording only, grouped through others) and false
+negatives by whether a text was too short to judge; see ``fp_breakdown`` and ``fn_breakdown``.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from sigap.triage.lib.dedup import (  # noqa: E402
     DEFAULT_THRESHOLD,
     GroupStats,
     ReportFeatures,
+    compare,
     features,
     group_corpus,
 )
@@ -101,6 +104,53 @@ def jaccard_bands(fp: set[Pair], feats: dict[str, ReportFeatures]) -> dict[str, 
     return bands
 
 
+# Shared kinds that name one public matter or one person (not just a neighbourhood or a topic).
+ANCHOR_KINDS = frozenset({"address", "object_at_place", "person", "link", "official", "amount"})
+AREA_KINDS = frozenset({"street", "rt_rw", "place"})
+SHORT_WORDS = 12  # "short" texts in the breakdown: fewer normalised words than this
+
+
+def fp_breakdown(fp: set[Pair], feats: dict[str, ReportFeatures], threshold: float) -> dict[str, int]:
+    """False-positive pairs by the evidence behind them (a reader's guide, not a verdict).
+
+    via-group: the pair itself is not a duplicate, its reports were grouped through others;
+    anchor: they share a specific entity (numbered address, person, ID, website, official, amount):
+    mostly follow-ups on one matter that identical-text labels cannot see; near-identical: exact
+    5-shingle Jaccard > 0.9 (resends); same area: they share only a street, RT/RW or kelurahan;
+    wording only (short/long texts): nothing but wording and topic links them (formulaic texts,
+    undecidable from the text alone).
+    """
+    out = dict.fromkeys(("via-group", "anchor", "near-identical", "same area", "wording only, short",
+                         "wording only, long"), 0)
+    for a, b in fp:
+        fa, fb = feats[a], feats[b]
+        m = compare(fa, fb, threshold=threshold, evidence=False)
+        sa, sb = shingle_set(fa.text), shingle_set(fb.text)
+        if not m.is_duplicate:
+            key = "via-group"
+        elif ANCHOR_KINDS & m.shared.keys() or any(k.startswith("id_") for k in m.shared):
+            key = "anchor"
+        elif len(sa & sb) / len(sa | sb) > 0.9:
+            key = "near-identical"
+        elif AREA_KINDS & m.shared.keys():
+            key = "same area"
+        elif min(len(fa.text.split()), len(fb.text.split())) < SHORT_WORDS:
+            key = "wording only, short"
+        else:
+            key = "wording only, long"
+        out[key] += 1
+    return out
+
+
+def fn_breakdown(fn: set[Pair], feats: dict[str, ReportFeatures]) -> dict[str, int]:
+    """Missed pairs: with a text too short to judge (fewer than MIN_TOKENS words: never grouped, by
+    design, even when identical), or between judgeable texts."""
+    out = {"too short to judge": 0, "judgeable": 0}
+    for a, b in fn:
+        out["judgeable" if feats[a].informative and feats[b].informative else "too short to judge"] += 1
+    return out
+
+
 def prf(pred: set[Pair], truth: set[Pair]) -> tuple[float, float, float, int, int, int]:
     tp = len(pred & truth)
     fp, fn = len(pred) - tp, len(truth) - tp
@@ -122,14 +172,15 @@ def timed_features(corpus: list[tuple[str, str]]) -> tuple[list[ReportFeatures],
 
 
 def evaluate(feats: list[ReportFeatures], truth: set[Pair], threshold: float,
-             by_id: dict[str, ReportFeatures]) -> tuple[tuple[float, ...], dict[str, int], float, GroupStats]:
+             by_id: dict[str, ReportFeatures]) -> tuple[tuple[float, ...], dict[str, int], float, GroupStats,
+                                                        set[Pair]]:
     stats = GroupStats()
     t0 = time.perf_counter()
     groups = group_corpus(feats, threshold=threshold, stats=stats)
     elapsed = time.perf_counter() - t0
     pred = pairs_of([list(g.ids) for g in groups])
     scores = prf(pred, truth)
-    return scores, jaccard_bands(pred - truth, by_id), elapsed, stats
+    return scores, jaccard_bands(pred - truth, by_id), elapsed, stats, pred
 
 
 def main() -> int:
@@ -151,7 +202,7 @@ def main() -> int:
     print(f"signatures/s (normalised text): {sig_rate:,.0f}; full features/s (normalise + entities "
           f"+ signature): {feat_rate:,.0f}")
     by_id = {f.id: f for f in feats}
-    (p, r, f1, tp, fp, fn), bands, elapsed, stats = evaluate(feats, truth, DEFAULT_THRESHOLD, by_id)
+    (p, r, f1, tp, fp, fn), bands, elapsed, stats, pred = evaluate(feats, truth, DEFAULT_THRESHOLD, by_id)
     unl = bands[">0.9"]
     print(f"\nthreshold {DEFAULT_THRESHOLD}: precision {p:.4f} recall {r:.4f} F1 {f1:.4f} "
           f"(tp {tp}, fp {fp}, fn {fn}); grouping {elapsed:.2f}s")
@@ -159,11 +210,13 @@ def main() -> int:
     print(f"  predicted pairs that are unlabelled near-identical (Jaccard>0.9): {unl}; precision "
           f"counting them as correct {adj_p:.4f}")
     print(f"  false-positive pairs by exact 5-shingle Jaccard of the two texts: {bands}")
+    print(f"  false-positive pairs by evidence: {fp_breakdown(pred - truth, by_id, DEFAULT_THRESHOLD)}")
+    print(f"  false-negative pairs: {fn_breakdown(truth - pred, by_id)}")
     print(f"  stats: {stats}")
     if not args.no_sweep:
         print("\nthreshold  precision  recall   F1      fp    unlabelled>0.9  seconds")
         for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
-            (p, r, f1, _, fp, _), bands, elapsed, _ = evaluate(feats, truth, t, by_id)
+            (p, r, f1, _, fp, _), bands, elapsed, _, _ = evaluate(feats, truth, t, by_id)
             print(f"{t:9.1f}  {p:9.4f}  {r:6.4f}  {f1:6.4f}  {fp:5d}  {bands['>0.9']:14d}  {elapsed:7.2f}")
     return 0
 

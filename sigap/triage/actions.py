@@ -37,7 +37,8 @@ CANDIDATES = 40
 SHORTLIST = 8
 EVIDENCE_FOR = 3
 SUGGEST_AT = dedup.DEFAULT_THRESHOLD
-AUTO_MERGE_AT = 0.97  # only inside one agency, only while both cases are still at intake
+AUTO_MERGE_AT = 0.97  # only inside one agency, only while both cases are still at intake,
+AUTO_MERGE_TEXT = 0.9  # and only for (nearly) the same text sent again: entities alone make a suggestion
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ def _dedup_view(report_id: int, sig: Any, features: dict[str, Any]) -> dedup.Rep
         entities=Entities.from_dict(features.get("entities", {})),
         links=tuple(features.get("links", ())),
         personal=tuple(features.get("personal", ())),
+        streets=frozenset((name, number) for name, number in features.get("streets", ())),
     )
 
 
@@ -178,7 +180,11 @@ def _maybe_auto_merge(report: Report, matches: list[tuple[Stored, dedup.Match]])
     from sigap.cases.actions.transitions import do_transition
 
     for other, match in matches:
-        if other.instansi_id != report.instansi_id or match.score < AUTO_MERGE_AT:
+        if (
+            other.instansi_id != report.instansi_id
+            or match.score < AUTO_MERGE_AT
+            or match.text_similarity < AUTO_MERGE_TEXT
+        ):
             continue
         case = Case.objects.get(pk=report.case_id)
         target = Case.objects.get(pk=other.case_id)

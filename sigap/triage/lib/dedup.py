@@ -8,13 +8,23 @@ A pair of reports is scored as::
 * ``bonus``: shared *specific* entities (same numbered address, same official, same website/URL,
   same ID number, same amount, same object at the same place ...), counted only when the texts are
   at least loosely related (``text >= MIN_TEXT_FOR_BONUS``): campaigns and follow-ups that tell
-  one public matter in different words still reach the threshold.
-* hard conflicts (different NIK, account/contract numbers, vehicle plates, RT/RW, numbered house
-  addresses) mark distinct cases: the score is capped below the threshold.  This is the template
-  trap: a circulated text sent by many citizens, each with their own identity or their own case.
-* soft conflicts (different personal names or phone numbers) are distinct cases too, unless the
-  two reports share a strong subject anchor (same numbered address, official, website/URL or
-  non-phone ID number): many people reporting one broken road sign with their own names.
+  one public matter in different words still reach the threshold.  A public matter is one object
+  at one place: a shared address whose reports name different objects around it (the tree in
+  front of no. 80, the drain in front of no. 80) is not an anchor.  A link names a website; on a
+  shared platform (maps, shorteners, social media) it names only its own page.
+* hard conflicts (different NIK, account/contract numbers, labelled identity numbers such as NISN
+  or customer numbers, vehicle plates, RT/RW, numbered house addresses on one street, different
+  streets, different spot labels such as "titik A"/"titik B", "blok C"/"blok D", "gang 4"/"gang 6")
+  mark distinct cases: the score is capped below the threshold.  This is the template trap: a
+  circulated text sent by many citizens, each with their own identity or their own case.
+* soft conflicts (different personal names, also from form fields such as "Nama Siswa : ...", or
+  phone numbers) are distinct cases too, unless the two reports share a strong subject anchor (same
+  numbered address, official, website/URL or non-phone ID number): many people reporting one broken
+  road sign with their own names.
+* a conflict needs evidence on both sides: each report must name a value that the other report
+  never mentions (street names and person names up to a typo; house numbers and spot labels near
+  the street or key word).  Extraction reads a moved word as a street or a courtesy word as a
+  name; when both texts mention both values they were read differently, they do not disagree.
 
 Masked identifiers ("[NIK]", "[NAMA]", ...) are unknown: removed before entity extraction, so
 they are neither shared nor conflicting.
@@ -41,10 +51,11 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from . import minhash
-from .entities import Entities, extract_entities
+from .entities import INSTITUTIONS, OBJECTS, POSITIONS, Entities, extract_entities
 from .normalize import normalize_text
 
 __all__ = [
@@ -82,6 +93,23 @@ _NAME_CUE_RE = re.compile(
     r"\b(?:nama\s+saya|saya\s+bernama|atas\s+nama|a\.\s?n\.?|anak\s+saya(?:\s+bernama)?|"
     r"istri\s+saya(?:\s+bernama)?|suami\s+saya(?:\s+bernama)?|ibu\s+saya(?:\s+bernama)?|"
     r"ayah\s+saya(?:\s+bernama)?|nama|[Ss]aya)\s*:?\s+([A-Z][a-zA-Z']+(?:\s+[A-Z][a-zA-Z']+){0,2})")
+# Form fields "Nama [role] : Full Name" (any case) naming the person a report is about.  Fields of
+# relatives, schools or officials ("nama ibu kandung", "nama sekolah") are not the report's subject.
+_FORM_NAME_RE = re.compile(
+    r"\bnama(?:[ \t]+(?P<role>[a-z]+(?:[ \t]+[a-z]+)?))?[ \t]*:[ \t]*\n?[ \t]*"
+    r"(?P<name>[a-z][a-z'.]*(?:[ \t]+[a-z][a-z'.]*){0,3})", re.IGNORECASE)
+_SUBJECT_ROLES = frozenset({
+    "", "saya", "sy", "lengkap", "pelapor", "pengadu", "pemohon", "siswa", "murid", "anak", "anak saya",
+    "mahasiswa", "pelanggan", "pel", "pemilik", "pasien", "peserta", "penerima", "wajib pajak", "warga",
+})
+# Labelled identity numbers ("NISN : 0012345678", "no. pelanggan 1234567"): each citizen's own number.
+# A reference to an earlier complaint ("no pengaduan") is deliberately not one: follow-ups cite them.
+_LABELLED_ID_RE = re.compile(
+    r"\b(?P<label>nisn|nis|nip|nim|npwp|nop|no\.?\s*kk|nomor\s+kk|no\.?\s*kartu\s+keluarga|"
+    r"(?:no\.?|nomor|nomer|id)\s*(?:pelanggan|pel|plg|meter|peserta|pendaftaran|registrasi|kartu|polis|sambungan)"
+    r"|nopel|idpel)\b\.?\s*(?:[a-z]+\s+)?:?\s*(?P<num>\d[\d\s.-]{4,22}\d)", re.IGNORECASE)
+_ID_LABELS = {"nopel": "pelanggan", "idpel": "pelanggan", "pel": "pelanggan", "plg": "pelanggan",
+              "kartu keluarga": "kk"}
 _STREET_RE = re.compile(r"(?=\b(?:jalan|gang)\s+(?:raya\s+)?([a-z]+(?:\s+[a-z]+)?))")  # overlapping
 _HOUSE_NO_RE = re.compile(r"\b(?:no|nomor|nomer|nmr)\s+(\d{1,4}[a-z]?)\b")
 _NOT_STREET = frozenset({
@@ -93,6 +121,9 @@ _NOT_STREET = frozenset({
     "aspal", "paving", "lubang", "penghubung", "alternatif", "poros", "setapak", "buntu", "pintas",
     "jalan", "gang", "kelurahan", "kecamatan", "kabupaten", "provinsi", "no", "nomor", "nomer", "rt", "rw",
     "blok", "raya", "mohon", "tolong", "segera",
+    # courtesy and chat words after a sentence ending in "jalan" ("... jalan. Terima kasih")
+    "terima", "kasih", "terimakasih", "makasih", "trims", "matur", "maturnuwun", "nuwun", "salam", "wassalam",
+    "min", "admin", "kak", "pak", "bu", "bapak", "ibu",
 })
 _GENERIC_ADDRESS = frozenset({"jalan", "jl", "gang", "gg", "no", "nomor", "di", "depan", "dekat", "raya",
                               "blok", "rt", "rw", "sebelah", "samping", "belakang", "dan", "yang"})
@@ -118,7 +149,6 @@ W_PLACE = 0.02
 W_PERIOD = 0.03
 W_PERSON = 0.10
 P_PLACE_CONFLICT = 0.20
-P_STREET_CONFLICT = 0.25
 MIN_AMOUNT = 10_000
 
 
@@ -213,16 +243,38 @@ def _links(text: str) -> tuple[str, ...]:
 
 
 def _personal(text: str) -> tuple[str, ...]:
+    """Personal identifiers: "account:<digits>", "id:<label>:<digits>" and "name:<name>"."""
     out = {"account:" + re.sub(r"\D", "", m.group(1)) for m in _ACCOUNT_RE.finditer(text)}
+    for m in _LABELLED_ID_RE.finditer(text):
+        label = re.sub(r"^(?:no|nomor|nomer|id)\b\.?\s*", "", " ".join(m.group("label").lower().split()))
+        label = _ID_LABELS.get(label, label)
+        digits = re.sub(r"\D", "", m.group("num"))
+        if len(digits) >= 5:
+            out.add(f"id:{label}:{digits}")
     for m in _NAME_CUE_RE.finditer(text):
-        words = []
-        for w in m.group(1).lower().split():
-            if w in _NAME_STOP:
-                break
-            words.append(w)
-        if words:
-            out.add("name:" + " ".join(words))
+        _add_name(out, m.group(1))
+    for m in _FORM_NAME_RE.finditer(text):
+        role = " ".join((m.group("role") or "").lower().split())
+        if role in _SUBJECT_ROLES:
+            _add_name(out, m.group("name").replace(".", " "))
     return tuple(sorted(out))
+
+
+def _add_name(out: set[str], raw: str) -> None:
+    words = []
+    for w in raw.lower().split():
+        if w in _NAME_STOP or w in _FIELD_WORDS:
+            break
+        words.append(w)
+    if words and len("".join(words)) >= 3:
+        out.add("name:" + " ".join(words))
+
+
+_FIELD_WORDS = frozenset({
+    "alamat", "nik", "no", "nomor", "umur", "usia", "kelas", "sekolah", "tempat", "tanggal", "tgl", "lahir",
+    "rt", "rw", "kelurahan", "kecamatan", "telp", "telepon", "hp", "email", "nisn", "npsn", "jenis",
+    "pekerjaan", "status",
+})
 
 
 def features(id: str, text: str, *, title: str | None = None, received_at: datetime | str | None = None,
@@ -290,7 +342,48 @@ def _ids_by_kind(f: ReportFeatures) -> dict[str, set[str]]:
     for value in f.personal:
         if value.startswith("account:"):
             out.setdefault("number", set()).add(value.removeprefix("account:"))
+        elif value.startswith("id:") and value.count(":") == 2:
+            _, label, digits = value.split(":")
+            out.setdefault(label, set()).add(digits)
     return out
+
+
+# ---- mentions: a value "extracted" from one report may still be named in the other one's text
+
+
+@functools.lru_cache(maxsize=32_768)
+def _token_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+@functools.lru_cache(maxsize=4_096)
+def _token_list(text: str) -> tuple[str, ...]:
+    return tuple(text.split()[:MAX_PASSAGE_WORDS])
+
+
+def _word_in(word: str, tokens: frozenset[str]) -> bool:
+    """``word`` occurs among ``tokens`` (up to one typo for words of 5+ letters)."""
+    if word in tokens:
+        return True
+    if len(word) < 5:
+        return False
+    return process.extractOne(word, tokens, scorer=OSA.distance, score_cutoff=1) is not None
+
+
+def _mentioned(value: str, tokens: frozenset[str]) -> bool:
+    """Every word of ``value`` occurs in the text whose ``tokens`` are given."""
+    words = normalize_text(value).split()
+    return bool(words) and all(_word_in(w, tokens) for w in words)
+
+
+def _mutually_absent(xa: Iterable[str], xb: Iterable[str], a: ReportFeatures, b: ReportFeatures) -> bool:
+    """A conflict needs each report to name a value the other report never mentions.
+
+    Extraction is noisy (a word read as a street or a name, a sentence moved away from its cue):
+    when both texts mention both values they do not disagree, they only were read differently.
+    """
+    ta, tb = _token_set(a.text), _token_set(b.text)
+    return any(not _mentioned(x, tb) for x in xa) and any(not _mentioned(y, ta) for y in xb)
 
 
 def _streets(norm: str) -> set[tuple[str, str | None]]:
@@ -307,20 +400,65 @@ def _streets(norm: str) -> set[tuple[str, str | None]]:
 
 
 def _same_name(a: str, b: str) -> bool:
-    """Street names equal up to one typo (names of 5+ letters)."""
-    return a == b or (min(len(a), len(b)) >= 5 and Levenshtein.distance(a, b) <= 1)
+    """Names equal up to one typo (names of 5+ letters; a swap of two letters is one typo)."""
+    return a == b or (min(len(a), len(b)) >= 5 and OSA.distance(a, b, score_cutoff=1) <= 1)
+
+
+def _number_near(tokens: tuple[str, ...], name: str, number: str) -> bool:
+    """``number`` is written close to a mention of street ``name`` (any order)."""
+    return any(_is_name(t, name) and number in tokens[max(0, i - 6) : i + 10] for i, t in enumerate(tokens))
+
+
+def _is_name(token: str, name: str) -> bool:
+    return token == name or (abs(len(token) - len(name)) <= 1 and _same_name(token, name))
 
 
 def _compare_addresses(a: ReportFeatures, b: ReportFeatures) -> tuple[list[str], list[str], bool]:
     """(shared numbered addresses, shared street names, numbered-address conflict)."""
     sa, sb = a.streets, b.streets
-    numbered_a = {x for x in sa if x[1]}
-    numbered_b = {x for x in sb if x[1]}
+    numbered_a = {(n, h) for n, h in sa if h}
+    numbered_b = {(n, h) for n, h in sb if h}
     shared_num = sorted({f"jalan {n} {h}" for n, h in numbered_a for m, k in numbered_b
                          if h == k and _same_name(n, m)})
     shared_names = sorted({f"jalan {n}" for n, _ in sa for m, _ in sb if _same_name(n, m)})
-    conflict = bool(numbered_a and numbered_b and not shared_num)
+    conflict = False
+    if not shared_num:  # the same street, other house numbers, neither written near it in the other
+        la, lb = _token_list(a.text), _token_list(b.text)
+        conflict = any(_same_name(n, m) and not _number_near(lb, n, h) and not _number_near(la, m, k)
+                       for n, h in numbered_a for m, k in numbered_b)
     return shared_num, shared_names, conflict
+
+
+def _other_matter_at(addresses: list[str], a: ReportFeatures, b: ReportFeatures) -> bool:
+    """One public matter is one object at one place: at a shared address, reports about different
+    objects (the tree in front of no. 80, the drain in front of no. 80) are different matters.
+
+    Objects are read around each mention of the address; each side's must be absent from the other
+    text (a report telling two matters still shares the one it tells about that address)."""
+    for address in addresses:
+        _, name, number = address.split(" ", 2)
+        oa, ob = _objects_near(a.text, name, number), _objects_near(b.text, name, number)
+        if oa and ob and not oa & ob and _mutually_absent(oa, ob, a, b):
+            return True
+    return False
+
+
+_OBJECT_WORDS = max(len(k.split()) for k in OBJECTS)
+
+
+def _objects_near(text: str, name: str, number: str) -> set[str]:
+    tokens = _token_list(text)
+    out: set[str] = set()
+    for i, t in enumerate(tokens):
+        if _is_name(t, name) and number in tokens[max(0, i - 6) : i + 10]:
+            window = tokens[max(0, i - 15) : i + 25]
+            for j in range(len(window)):
+                for n in range(_OBJECT_WORDS, 0, -1):
+                    key = OBJECTS.get(" ".join(window[j : j + n]))
+                    if key:
+                        out.add(key)
+                        break
+    return out
 
 
 def _fmt_streets(f: ReportFeatures) -> list[str]:
@@ -341,22 +479,77 @@ def _compare_places(a: Entities, b: Entities) -> tuple[list[str], bool]:
     return shared, bool(pa and pb and not shared)
 
 
+# Words that make a "name" a title, an office or a courtesy ("Pak Walikota", "Bu RT", "Pak. Terimakasih").
+_NOT_NAME_WORDS = frozenset(
+    {w for phrase in (*POSITIONS, *INSTITUTIONS) for w in phrase.split()}
+    | {"walikota", "wakil", "selamat", "pagi", "siang", "sore", "malam", "terimakasih", "terima", "kasih",
+       "makasih", "mohon", "tolong", "maaf", "demikian", "assalamualaikum", "salam", "hormat", "yth",
+       "kepada", "pertanyaan", "dinas", "kantor", "staf", "staff", "petugas", "admin", "warga", "ketua",
+       "pengurus"})
+
+
 def _persons(f: ReportFeatures) -> set[str]:
     officials = {o.split(":", 1)[1] for o in f.entities.officials if ":" in o}
     names = {p for p in f.entities.persons if p not in officials}
     names |= {p.removeprefix("name:") for p in f.personal if p.startswith("name:")}
-    return names
+    return {n for n in names if not set(n.split()) <= _NOT_NAME_WORDS}
 
 
 def _persons_overlap(a: set[str], b: set[str]) -> set[str]:
-    """Names equal, or one name's words contained in the other ("budi" ~ "budi santoso")."""
+    """Names equal, or one name's words contained in the other ("budi" ~ "budi santoso"), up to a
+    typo per word."""
     out = set()
     for x in a:
         for y in b:
-            wx, wy = set(x.split()), set(y.split())
-            if wx <= wy or wy <= wx:
+            wx, wy = x.split(), y.split()
+            small, big = (wx, wy) if len(wx) <= len(wy) else (wy, wx)
+            if all(any(_same_name(w, v) for v in big) for w in small):
                 out.add(x)
     return out
+
+
+# Short labels of a spot inside a street, building or area: "titik B", "blok K", "gang 4", "lantai 2".
+_LOCATOR_KEYS = {"titik": "titik", "blok": "blok", "gang": "gang", "lantai": "lantai", "lt": "lantai",
+                 "unit": "unit", "kios": "kios", "los": "los", "lapak": "lapak", "tiang": "tiang"}
+_LOCATOR_VALUE_RE = re.compile(r"\d{1,4}[a-z]?|[a-z]\d{0,3}|([a-z])\1|[ivx]{2,4}")
+_LOCATOR_JOIN = frozenset({"dan", "sampai", "hingga", "atau", "s", "d"})
+
+
+def _labels_apart(key: str, va: Iterable[str], vb: Iterable[str], a: ReportFeatures,
+                  b: ReportFeatures) -> bool:
+    """Each report has a label for ``key`` that the other never writes next to that key."""
+    ta, tb = _token_list(a.text), _token_list(b.text)
+    return (any(not _label_near(tb, key, v) for v in va)
+            and any(not _label_near(ta, key, v) for v in vb))
+
+
+def _label_near(tokens: tuple[str, ...], key: str, value: str) -> bool:
+    for i, t in enumerate(tokens):
+        if _LOCATOR_KEYS.get(t) == key and any(
+                (w.lstrip("0") or "0") == value for w in tokens[max(0, i - 6) : i + 10]):
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=8_192)
+def _locators(text: str) -> dict[str, frozenset[str]]:
+    """Locator key -> labels ("titik" -> {"b"}) in a normalised text; lists ("blok j k dan bb") kept."""
+    tokens = text.split()
+    out: dict[str, set[str]] = {}
+    for i, t in enumerate(tokens):
+        key = _LOCATOR_KEYS.get(t)
+        if key is None:
+            continue
+        values: list[str] = []
+        for w in tokens[i + 1 : i + 8]:
+            if w in _LOCATOR_JOIN and values:
+                continue
+            if not _LOCATOR_VALUE_RE.fullmatch(w):
+                break
+            values.append(w.lstrip("0") or "0")
+        if values:
+            out.setdefault(key, set()).update(values)
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 @dataclass(slots=True)
@@ -386,7 +579,7 @@ def _shared_set(a: Iterable[Any], b: Iterable[Any]) -> set[Any]:
 
 def _identity_evidence(ev: _Evidence, a: ReportFeatures, b: ReportFeatures) -> None:
     ia, ib = _ids_by_kind(a), _ids_by_kind(b)
-    for kind in ("nik", "number", "plate", "phone"):
+    for kind in sorted(ia.keys() | ib.keys()):
         xa, xb = ia.get(kind, set()), ib.get(kind, set())
         same = xa & xb
         if same:
@@ -397,14 +590,19 @@ def _identity_evidence(ev: _Evidence, a: ReportFeatures, b: ReportFeatures) -> N
     same_persons = _persons_overlap(pa, pb)
     if same_persons:
         ev.add("person", same_persons, W_PERSON)
-    elif pa and pb:
+    elif pa and pb and _mutually_absent(pa, pb, a, b):
         ev.conflict("person", pa, pb, hard=False)
 
 
 def _location_evidence(ev: _Evidence, fa: ReportFeatures, fb: ReportFeatures) -> None:
     a, b = fa.entities, fb.entities
     shared_num, shared_plain, addr_conflict = _compare_addresses(fa, fb)
-    ev.add("address", shared_num, W_ADDRESS_NUMBERED, anchor=True)
+    objects = _shared_set(a.objects, b.objects)
+    if shared_num and _other_matter_at(shared_num, fa, fb):
+        ev.conflicts["object"] = tuple(sorted(set(a.objects) | set(b.objects)))
+        ev.add("address", shared_num, W_ADDRESS_STREET)
+    else:
+        ev.add("address", shared_num, W_ADDRESS_NUMBERED, anchor=True)
     ev.add("street", [] if shared_num else shared_plain, W_ADDRESS_STREET)
     if addr_conflict:
         ev.conflict("address", _fmt_streets(fa), _fmt_streets(fb), hard=True)
@@ -419,14 +617,21 @@ def _location_evidence(ev: _Evidence, fa: ReportFeatures, fb: ReportFeatures) ->
     if place_conflict:
         ev.conflicts["place"] = tuple(sorted(_specific_places(a) | _specific_places(b)))
         ev.penalty += P_PLACE_CONFLICT
-    objects = _shared_set(a.objects, b.objects)
     ev.add("object", objects, W_OBJECT)
     if objects and shared_num:
         ev.add("object_at_place", objects, W_OBJECT_AT_PLACE)
-    names_a, names_b = {x[0] for x in fa.streets}, {x[0] for x in fb.streets}
-    if names_a and names_b and not any(_same_name(x, y) for x in names_a for y in names_b):
-        ev.conflicts["street"] = tuple(sorted(names_a | names_b))
-        ev.penalty += P_STREET_CONFLICT
+    names_a = {x[0] for x in fa.streets}
+    names_b = {x[0] for x in fb.streets}
+    if (names_a and names_b and not any(_same_name(x, y) for x in names_a for y in names_b)
+            and _mutually_absent(names_a, names_b, fa, fb)):
+        # Different streets, each never named in the other report: the template trap (one text,
+        # everyone's own street).
+        ev.conflict("street", names_a, names_b, hard=True)
+    la, lb = _locators(fa.text), _locators(fb.text)
+    for key in sorted(la.keys() & lb.keys()):
+        if not la[key] & lb[key] and _labels_apart(key, la[key], lb[key], fa, fb):
+            ev.conflict(f"locator_{key}", (f"{key} {v}" for v in la[key]), (f"{key} {v}" for v in lb[key]),
+                        hard=True)
 
 
 def _subject_evidence(ev: _Evidence, a: ReportFeatures, b: ReportFeatures) -> None:
@@ -442,11 +647,29 @@ def _host(url: str) -> str:
     return url.split("/", 1)[0]
 
 
+# Hosts shared by unrelated content (platforms, link shorteners, maps): a page there names only itself,
+# so two reports share the matter only when they give the same page, never just the same host.
+_PLATFORM_HOSTS = frozenset({
+    "goo.gl", "maps.app.goo.gl", "forms.gle", "bit.ly", "s.id", "tinyurl.com", "linktr.ee", "wa.me",
+    "t.me", "youtu.be", "youtube.com", "m.youtube.com", "facebook.com", "m.facebook.com", "fb.com",
+    "fb.watch", "instagram.com", "twitter.com", "x.com", "tiktok.com", "vt.tiktok.com", "vm.tiktok.com",
+    "google.com",
+    "maps.google.com", "drive.google.com", "docs.google.com", "whatsapp.com", "chat.whatsapp.com",
+    "shopee.co.id", "tokopedia.com", "detik.com", "kompas.com", "tribunnews.com",
+})
+
+
+def _link_key(url: str) -> str:
+    """What a link identifies: the website for an own site, the page on a platform."""
+    host = _host(url)
+    return url if host in _PLATFORM_HOSTS else host
+
+
 def _shared_links(a: tuple[str, ...], b: tuple[str, ...]) -> set[str]:
     if not a or not b:
         return set()
     exact = set(a) & set(b)
-    return exact or ({_host(x) for x in a} & {_host(x) for x in b})
+    return exact or ({_link_key(x) for x in a} & {_link_key(x) for x in b})
 
 
 def _evidence(a: ReportFeatures, b: ReportFeatures) -> _Evidence:
@@ -511,7 +734,7 @@ def _passages(a: str, b: str, *, min_words: int = 4, limit: int = 3) -> tuple[st
     return tuple(" ".join(wa[blk.a : blk.a + blk.size]) for blk in runs[:limit])
 
 
-_SOFT_PLACE = ("place", "street")
+_SOFT_PLACE = ("place", "object")
 
 
 def _reasons(text_sim: float, ev: _Evidence, distinct: bool) -> tuple[str, ...]:
@@ -562,7 +785,7 @@ def entity_keys(f: ReportFeatures) -> list[int]:
     values: list[tuple[int, str]] = []
     values += [(0, f"{name} {number}") for name, number in f.streets if number]
     values += [(1, o) for o in f.entities.officials]
-    values += [(2, _host(u)) for u in f.links]
+    values += [(2, _link_key(u)) for u in f.links]
     values += [(3, v) for kind, vs in _ids_by_kind(f).items() if kind != "phone" for v in vs]
     return sorted({minhash.key_for(ENTITY_KEY_BASE + i, _stable_hash(v)) for i, v in values})
 

@@ -79,6 +79,7 @@ class TriageFeatures:
             },
             "links": list(self.dedup.links),
             "personal": list(self.dedup.personal),
+            "streets": sorted([name, number] for name, number in self.dedup.streets),
             "completeness": {
                 "score": round(self.completeness.score, 3),
                 "present": list(self.completeness.present),

@@ -255,3 +255,141 @@ def test_compare_symmetric_and_bounded(x: str, y: str) -> None:
     assert ab.score == ba.score and ab.is_duplicate == ba.is_duplicate
     assert 0.0 <= ab.score <= 1.0
     assert ab.is_duplicate == (ab.score >= DEFAULT_THRESHOLD and ab.is_duplicate)
+
+
+# --- conflicts need evidence on both sides; entities decide templates and campaigns --------------------
+# (all texts below are invented for these tests)
+
+LAMP = (
+    "Lampu PJU di Jl. Cempaka mati sejak minggu lalu sehingga gelap gulita dan rawan kejahatan. Warga "
+    "sudah melapor ke ketua RT tetapi belum ada perbaikan. Mohon dinas terkait segera mengganti lampunya."
+)
+
+
+def test_extraction_noise_is_not_a_street_conflict() -> None:
+    # The edited copy lost "Jl." before the street and gained it before another word; both texts
+    # still mention both words, so they were only read differently.
+    copy = LAMP.replace("Jl. Cempaka", "Cempaka").replace("dan rawan", "dan jl rawan")
+    a, b = f("a", LAMP), f("b", copy)
+    assert {n for n, _ in a.streets} == {"cempaka"} and {n for n, _ in b.streets} == {"rawan"}
+    m = compare(a, b)
+    assert m.is_duplicate and "street" not in m.conflicts
+
+
+DRAINAGE = (
+    "Kami warga RT 02 RW 09 Kelurahan Sukamaju meminta dibangun saluran air tertutup di Gang {gang}. "
+    "Setiap hujan deras genangan setinggi lutut bertahan sampai pagi dan lumpurnya masuk ke teras. "
+    "Usulan ini sudah kami sampaikan lewat musrenbang dua kali tanpa hasil."
+)
+
+
+def test_template_with_different_streets_is_not_duplicate() -> None:
+    a, b = f("a", DRAINAGE.format(gang="Rambutan")), f("b", DRAINAGE.format(gang="Kedondong"))
+    m = compare(a, b)
+    assert m.text_similarity > 0.8
+    assert not m.is_duplicate and "street" in m.conflicts
+    assert compare(a, f("c", DRAINAGE.format(gang="Rambutan") + " Terima kasih.")).is_duplicate
+
+
+def test_street_name_typo_with_swapped_letters_is_same_address() -> None:
+    a = f("a", "Trotoar ambrol di depan Jl. Teratai No. 9 dekat jembatan, pejalan kaki terpaksa turun ke aspal.")
+    b = f("b", "trotoar ambrol di depan jl tertaai no 9 dekat jembatan pejalan kaki terpaksa turun ke aspal")
+    m = compare(a, b)
+    assert m.is_duplicate and "address" in m.shared and "address" not in m.conflicts
+
+
+def test_house_number_read_elsewhere_is_not_a_conflict() -> None:
+    # A stretch of house numbers: each text names both numbers next to the street, extraction picks
+    # a different one of them.
+    a = f("a", "Lapisan aspal retak dan bergelombang di Jl. Dahlia No. 12 sampai No. 14, motor sering oleng.")
+    b = f("b", "lapisan aspal retak bergelombang di jl dahlia no 14 sampai no 12 motor sering oleng di situ")
+    assert a.streets == {("dahlia", "12")} and b.streets == {("dahlia", "14")}
+    m = compare(a, b)
+    assert "address" not in m.conflicts and m.is_duplicate
+    # while the same text for another house of the same street stays a distinct case
+    c = f("c", "Lapisan aspal retak dan bergelombang di depan Jl. Dahlia No. 30, motor sering oleng.")
+    d = f("d", "Lapisan aspal retak dan bergelombang di depan Jl. Dahlia No. 12, motor sering oleng.")
+    assert not compare(c, d).is_duplicate
+
+
+RESURFACE = (
+    "Permohonan pelapisan ulang aspal jalan lingkungan yang retak di RW 05 Kelurahan Sukamaju, "
+    "lokasi titik {p}"
+)
+
+
+def test_different_spot_labels_are_distinct_cases() -> None:
+    a, b = f("a", RESURFACE.format(p="A")), f("b", RESURFACE.format(p="B"))
+    m = compare(a, b)
+    assert m.text_similarity > 0.9
+    assert not m.is_duplicate and "locator_titik" in m.conflicts
+    assert group_corpus([a, b, f("c", RESURFACE.format(p="C"))]) == []
+
+
+def test_spot_label_lists_share_a_label() -> None:
+    a = f("a", "Sejak angin kencang kemarin PJU padam di Perumahan Taman Mekar blok C, D dan F, jalan gelap.")
+    b = f("b", "PJU padam di Perumahan Taman Mekar blok D sejak angin kencang kemarin, jalan jadi gelap.")
+    m = compare(a, b)
+    assert "locator_blok" not in m.conflicts and m.is_duplicate
+
+
+STUDENT = (
+    "Pengajuan beasiswa untuk anak kami karena penghasilan orang tua tidak mencukupi biaya sekolah.\n"
+    "Nama Siswa : {name}\nSekolah : SD Negeri Sukamaju 3\nKelas : 4\nNISN : {nisn}\n"
+    "Nama Ibu Kandung : SRI LESTARI\nAtas perhatiannya kami ucapkan terima kasih."
+)
+
+
+def test_labelled_identity_numbers_and_form_names_decide() -> None:
+    a = f("a", STUDENT.format(name="RAKA PRATAMA", nisn="0123456789"))
+    sibling = f("b", STUDENT.format(name="NADIA PUTRI", nisn="0134567890"))
+    m = compare(a, sibling)
+    assert m.text_similarity > 0.7
+    assert not m.is_duplicate and "id_nisn" in m.conflicts
+    assert "name:raka pratama" in a.personal and not any("sri lestari" in p for p in a.personal)
+    resend = f("c", STUDENT.format(name="Raka Pratama", nisn="0123456789") + " Mohon segera diproses.")
+    m = compare(a, resend)
+    assert m.is_duplicate and "id_nisn" in m.shared
+    assert set(entity_keys(a)) & set(entity_keys(resend))
+
+
+def test_form_field_name_alone_separates_template_cases() -> None:
+    text = ("Nama : {name}\nAlamat : [ALAMAT]\nNIK : [NIK]\nKeluhan : bantuan sosial tunai keluarga kami belum "
+            "cair sejak tiga bulan lalu padahal sudah terdaftar di data terpadu. Mohon segera diperiksa.")
+    a, b = f("a", text.format(name="Budi Santoso")), f("b", text.format(name="Siti Aminah"))
+    assert not compare(a, b).is_duplicate
+    assert compare(a, f("c", text.format(name="BUDI SANTOSO"))).is_duplicate
+
+
+def test_titles_and_courtesies_are_not_persons() -> None:
+    a = f("a", "Yth. Pak Walikota, jembatan penyeberangan dekat pasar sudah berkarat dan anak tangganya goyang.")
+    b = f("b", "Yth. Pak Walikota, taman bermain di ujung kampung penuh ilalang dan ayunannya patah.")
+    assert "walikota" in a.entities.persons
+    assert "person" not in compare(a, b).shared
+    # a word read as a name on one side only, and written on the other side too, is no other person
+    c = f("c", LEVY + " Mohon ditindak Pak. Sekian laporan kami.")
+    d = f("d", "Sekian laporan kami. " + LEVY + " Mohon ditindak Pak Budi")
+    assert "sekian" in c.entities.persons and "budi" in d.entities.persons
+    m = compare(c, d)
+    assert "person" not in m.conflicts and m.is_duplicate
+
+
+def test_platform_links_match_by_page_not_by_host() -> None:
+    a = f("a", "Kabel telepon menjuntai rendah di lokasi ini https://maps.app.goo.gl/AbCdEf123 bisa tersangkut truk")
+    b = f("b", "Ada bangkai kucing di tengah jalan di titik berikut https://maps.app.goo.gl/XyZ987qwe mohon dibuang")
+    assert "link" not in compare(a, b).shared
+    assert not set(entity_keys(a)) & set(entity_keys(b))
+    c = f("c", "kabel yang menjuntai itu masih belum dinaikkan, lokasinya https://maps.app.goo.gl/AbCdEf123")
+    assert "link" in compare(a, c).shared
+
+
+def test_same_address_different_object_is_another_matter() -> None:
+    tree = f("a", "Dahan pohon beringin di depan Jl. Seruni No. 45 sudah lapuk dan condong ke atap warung, "
+                  "mohon dipangkas sebelum patah.")
+    drain = f("b", "Saluran di samping Jl. Seruni No. 45 tertutup endapan pasir sehingga air hujan meluber "
+                   "ke badan jalan, mohon dikeruk.")
+    m = compare(tree, drain)
+    assert not m.is_duplicate and "object" in m.conflicts
+    again = f("c", "Pohon beringin di Jl. Seruni No. 45 belum juga dipangkas, dahannya makin condong.")
+    m = compare(tree, again)
+    assert m.is_duplicate and m.shared.get("address")
