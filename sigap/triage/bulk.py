@@ -27,6 +27,9 @@ from sigap.triage.lib.normalize import normalize_text
 from sigap.triage.models import TriageResult
 
 SQLITE_CACHE_KIB = 512 * 1024
+# A load at least this large, and at least as large as the index already is, drops the band
+# indexes and builds them again at the end (an agency importing its history, a re-index).
+REBUILD_FROM = 50_000
 
 
 @dataclass
@@ -58,26 +61,34 @@ def index_reports(
     """Indexes the given reports (skipping those already indexed)."""
     ids = sorted(set(report_ids))
     stats = BulkStats()
+    index.ensure_band_indexes()  # a bulk load interrupted earlier may have left them out
+    rebuild = len(ids) >= max(REBUILD_FROM, index.size())
+    if rebuild:
+        index.drop_band_indexes()
     if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:  # this connection's page cache: the 16 band indexes
+        with connection.cursor() as cursor:  # this connection's page cache: the band indexes
             cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")  # stay in memory while they grow
     workers = workers or max(1, (os.cpu_count() or 1))
-    with ProcessPoolExecutor(max_workers=workers) if workers > 1 else _Inline() as pool:
-        pending = None
-        for chunk in _chunks(ids, batch_size):
-            rows = list(
-                Report.objects.filter(pk__in=chunk, triage__isnull=True).values_list(
-                    "pk", "instansi_id", "content_sealed"
+    try:
+        with ProcessPoolExecutor(max_workers=workers) if workers > 1 else _Inline() as pool:
+            pending = None
+            for chunk in _chunks(ids, batch_size):
+                rows = list(
+                    Report.objects.filter(pk__in=chunk, triage__isnull=True).values_list(
+                        "pk", "instansi_id", "content_sealed"
+                    )
                 )
-            )
-            texts = [open_content(iid, bytes(sealed)).full_text for _, iid, sealed in rows]
-            parts = [texts[i::workers] for i in range(workers)]
-            future = [pool.submit(text_features, part) for part in parts]
+                texts = [open_content(iid, bytes(sealed)).full_text for _, iid, sealed in rows]
+                parts = [texts[i::workers] for i in range(workers)]
+                future = [pool.submit(text_features, part) for part in parts]
+                if pending is not None:
+                    _write(*pending, stats)
+                pending = ([(rid, iid) for rid, iid, _ in rows], future, workers)
             if pending is not None:
                 _write(*pending, stats)
-            pending = ([(rid, iid) for rid, iid, _ in rows], future, workers)
-        if pending is not None:
-            _write(*pending, stats)
+    finally:
+        if rebuild:
+            index.ensure_band_indexes()
     index.analyze()
     return stats
 

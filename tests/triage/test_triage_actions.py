@@ -266,3 +266,45 @@ def test_officer_confirms_category_and_it_becomes_a_label(agency_a, submit) -> N
     assert bad.status_code == 200
     report.case.refresh_from_db()
     assert report.case.category == "suap"
+
+
+def _band_indexes() -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'triage_lsh'")
+        else:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'triage_lsh'")
+        return {name for (name,) in cursor.fetchall() if name.startswith("triage_lsh_b")}
+
+
+def test_large_bulk_load_rebuilds_the_band_indexes(agency_a, submit, monkeypatch) -> None:
+    from sigap.triage import bulk
+    from sigap.triage.lib.minhash import INDEX_BANDS
+
+    monkeypatch.setattr(bulk, "REBUILD_FROM", 2)
+    dropped = []
+    monkeypatch.setattr(index, "drop_band_indexes", lambda real=index.drop_band_indexes: (dropped.append(1), real()))
+    first = _submit(submit, agency_a, ROAD)
+    _submit(submit, agency_a, OTHER)
+    stats = bulk.index_reports(Report.objects.values_list("pk", flat=True), workers=1)
+    assert stats.reports == 2 and dropped
+    assert len(_band_indexes()) == INDEX_BANDS  # built again
+    copy = _submit(submit, agency_a, ROAD, channel="email")
+    triage_report(report_id=copy.pk)
+    assert DuplicateSuggestion.objects.filter(report=copy, other_report=first).exists()
+
+
+def test_interrupted_bulk_load_leaves_the_band_indexes_in_place(agency_a, submit, monkeypatch) -> None:
+    from sigap.triage import bulk
+    from sigap.triage.lib.minhash import INDEX_BANDS
+
+    monkeypatch.setattr(bulk, "REBUILD_FROM", 1)
+    _submit(submit, agency_a, ROAD)
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError("disk full")
+
+    monkeypatch.setattr(bulk, "_write", broken)
+    with pytest.raises(OSError):
+        bulk.index_reports(Report.objects.values_list("pk", flat=True), workers=1)
+    assert len(_band_indexes()) == INDEX_BANDS

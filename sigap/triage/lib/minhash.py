@@ -267,7 +267,7 @@ def band_keys(sig: Signature, bands: int = DEFAULT_BANDS) -> list[int]:
     return [int(k) for k in band_keys_batch(sig[None, :], bands)[0]]
 
 
-INDEX_BANDS = 16  # the database index: 16 bands of 4 slots over the signature's first 64 slots
+INDEX_BANDS = 24  # the database index: 24 bands of 4 slots over the signature's first 96 slots
 INDEX_ROWS = 4
 
 

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-BANDS = 16  # sigap.triage.lib.minhash.INDEX_BANDS when this migration was written
+BANDS = 24  # sigap.triage.lib.minhash.INDEX_BANDS when this migration was written
 ENTITY_KEY_FLOOR = 100 << 56  # entity keys carry band indexes 100 and up (dedup.ENTITY_KEY_BASE)
 
 
@@ -85,7 +85,7 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    """The duplicate index becomes one row per report with its band hashes in 16 indexed columns,
+    """The duplicate index becomes one row per report with its band hashes in 24 indexed columns,
     plus a small key table for entities (decision 0003, revised). Plain SQL: the same tables on
     SQLite and PostgreSQL, with a clustered entity key table on SQLite (WITHOUT ROWID)."""
 
