@@ -5,7 +5,8 @@ Run from the repository root:
     .venv/bin/python bench/bench_triage_speed.py [--reports N] [--db sqlite|postgres] [--keep DIR]
 Default 1,000,000 reports (env SIGAP_BENCH_TRIAGE_REPORTS). The corpus is the demo-data corpus
 (`sigap demo-data`), written into a fresh database; with --keep DIR an existing SQLite corpus in DIR
-(from bench_demo_data.py --keep DIR) is reused. PostgreSQL uses a database it creates and drops.
+(from bench_demo_data.py --keep DIR) is reused. PostgreSQL uses a database it creates and drops;
+with --keep DIR it is kept (its keys in DIR) and reused by the next run with the same DIR.
 
 Targets (issue "Triage intelligence"): duplicate check p95 < 10 ms on SQLite and on PostgreSQL,
 indexing >= 3,000 reports/s, index < 1 GB, >= 50x faster than brute-force TF-IDF at equal or better
@@ -54,9 +55,16 @@ def setup_database(kind: str, keep: Path | None) -> tuple[str, bool]:
         if not _pg("SELECT 1"):
             print("SKIP: PostgreSQL at 127.0.0.1:5432 does not answer")
             sys.exit(0)
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
+        exists = subprocess.run(
+            ["psql", PG_ADMIN, "-qAtc", f"SELECT 1 FROM pg_database WHERE datname = '{PG_DB}'"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        if keep and exists == "1" and (keep / "master.key").exists():
+            return f"PostgreSQL {PG_DB} (kept, keys in {keep})", True
         _pg(f"DROP DATABASE IF EXISTS {PG_DB}")
         _pg(f"CREATE DATABASE {PG_DB}")
-        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
         return f"PostgreSQL {PG_DB}", False
     db = folder / "bench.sqlite3"
     os.environ["DATABASE_URL"] = f"sqlite:///{db}"
@@ -248,7 +256,7 @@ def main() -> None:
         f"speed-up (mean): {statistics.mean(brute_ms) / statistics.mean(check_ms):.0f}x (target >= 50x); "
         f"recall ours {recall:.3f} vs brute force {brute_found / n:.3f}"
     )
-    if args.db == "postgres":
+    if args.db == "postgres" and not args.keep:
         from django.db import connections
 
         connections.close_all()

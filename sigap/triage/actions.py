@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 PURPOSE_FEATURES = "triage.features"
 PURPOSE_EVIDENCE = "triage.duplicate_evidence"
 MAX_ATTEMPTS = 6
-CANDIDATES = 100
+CANDIDATES = 40
 SHORTLIST = 8
 EVIDENCE_FOR = 3
 SUGGEST_AT = dedup.DEFAULT_THRESHOLD
@@ -98,22 +98,18 @@ def find_duplicates(report: Report, features: TriageFeatures) -> list[tuple[Stor
     if not found:
         return []
     mine = dataclasses.replace(features.dedup, id=str(report.pk))
-    # Cheap first pass on the stored signatures (one vectorised comparison); only plausible
-    # candidates are opened and compared. Reports met through an entity key always are.
+    # Cheap first pass on the sketches that came with the candidates (one vectorised comparison);
+    # only plausible candidates are opened and compared. Reports met through an entity key always are.
     by_entity = {c.report_id for c in found if c.entities}
-    stored = index.signatures_of([c.report_id for c in found])
-    shortlist: list[int] = []
-    if stored:
-        matrix = np.frombuffer(b"".join(sig for _, sig in stored), dtype=np.uint32).reshape(len(stored), -1)
-        similarity = (matrix == np.asarray(features.signature, dtype=np.uint32)).mean(axis=1)
-        order = np.argsort(-similarity, kind="stable")
-        for i in order:
-            rid = stored[int(i)][0]
-            if rid in by_entity:
-                continue
-            if similarity[i] < dedup.MIN_TEXT_FOR_BONUS or len(shortlist) >= SHORTLIST:
-                break
-            shortlist.append(rid)
+    sketched = [
+        (c.report_id, c.sketch) for c in found if c.sketch is not None and c.report_id not in by_entity
+    ]
+    similarity = minhash.sketch_similarity(minhash.sketch(features.signature), [sk for _, sk in sketched])
+    shortlist = [
+        sketched[int(i)][0]
+        for i in np.argsort(-similarity, kind="stable")[:SHORTLIST]
+        if similarity[i] >= dedup.MIN_TEXT_FOR_BONUS
+    ]
     shortlist += sorted(by_entity)[:SHORTLIST]
     results = []
     for other in _load_stored(shortlist):
@@ -235,7 +231,7 @@ def triage_report(*, report_id: int) -> TriageResult:
     result.save()
     index.remove(report.pk, old_keys)
     matches = find_duplicates(report, features)
-    index.add(report.pk, features.index_bands, features.entity_keys)
+    index.add(report.pk, features.index_bands, minhash.sketch(features.signature), features.entity_keys)
     _store_suggestions(report, matches)
 
     case = report.case

@@ -38,14 +38,19 @@ class BulkStats:
     keys: int = 0
 
 
-def text_features(texts: Sequence[str]) -> list[tuple[str, bytes, list[int]]]:
-    """(normalised text, signature bytes, index band hashes) per text: pure and picklable for a
-    worker pool."""
+def text_features(texts: Sequence[str]) -> list[tuple[str, bytes, list[int], bytes]]:
+    """(normalised text, signature bytes, index band hashes, sketch) per text: pure and picklable
+    for a worker pool."""
     norms = [normalize_text(text) for text in texts]
     sigs = minhash.signatures(norms)
     bands = minhash.index_bands_batch(sigs)
     return [
-        (norm, minhash.signature_to_bytes(sig), [] if minhash.is_empty(sig) else [int(v) for v in row])
+        (
+            norm,
+            minhash.signature_to_bytes(sig),
+            [] if minhash.is_empty(sig) else [int(v) for v in row],
+            minhash.sketch(sig),
+        )
         for norm, sig, row in zip(norms, sigs, bands, strict=True)
     ]
 
@@ -106,23 +111,23 @@ def _insert_results_sql() -> str:
 def _write(rows: list[tuple[int, int]], futures: list, workers: int, stats: BulkStats) -> None:
     """Stores one batch with two plain INSERT statements (the ORM's per-object work was most of the
     time of a bulk index)."""
-    results: list[tuple[str, bytes, list[int]] | None] = [None] * len(rows)
+    results: list[tuple[str, bytes, list[int], bytes] | None] = [None] * len(rows)
     for w, future in enumerate(futures):
         for j, item in enumerate(future.result()):
             results[w + j * workers] = item
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     triage_rows: list[tuple[Any, ...]] = []
-    band_rows: list[tuple[int, list[int]]] = []
+    band_rows: list[tuple[int, list[int], bytes]] = []
     for (report_id, instansi_id), item in zip(rows, results, strict=True):
         assert item is not None
-        norm, sig, bands = item
+        norm, sig, bands, sketch = item
         sealed = crypto.seal_json(instansi_id, {"normalized": norm}, purpose=PURPOSE_FEATURES)
         triage_rows.append((instansi_id, report_id, sealed, sig, now))
-        band_rows.append((report_id, bands))
+        band_rows.append((report_id, bands, sketch))
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(_insert_results_sql(), triage_rows)
         index.add_many(band_rows)
-    stats.keys += sum(len(b) for _, b in band_rows)
+    stats.keys += sum(len(b) for _, b, _ in band_rows)
     stats.reports += len(rows)
 
 

@@ -1,9 +1,10 @@
 """The duplicate index in the database, the same tables and SQL on SQLite and PostgreSQL; nothing
 has to fit in memory (decision 0003).
 
-- `triage_lsh`: one row per report with its MinHash LSH band hashes in columns b0..b15 (32-bit),
-  each column with its own index on (band hash, report). One row per report instead of one row
-  per key keeps PostgreSQL's per-row overhead out of the index size.
+- `triage_lsh`: one row per report with its MinHash LSH band hashes in columns b0..b23 (32-bit),
+  each column with its own index on (band hash, report), and a 128-byte sketch of the signature
+  that ranks candidates without reading the large triage rows. One row per report instead of one
+  row per key keeps PostgreSQL's per-row overhead out of the index size.
 - `triage_entity_key`: one row per (key, report) for the specific entities of a report (numbered
   address, official, website, ID number): reworded reports of one matter meet through these.
 
@@ -33,6 +34,7 @@ class Candidate:
     report_id: int
     bands: int  # band hashes shared
     entities: int  # entity keys shared
+    sketch: bytes | None = None  # the first 64 slots of its signature, 16 bits each
 
 
 def _in(values: Sequence[object]) -> str:
@@ -40,10 +42,10 @@ def _in(values: Sequence[object]) -> str:
 
 
 def _insert_lsh_sql() -> str:
-    columns = ", ".join(("report_id", *BAND_COLUMNS))
-    updates = ", ".join(f"{c} = excluded.{c}" for c in BAND_COLUMNS)
+    columns = ", ".join(("report_id", *BAND_COLUMNS, "sketch"))
+    updates = ", ".join(f"{c} = excluded.{c}" for c in (*BAND_COLUMNS, "sketch"))
     return (
-        f"INSERT INTO {LSH} ({columns}) VALUES ({_in(range(INDEX_BANDS + 1))}) "  # noqa: S608 - constants
+        f"INSERT INTO {LSH} ({columns}) VALUES ({_in(range(INDEX_BANDS + 2))}) "  # noqa: S608 - constants
         f"ON CONFLICT (report_id) DO UPDATE SET {updates}"
     )
 
@@ -54,17 +56,21 @@ def _insert_entity_sql() -> str:
     return f"INSERT INTO {ENTITY} (key, report_id) VALUES (%s, %s) ON CONFLICT DO NOTHING"  # noqa: S608
 
 
-def add(report_id: int, bands: Sequence[int], entity_keys: Sequence[int] = ()) -> None:
+def add(report_id: int, bands: Sequence[int], sketch: bytes, entity_keys: Sequence[int] = ()) -> None:
     """Indexes one report (replacing its band row); a report without bands (empty text) gets none."""
-    add_many([(report_id, bands)])
+    add_many([(report_id, bands, sketch)])
     if entity_keys:
         with connection.cursor() as cursor:
             cursor.executemany(_insert_entity_sql(), [(int(k), report_id) for k in entity_keys])
 
 
-def add_many(rows: Sequence[tuple[int, Sequence[int]]]) -> int:
-    """Band rows of many reports at once (bulk indexing): (report id, INDEX_BANDS band hashes)."""
-    params = [(int(rid), *[int(b) for b in bands]) for rid, bands in rows if len(bands) == INDEX_BANDS]
+def add_many(rows: Sequence[tuple[int, Sequence[int], bytes]]) -> int:
+    """Band rows of many reports at once: (report id, INDEX_BANDS band hashes, sketch)."""
+    params: list[tuple[int | bytes, ...]] = [
+        (int(rid), *[int(b) for b in bands], sketch)
+        for rid, bands, sketch in rows
+        if len(bands) == INDEX_BANDS
+    ]
     if params:
         with connection.cursor() as cursor:
             cursor.executemany(_insert_lsh_sql(), params)
@@ -85,7 +91,7 @@ def candidates(
     bands: Sequence[int], entity_keys: Sequence[int] = (), *, exclude: int | None = None, limit: int = 40
 ) -> list[Candidate]:
     """Reports sharing at least one band hash or entity key, most shared first (entity keys count
-    double: they are specific), one query."""
+    double: they are specific), with their sketches: one query."""
     parts: list[str] = []
     params: list[int] = []
     for column, value in zip(BAND_COLUMNS, bands, strict=False):
@@ -103,14 +109,25 @@ def candidates(
     if not parts:
         return []
     sql = (
-        "SELECT report_id, SUM(band), SUM(entity) FROM ("  # noqa: S608 - built from constants
-        + " UNION ALL ".join(parts)
-        + ") AS hits GROUP BY report_id ORDER BY SUM(band) + 2 * SUM(entity) DESC, report_id DESC LIMIT %s"
+        "SELECT h.report_id, h.b, h.e, l.sketch FROM (SELECT report_id, SUM(band) AS b, "  # noqa: S608
+        "SUM(entity) AS e FROM (" + " UNION ALL ".join(parts) + ") AS hits GROUP BY report_id "
+        "ORDER BY SUM(band) + 2 * SUM(entity) DESC, report_id DESC LIMIT %s) AS h "
+        f"LEFT JOIN {LSH} l ON l.report_id = h.report_id"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit + 1])
-        found = [Candidate(int(r), int(b), int(e)) for r, b, e in cursor.fetchall() if r != exclude]
+    rows = _fetch(sql, [*params, limit + 1])
+    found = [
+        Candidate(int(r), int(b), int(e), bytes(sk) if sk is not None else None)
+        for r, b, e, sk in rows
+        if r != exclude
+    ]
+    found.sort(key=lambda c: (-(c.bands + 2 * c.entities), -c.report_id))
     return found[:limit]
+
+
+def _fetch(sql: str, params: Sequence[int]) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
 
 
 def size() -> int:
@@ -140,22 +157,6 @@ def bytes_on_disk() -> int | None:
         except Exception:  # noqa: BLE001 - dbstat is an optional SQLite module
             return None
         return int(cursor.fetchone()[0] or 0)
-
-
-def signatures_of(report_ids: Sequence[int]) -> list[tuple[int, bytes]]:
-    """Stored MinHash signatures of the given reports (one query: the hot path of a duplicate check)."""
-    if not report_ids:
-        return []
-    from sigap.triage.models import TriageResult
-
-    table = TriageResult._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT report_id, signature FROM {table} WHERE report_id IN ({_in(report_ids)}) "  # noqa: S608
-            "AND signature IS NOT NULL",
-            [int(r) for r in report_ids],
-        )
-        return [(int(r), bytes(sig)) for r, sig in cursor.fetchall()]
 
 
 def stored_of(report_ids: Sequence[int]) -> list[tuple[int, int, bytes, bytes, int, bool]]:

@@ -10,6 +10,7 @@ from sigap.triage.lib import minhash
 pytestmark = pytest.mark.django_db
 
 N = minhash.INDEX_BANDS
+SKETCH = bytes(2 * minhash.SKETCH_SLOTS)
 
 
 def bands(seed: int, shared_with: list[int] | None = None, shared: int = 0) -> list[int]:
@@ -22,10 +23,10 @@ def bands(seed: int, shared_with: list[int] | None = None, shared: int = 0) -> l
 
 def test_most_shared_bands_rank_first_and_the_report_itself_is_excluded() -> None:
     probe = bands(1)
-    index.add(10, bands(2, probe, shared=3))
-    index.add(11, bands(3, probe, shared=9))
-    index.add(12, bands(4))  # shares nothing
-    index.add(13, probe)
+    index.add(10, bands(2, probe, shared=3), SKETCH)
+    index.add(11, bands(3, probe, shared=9), SKETCH)
+    index.add(12, bands(4), SKETCH)  # shares nothing
+    index.add(13, probe, SKETCH)
     found = index.candidates(probe, exclude=13)
     assert [(c.report_id, c.bands) for c in found] == [(11, 9), (10, 3)]
     assert index.size() == 4
@@ -33,30 +34,30 @@ def test_most_shared_bands_rank_first_and_the_report_itself_is_excluded() -> Non
 
 def test_entity_keys_find_reports_without_shared_bands_and_count_double() -> None:
     probe = bands(1)
-    index.add(20, bands(2, probe, shared=1))
-    index.add(21, bands(3), entity_keys=[7_000, 7_001])
+    index.add(20, bands(2, probe, shared=1), SKETCH)
+    index.add(21, bands(3), SKETCH, entity_keys=[7_000, 7_001])
     found = index.candidates(probe, [7_000, 7_001, 9_999])
     assert [(c.report_id, c.bands, c.entities) for c in found] == [(21, 0, 2), (20, 1, 0)]
     assert index.entity_rows() == 2
 
 
 def test_adding_again_replaces_the_band_row() -> None:
-    index.add(30, bands(5))
-    index.add(30, bands(6))
+    index.add(30, bands(5), SKETCH)
+    index.add(30, bands(6), SKETCH)
     assert index.candidates(bands(5)) == []
     assert [c.report_id for c in index.candidates(bands(6))] == [30]
     assert index.size() == 1
 
 
 def test_remove_takes_out_bands_and_entity_keys() -> None:
-    index.add(40, bands(7), entity_keys=[5])
+    index.add(40, bands(7), SKETCH, entity_keys=[5])
     index.remove(40, [5])
     assert index.candidates(bands(7), [5]) == [] and index.size() == 0 and index.entity_rows() == 0
 
 
 def test_a_hot_band_is_read_for_its_newest_holders_only() -> None:
     hot = bands(8)
-    rows = [(rid, [hot[0], *bands(100 + rid)[1:]]) for rid in range(1, index.PER_KEY + 21)]
+    rows = [(rid, [hot[0], *bands(100 + rid)[1:]], SKETCH) for rid in range(1, index.PER_KEY + 21)]
     assert index.add_many(rows) == len(rows)
     found = index.candidates([hot[0], *bands(9)[1:]], limit=10_000)
     ids = sorted(c.report_id for c in found)
@@ -65,7 +66,7 @@ def test_a_hot_band_is_read_for_its_newest_holders_only() -> None:
 
 
 def test_empty_text_is_not_indexed() -> None:
-    assert index.add_many([(50, [])]) == 0
+    assert index.add_many([(50, [], SKETCH)]) == 0
     assert minhash.index_bands(minhash.signature("")) == []
     assert index.candidates([], []) == []
 
@@ -78,3 +79,17 @@ def test_bands_of_near_duplicates_collide_and_fit_32_bits() -> None:
     assert len(a) == N and all(-(2**31) <= v < 2**31 for v in a)
     assert sum(x == y for x, y in zip(a, b, strict=True)) >= N // 4
     assert sum(x == y for x, y in zip(a, c, strict=True)) == 0
+
+
+def test_candidates_carry_their_sketch_which_ranks_similar_texts_higher() -> None:
+    base = "kepala desa meminta uang kepada warga untuk pembuatan sertifikat tanah di desa sukamaju"
+    near = minhash.signature(base.replace("kepada", "kpd"))
+    far = minhash.signature("sampah menumpuk di pasar induk dan tidak diangkut selama dua minggu")
+    mine = minhash.signature(base)
+    shared = minhash.index_bands(mine)
+    index.add(60, shared, minhash.sketch(near))
+    index.add(61, shared, minhash.sketch(far))
+    found = {c.report_id: c.sketch for c in index.candidates(shared)}
+    assert len(found[60]) == 2 * minhash.SKETCH_SLOTS
+    near_sim, far_sim = minhash.sketch_similarity(minhash.sketch(mine), [found[60], found[61]])
+    assert near_sim > 0.5 > 0.2 > far_sim

@@ -30,7 +30,7 @@ stored separately; see ``band_of``).  Keys are always non-negative.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -38,6 +38,9 @@ import numpy.typing as npt
 __all__ = [
     "DEFAULT_BANDS",
     "INDEX_BANDS",
+    "SKETCH_SLOTS",
+    "sketch",
+    "sketch_similarity",
     "index_bands",
     "index_bands_batch",
     "DEFAULT_NUM_PERM",
@@ -289,6 +292,25 @@ def index_bands(sig: Signature) -> list[int]:
     if is_empty(sig):
         return []
     return [int(v) for v in index_bands_batch(sig[None, :])[0]]
+
+
+SKETCH_SLOTS = 64  # a compact copy of the signature kept in the index row: 64 slots x 16 bits
+
+
+def sketch(sig: Signature) -> bytes:
+    """The signature's first SKETCH_SLOTS slots, 16 bits each (128 bytes): enough to rank a few
+    dozen candidates by estimated similarity without reading the full signatures (two different
+    slot values agree on 16 bits with probability 1/65536)."""
+    return (np.asarray(sig[:SKETCH_SLOTS], dtype=np.uint32) & 0xFFFF).astype("<u2").tobytes()
+
+
+def sketch_similarity(mine: bytes, others: Sequence[bytes]) -> npt.NDArray[np.float64]:
+    """Estimated Jaccard of one sketch against several (fraction of equal slots)."""
+    if not others:
+        return np.zeros(0)
+    a = np.frombuffer(mine, dtype="<u2")
+    matrix = np.frombuffer(b"".join(others), dtype="<u2").reshape(len(others), -1)
+    return (matrix == a).mean(axis=1)
 
 
 def lsh_threshold(bands: int = DEFAULT_BANDS, rows: int = DEFAULT_NUM_PERM // DEFAULT_BANDS) -> float:

@@ -12,7 +12,8 @@ def create(apps, schema_editor):
     sqlite = schema_editor.connection.vendor == "sqlite"
     if sqlite:
         schema_editor.execute(
-            f"CREATE TABLE triage_lsh (report_id INTEGER PRIMARY KEY, {_columns('INTEGER')})"
+            f"CREATE TABLE triage_lsh (report_id INTEGER PRIMARY KEY, {_columns('INTEGER')}, "
+            "sketch BLOB NOT NULL)"
         )
         schema_editor.execute(
             "CREATE TABLE triage_entity_key (key INTEGER NOT NULL, report_id INTEGER NOT NULL, "
@@ -20,7 +21,8 @@ def create(apps, schema_editor):
         )
     else:
         schema_editor.execute(
-            f"CREATE TABLE triage_lsh (report_id integer PRIMARY KEY, {_columns('integer')}) "
+            f"CREATE TABLE triage_lsh (report_id integer PRIMARY KEY, {_columns('integer')}, "
+            "sketch bytea NOT NULL) "
             "WITH (fillfactor = 100)"
         )
         schema_editor.execute(
@@ -49,8 +51,8 @@ def _fill_bands(apps):
 
     TriageResult = apps.get_model("triage", "TriageResult")
     columns = ", ".join(f"b{i}" for i in range(BANDS))
-    placeholders = ", ".join(["%s"] * (BANDS + 1))
-    sql = f"INSERT INTO triage_lsh (report_id, {columns}) VALUES ({placeholders})"  # noqa: S608 - constants
+    placeholders = ", ".join(["%s"] * (BANDS + 2))
+    sql = f"INSERT INTO triage_lsh (report_id, {columns}, sketch) VALUES ({placeholders})"  # noqa: S608
     rows = TriageResult.objects.exclude(signature=None).values_list("report_id", "signature")
     batch: list[tuple[int, bytes]] = []
 
@@ -60,7 +62,7 @@ def _fill_bands(apps):
         sigs = np.stack([minhash.signature_from_bytes(bytes(sig)) for _, sig in batch])
         bands = minhash.index_bands_batch(sigs)
         params = [
-            (rid, *[int(v) for v in row])
+            (rid, *[int(v) for v in row], minhash.sketch(sig))
             for (rid, _), row, sig in zip(batch, bands, sigs, strict=True)
             if not minhash.is_empty(sig)
         ]
