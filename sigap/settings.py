@@ -264,7 +264,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Reporter portal and mailbox (docs/security/receipts.md): receipt hashing, proof of work on the
 # mailbox login, and login limits that never look at a network address.
 SIGAP_RECEIPT_ARGON2 = {
-    "time_cost": int(os.environ.get("SIGAP_RECEIPT_ARGON2_TIME", "2")),
+    "time_cost": int(os.environ.get("SIGAP_RECEIPT_ARGON2_TIME", "1")),  # decision 0007
     "memory_cost": int(os.environ.get("SIGAP_RECEIPT_ARGON2_MEMORY_KIB", "65536")),
     "parallelism": 1,
 }
