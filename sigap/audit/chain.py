@@ -91,40 +91,20 @@ def append(
     """Appends one event to the agency's chain. Runs inside the caller's transaction. Inside
     `batched()` the event is queued and written when the batch ends (the returned event is then
     not saved yet)."""
-    chain = instansi_id or 0
-    clean = json.loads(json.dumps(data or {}, default=str))
+    row = {
+        "created_at": clock.now(),
+        "actor_user_id": actor_user_id,
+        "actor_label": actor_label[:150],
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "data": json.loads(json.dumps(data or {}, default=str)),
+    }
     queue = _batch.get()
     if queue is not None:
-        row = {
-            "created_at": clock.now(),
-            "actor_user_id": actor_user_id,
-            "actor_label": actor_label[:150],
-            "action": action,
-            "object_type": object_type,
-            "object_id": str(object_id),
-            "data": clean,
-        }
         queue.append((instansi_id, row))
-        return AuditEvent(chain=chain, instansi_id=instansi_id, **row)
-    with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(chain=chain)
-        event = AuditEvent(
-            chain=chain,
-            seq=head.last_seq + 1,
-            instansi_id=instansi_id,
-            created_at=clock.now(),
-            actor_user_id=actor_user_id,
-            actor_label=actor_label[:150],
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            data=clean,
-            prev_hash=head.last_hash,
-        )
-        event.hash = _hash_of(event)
-        event.save()
-        AuditChainHead.objects.filter(chain=chain).update(last_seq=event.seq, last_hash=event.hash)
-    return event
+        return AuditEvent(chain=instansi_id or 0, instansi_id=instansi_id, **row)
+    return _write(instansi_id, [row])[0]
 
 
 @contextmanager
@@ -152,6 +132,12 @@ def batched() -> Iterator[None]:
 
 def append_many(rows: list[dict[str, Any]], *, instansi_id: int | None) -> int:
     """Appends several events to one chain at once (bulk writers such as the demo generator)."""
+    return len(_write(instansi_id, rows))
+
+
+def _write(instansi_id: int | None, rows: list[dict[str, Any]]) -> list[AuditEvent]:
+    """Writes events to one chain: locks its head, links each event to the one before, inserts
+    them, moves the head. Runs inside the caller's transaction."""
     chain = instansi_id or 0
     with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(chain=chain)
@@ -177,7 +163,7 @@ def append_many(rows: list[dict[str, Any]], *, instansi_id: int | None) -> int:
             events.append(event)
         AuditEvent.objects.bulk_create(events, batch_size=2000)
         AuditChainHead.objects.filter(chain=chain).update(last_seq=seq, last_hash=prev)
-    return len(events)
+    return events
 
 
 @dataclass(frozen=True)
