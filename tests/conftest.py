@@ -107,3 +107,20 @@ def submit() -> Callable[..., Report]:
         return submit_report(actor=actor, incoming=incoming(**overrides))
 
     return do
+
+
+@pytest.fixture
+def cheap_portal(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Cheap Argon2 and proof of work for portal and mailbox tests (the production parameters are
+    tested on their own), a per-test evidence folder; the receipt hasher's caches reset around."""
+    from sigap.reporters import receipts
+
+    settings.SIGAP_EVIDENCE_DIR = tmp_path / "evidence"
+    settings.SIGAP_VAULT_KDF = "interactive"
+    settings.SIGAP_RECEIPT_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+    settings.SIGAP_POW_BITS = 6
+    receipts.hasher.cache_clear()
+    receipts._dummy_hash.cache_clear()
+    yield settings
+    receipts.hasher.cache_clear()
+    receipts._dummy_hash.cache_clear()

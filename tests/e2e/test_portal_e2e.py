@@ -18,16 +18,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def _fast(settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.SIGAP_EVIDENCE_DIR = tmp_path / "evidence"
-    settings.SIGAP_RECEIPT_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
-    settings.SIGAP_POW_BITS = 12
-    settings.SIGAP_POW_WAIT_SECONDS = 1
-    receipts.hasher.cache_clear()
-    receipts._dummy_hash.cache_clear()
-    yield
-    receipts.hasher.cache_clear()
-    receipts._dummy_hash.cache_clear()
+def _fast(cheap_portal):  # type: ignore[no-untyped-def]
+    cheap_portal.SIGAP_POW_BITS = 12  # the browser solves it for real
+    cheap_portal.SIGAP_POW_WAIT_SECONDS = 1
 
 
 def _report(page, base: str, tmp_path) -> str:  # type: ignore[no-untyped-def]
