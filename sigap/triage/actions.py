@@ -110,7 +110,7 @@ def find_duplicates(report: Report, features: TriageFeatures) -> list[tuple[Stor
         for i in np.argsort(-similarity, kind="stable")[:SHORTLIST]
         if similarity[i] >= dedup.MIN_TEXT_FOR_BONUS
     ]
-    shortlist += sorted(by_entity)[:SHORTLIST]
+    shortlist += [c.report_id for c in found if c.entities][:SHORTLIST]  # most shared first
     results = []
     for other in _load_stored(shortlist):
         if other.instansi_id != report.instansi_id and not (

@@ -143,6 +143,7 @@ W_LINK = 0.50
 W_ID = 0.20
 W_PHONE = 0.10
 W_AMOUNT = 0.15
+W_EXACT_SUM = 0.35  # a specific sum (see _specific_sum): nearly an identifier of the matter
 W_OBJECT = 0.03
 W_OBJECT_AT_PLACE = 0.10  # only at a shared numbered address
 W_PLACE = 0.02
@@ -150,6 +151,7 @@ W_PERIOD = 0.03
 W_PERSON = 0.10
 P_PLACE_CONFLICT = 0.20
 MIN_AMOUNT = 10_000
+MIN_KEY_AMOUNT = 10_000_000  # exact sums from here on are blocking keys (not multiples of 100,000)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -638,9 +640,17 @@ def _subject_evidence(ev: _Evidence, a: ReportFeatures, b: ReportFeatures) -> No
     ea, eb = a.entities, b.entities
     ev.add("official", _shared_set(ea.officials, eb.officials), W_OFFICIAL, anchor=True)
     ev.add("link", _shared_links(a.links, b.links), W_LINK, anchor=True)
-    amounts = {str(x) for x in _shared_set(ea.amounts, eb.amounts) if x >= MIN_AMOUNT}
-    ev.add("amount", amounts, W_AMOUNT)
+    shared_amounts = _shared_set(ea.amounts, eb.amounts)
+    exact = {str(x) for x in shared_amounts if _specific_sum(x)}
+    ev.add("exact_sum", exact, W_EXACT_SUM, anchor=True)
+    ev.add("amount", {str(x) for x in shared_amounts if x >= MIN_AMOUNT and str(x) not in exact}, W_AMOUNT)
     ev.add("period", _shared_set(ea.periods, eb.periods) | _shared_set(ea.dates, eb.dates), W_PERIOD)
+
+
+def _specific_sum(amount: int) -> bool:
+    """A sum like Rp1.831.160.000 names one budget line or one payment; round sums (Rp5 juta, a
+    tariff) are shared by unrelated cases."""
+    return amount >= MIN_KEY_AMOUNT and amount % 100_000 != 0
 
 
 def _host(url: str) -> str:
@@ -776,9 +786,9 @@ def _stable_hash(value: str) -> int:
 def entity_keys(f: ReportFeatures) -> list[int]:
     """Blocking keys for specific entities (band indexes ENTITY_KEY_BASE+): campaign candidates.
 
-    Stored in the same band-key table as ``minhash.band_keys``: reports sharing a numbered
-    address, an official, a website/URL or a non-phone ID number become candidates even when
-    their wording differs too much for LSH.
+    Stored in the index's entity key table: reports sharing a numbered address, an official, a
+    website/URL, a non-phone ID number, a person's full name or an exact sum become candidates
+    even when their wording differs too much for LSH (``compare`` still decides).
     """
     if not f.informative:
         return []
@@ -787,6 +797,10 @@ def entity_keys(f: ReportFeatures) -> list[int]:
     values += [(1, o) for o in f.entities.officials]
     values += [(2, _link_key(u)) for u in f.links]
     values += [(3, v) for kind, vs in _ids_by_kind(f).items() if kind != "phone" for v in vs]
+    # Reworded reports of one matter (another channel, another agency) name the same person or the
+    # same exact sum: full names only, and only sums too specific to be a common tariff.
+    values += [(4, name) for name in _persons(f) if len(name.split()) >= 2]
+    values += [(5, str(a)) for a in f.entities.amounts if _specific_sum(a)]
     return sorted({minhash.key_for(ENTITY_KEY_BASE + i, _stable_hash(v)) for i, v in values})
 
 

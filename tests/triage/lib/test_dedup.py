@@ -393,3 +393,32 @@ def test_same_address_different_object_is_another_matter() -> None:
     again = f("c", "Pohon beringin di Jl. Seruni No. 45 belum juga dipangkas, dahannya makin condong.")
     m = compare(tree, again)
     assert m.is_duplicate and m.shared.get("address")
+
+
+def test_a_specific_sum_is_a_blocking_key_and_an_anchor_but_a_round_tariff_is_not() -> None:
+    a = features(
+        "a",
+        "Dana desa untuk pembangunan embung senilai Rp 1.831.160.000 diduga dikorupsi oleh perangkat desa, "
+        "pekerjaan tidak pernah dimulai sampai sekarang.",
+    )
+    b = features(
+        "b",
+        "min mau lapor, anggaran embung 1.831.160.000 di desa kami ga jelas kemana, proyeknya mangkrak "
+        "dan warga tidak pernah lihat ada pekerja.",
+    )
+    assert set(entity_keys(a)) & set(entity_keys(b))
+    match = compare(a, b)
+    assert "exact_sum" in match.shared
+    tariff_a = features("c", "Petugas kelurahan meminta uang Rp 5.000.000 untuk mengurus surat tanah warga.")
+    tariff_b = features("d", "Oknum di kantor samsat meminta Rp 5.000.000 agar berkas kendaraan cepat selesai.")
+    assert not set(entity_keys(tariff_a)) & set(entity_keys(tariff_b))
+    assert "exact_sum" not in compare(tariff_a, tariff_b).shared
+
+
+def test_a_full_name_is_a_blocking_key_a_first_name_alone_is_not() -> None:
+    a = features("a", "Saya Rudi Hartono, bantuan sosial saya tidak cair sejak tiga bulan, mohon dicek petugas.")
+    b = features("b", "Saya Rudi Hartono mau tanya kenapa bansos saya belum masuk ke rekening sampai sekarang ya.")
+    assert set(entity_keys(a)) & set(entity_keys(b))
+    c = features("c", "Nama : Rudi. Lampu jalan di gang depan rumah mati sudah seminggu tidak diperbaiki.")
+    d = features("d", "Nama : Rudi. Saluran air depan sekolah tersumbat sampah dan meluap kalau hujan deras.")
+    assert not set(entity_keys(c)) & set(entity_keys(d))
