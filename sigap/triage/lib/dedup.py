@@ -19,8 +19,8 @@ A pair of reports is scored as::
   circulated text sent by many citizens, each with their own identity or their own case.
 * soft conflicts (different personal names, also from form fields such as "Nama Siswa : ...", or
   phone numbers) are distinct cases too, unless the two reports share a strong subject anchor (same
-  numbered address, official, website/URL or non-phone ID number): many people reporting one broken
-  road sign with their own names.
+  numbered address, official, website/URL, non-phone ID number or specific sum): many people
+  reporting one broken road sign with their own names.
 * a conflict needs evidence on both sides: each report must name a value that the other report
   never mentions (street names and person names up to a typo; house numbers and spot labels near
   the street or key word).  Extraction reads a moved word as a street or a courtesy word as a
