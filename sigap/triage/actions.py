@@ -48,7 +48,6 @@ class Stored:
     report_id: int
     instansi_id: int
     case_id: int
-    connected: bool
     signature: Any
     features: dict[str, Any]
 
@@ -69,11 +68,10 @@ def _load_stored(report_ids: list[int]) -> list[Stored]:
             report_id=rid,
             instansi_id=iid,
             case_id=case_id,
-            connected=connected,
             signature=minhash.signature_from_bytes(sig),
             features=crypto.open_json(iid, sealed, purpose=PURPOSE_FEATURES),
         )
-        for rid, iid, sig, sealed, case_id, connected in index.stored_of(report_ids)
+        for rid, iid, sig, sealed, case_id in index.stored_of(report_ids)
     ]
 
 
@@ -93,7 +91,12 @@ def find_duplicates(report: Report, features: TriageFeatures) -> list[tuple[Stor
     """Likely duplicates of `report` among every indexed report it may be compared with: its own
     agency's, and those of agencies connected to the hub when it is connected too."""
     found = index.candidates(
-        features.index_bands, features.entity_keys, exclude=report.pk, limit=CANDIDATES
+        features.index_bands,
+        features.entity_keys,
+        instansi_id=report.instansi_id,
+        across_agencies=report.instansi.connected_to_hub,
+        exclude=report.pk,
+        limit=CANDIDATES,
     )
     if not found:
         return []
@@ -101,9 +104,7 @@ def find_duplicates(report: Report, features: TriageFeatures) -> list[tuple[Stor
     # Cheap first pass on the sketches that came with the candidates (one vectorised comparison);
     # only plausible candidates are opened and compared. Reports met through an entity key always are.
     by_entity = {c.report_id for c in found if c.entities}
-    sketched = [
-        (c.report_id, c.sketch) for c in found if c.sketch is not None and c.report_id not in by_entity
-    ]
+    sketched = [(c.report_id, c.sketch) for c in found if c.report_id not in by_entity]
     similarity = minhash.sketch_similarity(minhash.sketch(features.signature), [sk for _, sk in sketched])
     shortlist = [
         sketched[int(i)][0]
@@ -112,11 +113,7 @@ def find_duplicates(report: Report, features: TriageFeatures) -> list[tuple[Stor
     ]
     shortlist += [c.report_id for c in found if c.entities][:SHORTLIST]  # most shared first
     results = []
-    for other in _load_stored(shortlist):
-        if other.instansi_id != report.instansi_id and not (
-            other.connected and report.instansi.connected_to_hub
-        ):
-            continue
+    for other in _load_stored(shortlist):  # the index gave only reports it may be compared with
         if other.case_id == report.case_id:
             continue
         theirs = _dedup_view(other.report_id, other.signature, other.features)
@@ -231,7 +228,10 @@ def triage_report(*, report_id: int) -> TriageResult:
     result.save()
     index.remove(report.pk, old_keys)
     matches = find_duplicates(report, features)
-    index.add(report.pk, features.index_bands, minhash.sketch(features.signature), features.entity_keys)
+    index.add(
+        index.Row(report.pk, report.instansi_id, features.index_bands, minhash.sketch(features.signature)),
+        features.entity_keys,
+    )
     _store_suggestions(report, matches)
 
     case = report.case

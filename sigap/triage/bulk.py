@@ -117,17 +117,17 @@ def _write(rows: list[tuple[int, int]], futures: list, workers: int, stats: Bulk
             results[w + j * workers] = item
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     triage_rows: list[tuple[Any, ...]] = []
-    band_rows: list[tuple[int, list[int], bytes]] = []
+    band_rows: list[index.Row] = []
     for (report_id, instansi_id), item in zip(rows, results, strict=True):
         assert item is not None
         norm, sig, bands, sketch = item
         sealed = crypto.seal_json(instansi_id, {"normalized": norm}, purpose=PURPOSE_FEATURES)
         triage_rows.append((instansi_id, report_id, sealed, sig, now))
-        band_rows.append((report_id, bands, sketch))
+        band_rows.append(index.Row(report_id, instansi_id, bands, sketch))
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(_insert_results_sql(), triage_rows)
         index.add_many(band_rows)
-    stats.keys += sum(len(b) for _, b, _ in band_rows)
+    stats.keys += sum(len(r.bands) for r in band_rows)
     stats.reports += len(rows)
 
 

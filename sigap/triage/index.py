@@ -1,17 +1,18 @@
 """The duplicate index in the database, the same tables and SQL on SQLite and PostgreSQL; nothing
 has to fit in memory (decision 0003).
 
-- `triage_lsh`: one row per report with its MinHash LSH band hashes in columns b0..b23 (32-bit),
-  each column with its own index on (band hash, report), and a 128-byte sketch of the signature
-  that ranks candidates without reading the large triage rows. One row per report instead of one
+- `triage_lsh`: one row per report with its agency, its MinHash LSH band hashes in columns b0..b23
+  (32-bit), each column with its own index on (band hash, report), and a 128-byte sketch of the
+  signature that ranks candidates without reading the large triage rows. One row per report instead of one
   row per key keeps PostgreSQL's per-row overhead out of the index size.
 - `triage_entity_key`: one row per (key, report) for the specific entities of a report (numbered
   address, official, website, ID number): reworded reports of one matter meet through these.
 
 A lookup reads, per band and per entity key, the newest reports holding it (at most PER_KEY: a
 band shared by thousands of reports is a template, and its newest holders are the ones that
-matter), and counts per report how many it shares. The best candidates are then confirmed
-against their stored signatures and entities.
+matter), and counts per report how many it shares. Before the best are taken it keeps only the
+reports the new one may be compared with (`candidates`: the one place of that rule). The best
+candidates are then confirmed against their stored signatures and entities.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ LSH = "triage_lsh"
 ENTITY = "triage_entity_key"
 BAND_COLUMNS = tuple(f"b{i}" for i in range(INDEX_BANDS))
 PER_KEY = 500
+OWN_AGENCY_DEPTH = 5  # an agency not connected to the hub ranks this many times more, then filters
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,7 @@ class Candidate:
     report_id: int
     bands: int  # band hashes shared
     entities: int  # entity keys shared
-    sketch: bytes | None = None  # the first 64 slots of its signature, 16 bits each
+    sketch: bytes  # the first 64 slots of its signature, 16 bits each
 
 
 def _in(values: Sequence[object]) -> str:
@@ -42,10 +44,10 @@ def _in(values: Sequence[object]) -> str:
 
 
 def _insert_lsh_sql() -> str:
-    columns = ", ".join(("report_id", *BAND_COLUMNS, "sketch"))
-    updates = ", ".join(f"{c} = excluded.{c}" for c in (*BAND_COLUMNS, "sketch"))
+    columns = ", ".join(("report_id", "instansi_id", *BAND_COLUMNS, "sketch"))
+    updates = ", ".join(f"{c} = excluded.{c}" for c in ("instansi_id", *BAND_COLUMNS, "sketch"))
     return (
-        f"INSERT INTO {LSH} ({columns}) VALUES ({_in(range(INDEX_BANDS + 2))}) "  # noqa: S608 - constants
+        f"INSERT INTO {LSH} ({columns}) VALUES ({_in(range(INDEX_BANDS + 3))}) "  # noqa: S608 - constants
         f"ON CONFLICT (report_id) DO UPDATE SET {updates}"
     )
 
@@ -56,20 +58,30 @@ def _insert_entity_sql() -> str:
     return f"INSERT INTO {ENTITY} (key, report_id) VALUES (%s, %s) ON CONFLICT DO NOTHING"  # noqa: S608
 
 
-def add(report_id: int, bands: Sequence[int], sketch: bytes, entity_keys: Sequence[int] = ()) -> None:
+@dataclass(frozen=True)
+class Row:
+    """What the index keeps of one report."""
+
+    report_id: int
+    instansi_id: int
+    bands: Sequence[int]
+    sketch: bytes
+
+
+def add(row: Row, entity_keys: Sequence[int] = ()) -> None:
     """Indexes one report (replacing its band row); a report without bands (empty text) gets none."""
-    add_many([(report_id, bands, sketch)])
+    add_many([row])
     if entity_keys:
         with connection.cursor() as cursor:
-            cursor.executemany(_insert_entity_sql(), [(int(k), report_id) for k in entity_keys])
+            cursor.executemany(_insert_entity_sql(), [(int(k), row.report_id) for k in entity_keys])
 
 
-def add_many(rows: Sequence[tuple[int, Sequence[int], bytes]]) -> int:
-    """Band rows of many reports at once: (report id, INDEX_BANDS band hashes, sketch)."""
+def add_many(rows: Sequence[Row]) -> int:
+    """Band rows of many reports at once (bulk indexing)."""
     params: list[tuple[int | bytes, ...]] = [
-        (int(rid), *[int(b) for b in bands], sketch)
-        for rid, bands, sketch in rows
-        if len(bands) == INDEX_BANDS
+        (int(r.report_id), int(r.instansi_id), *[int(b) for b in r.bands], r.sketch)
+        for r in rows
+        if len(r.bands) == INDEX_BANDS
     ]
     if params:
         with connection.cursor() as cursor:
@@ -88,10 +100,20 @@ def remove(report_id: int, entity_keys: Sequence[int] = ()) -> None:
 
 
 def candidates(
-    bands: Sequence[int], entity_keys: Sequence[int] = (), *, exclude: int | None = None, limit: int = 40
+    bands: Sequence[int],
+    entity_keys: Sequence[int] = (),
+    *,
+    instansi_id: int,
+    across_agencies: bool,
+    exclude: int | None = None,
+    limit: int = 40,
 ) -> list[Candidate]:
-    """Reports sharing at least one band hash or entity key, most shared first (entity keys count
-    double: they are specific), with their sketches: one query."""
+    """Reports sharing at least one band hash or entity key with a new report of `instansi_id`,
+    most shared first (entity keys count double: they are specific), with their sketches: one
+    query. Only reports it may be compared with: its own agency's, and, when `across_agencies`
+    (its agency is connected to the hub), those of every agency connected to the hub."""
+    from sigap.tenants.models import Instansi
+
     parts: list[str] = []
     params: list[int] = []
     for column, value in zip(BAND_COLUMNS, bands, strict=False):
@@ -108,18 +130,22 @@ def candidates(
         params.append(int(key))
     if not parts:
         return []
+    if across_agencies:  # most reports: others are mostly connected too, few are dropped
+        scope = (
+            f"JOIN {Instansi._meta.db_table} i ON i.id = l.instansi_id "
+            "WHERE (i.connected_to_hub OR l.instansi_id = %s)"
+        )
+        ranked = limit + 1
+    else:  # an agency on its own: look further down the ranking for its own reports
+        scope, ranked = "WHERE l.instansi_id = %s", OWN_AGENCY_DEPTH * (limit + 1)
     sql = (
         "SELECT h.report_id, h.b, h.e, l.sketch FROM (SELECT report_id, SUM(band) AS b, "  # noqa: S608
         "SUM(entity) AS e FROM (" + " UNION ALL ".join(parts) + ") AS hits GROUP BY report_id "
         "ORDER BY SUM(band) + 2 * SUM(entity) DESC, report_id DESC LIMIT %s) AS h "
-        f"LEFT JOIN {LSH} l ON l.report_id = h.report_id"
+        f"JOIN {LSH} l ON l.report_id = h.report_id {scope}"
     )
-    rows = _fetch(sql, [*params, limit + 1])
-    found = [
-        Candidate(int(r), int(b), int(e), bytes(sk) if sk is not None else None)
-        for r, b, e, sk in rows
-        if r != exclude
-    ]
+    rows = _fetch(sql, [*params, ranked, instansi_id])
+    found = [Candidate(int(r), int(b), int(e), bytes(sk)) for r, b, e, sk in rows if r != exclude]
     found.sort(key=lambda c: (-(c.bands + 2 * c.entities), -c.report_id))
     return found[:limit]
 
@@ -159,27 +185,23 @@ def bytes_on_disk() -> int | None:
         return int(cursor.fetchone()[0] or 0)
 
 
-def stored_of(report_ids: Sequence[int]) -> list[tuple[int, int, bytes, bytes, int, bool]]:
-    """(report id, agency id, signature, sealed features, case id, agency connected to the hub)."""
+def stored_of(report_ids: Sequence[int]) -> list[tuple[int, int, bytes, bytes, int]]:
+    """(report id, agency id, signature, sealed features, case id) of the given reports."""
     if not report_ids:
         return []
     from sigap.cases.models import Report
-    from sigap.tenants.models import Instansi
     from sigap.triage.models import TriageResult
 
-    t, r, i = TriageResult._meta.db_table, Report._meta.db_table, Instansi._meta.db_table
+    t, r = TriageResult._meta.db_table, Report._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT t.report_id, t.instansi_id, t.signature, t.features_sealed, r.case_id, "  # noqa: S608
-            f"i.connected_to_hub FROM {t} t JOIN {r} r ON r.id = t.report_id "
-            f"JOIN {i} i ON i.id = t.instansi_id "
+            f"SELECT t.report_id, t.instansi_id, t.signature, t.features_sealed, r.case_id "  # noqa: S608
+            f"FROM {t} t JOIN {r} r ON r.id = t.report_id "
             f"WHERE t.report_id IN ({_in(report_ids)}) AND t.signature IS NOT NULL "
             "AND t.features_sealed IS NOT NULL",
             [int(x) for x in report_ids],
         )
-        return [
-            (int(a), int(b), bytes(c), bytes(d), int(e), bool(f)) for a, b, c, d, e, f in cursor.fetchall()
-        ]
+        return [(int(a), int(b), bytes(c), bytes(d), int(e)) for a, b, c, d, e in cursor.fetchall()]
 
 
 def _band_index_sql(i: int) -> str:

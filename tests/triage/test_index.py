@@ -11,6 +11,15 @@ pytestmark = pytest.mark.django_db
 
 N = minhash.INDEX_BANDS
 SKETCH = bytes(2 * minhash.SKETCH_SLOTS)
+AGENCY = 1  # an agency id: these tests look inside one agency (no join with the agency table)
+
+
+def add(report_id: int, bands: list[int], entity_keys=(), *, sketch: bytes = SKETCH, agency: int = AGENCY):  # type: ignore[no-untyped-def]
+    index.add(index.Row(report_id, agency, bands, sketch), entity_keys)
+
+
+def find(bands: list[int], entity_keys=(), **kwargs):  # type: ignore[no-untyped-def]
+    return index.candidates(bands, entity_keys, instansi_id=AGENCY, across_agencies=False, **kwargs)
 
 
 def bands(seed: int, shared_with: list[int] | None = None, shared: int = 0) -> list[int]:
@@ -23,52 +32,52 @@ def bands(seed: int, shared_with: list[int] | None = None, shared: int = 0) -> l
 
 def test_most_shared_bands_rank_first_and_the_report_itself_is_excluded() -> None:
     probe = bands(1)
-    index.add(10, bands(2, probe, shared=3), SKETCH)
-    index.add(11, bands(3, probe, shared=9), SKETCH)
-    index.add(12, bands(4), SKETCH)  # shares nothing
-    index.add(13, probe, SKETCH)
-    found = index.candidates(probe, exclude=13)
+    add(10, bands(2, probe, shared=3))
+    add(11, bands(3, probe, shared=9))
+    add(12, bands(4))  # shares nothing
+    add(13, probe)
+    found = find(probe, exclude=13)
     assert [(c.report_id, c.bands) for c in found] == [(11, 9), (10, 3)]
     assert index.size() == 4
 
 
 def test_entity_keys_find_reports_without_shared_bands_and_count_double() -> None:
     probe = bands(1)
-    index.add(20, bands(2, probe, shared=1), SKETCH)
-    index.add(21, bands(3), SKETCH, entity_keys=[7_000, 7_001])
-    found = index.candidates(probe, [7_000, 7_001, 9_999])
+    add(20, bands(2, probe, shared=1))
+    add(21, bands(3), entity_keys=[7_000, 7_001])
+    found = find(probe, [7_000, 7_001, 9_999])
     assert [(c.report_id, c.bands, c.entities) for c in found] == [(21, 0, 2), (20, 1, 0)]
     assert index.entity_rows() == 2
 
 
 def test_adding_again_replaces_the_band_row() -> None:
-    index.add(30, bands(5), SKETCH)
-    index.add(30, bands(6), SKETCH)
-    assert index.candidates(bands(5)) == []
-    assert [c.report_id for c in index.candidates(bands(6))] == [30]
+    add(30, bands(5))
+    add(30, bands(6))
+    assert find(bands(5)) == []
+    assert [c.report_id for c in find(bands(6))] == [30]
     assert index.size() == 1
 
 
 def test_remove_takes_out_bands_and_entity_keys() -> None:
-    index.add(40, bands(7), SKETCH, entity_keys=[5])
+    add(40, bands(7), entity_keys=[5])
     index.remove(40, [5])
-    assert index.candidates(bands(7), [5]) == [] and index.size() == 0 and index.entity_rows() == 0
+    assert find(bands(7), [5]) == [] and index.size() == 0 and index.entity_rows() == 0
 
 
 def test_a_hot_band_is_read_for_its_newest_holders_only() -> None:
     hot = bands(8)
-    rows = [(rid, [hot[0], *bands(100 + rid)[1:]], SKETCH) for rid in range(1, index.PER_KEY + 21)]
+    rows = [index.Row(rid, AGENCY, [hot[0], *bands(100 + rid)[1:]], SKETCH) for rid in range(1, index.PER_KEY + 21)]
     assert index.add_many(rows) == len(rows)
-    found = index.candidates([hot[0], *bands(9)[1:]], limit=10_000)
+    found = find([hot[0], *bands(9)[1:]], limit=10_000)
     ids = sorted(c.report_id for c in found)
     assert len(ids) == index.PER_KEY
     assert ids[0] == 21 and ids[-1] == index.PER_KEY + 20  # the oldest 20 are not read
 
 
 def test_empty_text_is_not_indexed() -> None:
-    assert index.add_many([(50, [], SKETCH)]) == 0
+    assert index.add_many([index.Row(50, AGENCY, [], SKETCH)]) == 0
     assert minhash.index_bands(minhash.signature("")) == []
-    assert index.candidates([], []) == []
+    assert find([], []) == []
 
 
 def test_bands_of_near_duplicates_collide_and_fit_32_bits() -> None:
@@ -87,9 +96,25 @@ def test_candidates_carry_their_sketch_which_ranks_similar_texts_higher() -> Non
     far = minhash.signature("sampah menumpuk di pasar induk dan tidak diangkut selama dua minggu")
     mine = minhash.signature(base)
     shared = minhash.index_bands(mine)
-    index.add(60, shared, minhash.sketch(near))
-    index.add(61, shared, minhash.sketch(far))
-    found = {c.report_id: c.sketch for c in index.candidates(shared)}
+    add(60, shared, sketch=minhash.sketch(near))
+    add(61, shared, sketch=minhash.sketch(far))
+    found = {c.report_id: c.sketch for c in find(shared)}
     assert len(found[60]) == 2 * minhash.SKETCH_SLOTS
     near_sim, far_sim = minhash.sketch_similarity(minhash.sketch(mine), [found[60], found[61]])
     assert near_sim > 0.5 > 0.2 > far_sim
+
+
+def test_only_reports_it_may_be_compared_with_are_candidates(agency_a, agency_b, hub) -> None:
+    shared = bands(1)
+    for report_id, agency in ((70, agency_a), (71, agency_b), (72, hub)):
+        add(report_id, shared, agency=agency.pk)
+
+    def ids(agency, across):  # type: ignore[no-untyped-def]
+        found = index.candidates(shared, instansi_id=agency.pk, across_agencies=across)
+        return sorted(c.report_id for c in found)
+
+    assert ids(agency_a, across=True) == [70, 71, 72]  # all connected
+    agency_b.connected_to_hub = False
+    agency_b.save()
+    assert ids(agency_a, across=True) == [70, 72]  # b keeps to itself ...
+    assert ids(agency_b, across=False) == [71]  # ... and sees only its own

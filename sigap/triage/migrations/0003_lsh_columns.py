@@ -12,8 +12,8 @@ def create(apps, schema_editor):
     sqlite = schema_editor.connection.vendor == "sqlite"
     if sqlite:
         schema_editor.execute(
-            f"CREATE TABLE triage_lsh (report_id INTEGER PRIMARY KEY, {_columns('INTEGER')}, "
-            "sketch BLOB NOT NULL)"
+            "CREATE TABLE triage_lsh (report_id INTEGER PRIMARY KEY, instansi_id INTEGER NOT NULL, "
+            f"{_columns('INTEGER')}, sketch BLOB NOT NULL)"
         )
         schema_editor.execute(
             "CREATE TABLE triage_entity_key (key INTEGER NOT NULL, report_id INTEGER NOT NULL, "
@@ -21,8 +21,8 @@ def create(apps, schema_editor):
         )
     else:
         schema_editor.execute(
-            f"CREATE TABLE triage_lsh (report_id integer PRIMARY KEY, {_columns('integer')}, "
-            "sketch bytea NOT NULL) "
+            "CREATE TABLE triage_lsh (report_id integer PRIMARY KEY, instansi_id integer NOT NULL, "
+            f"{_columns('integer')}, sketch bytea NOT NULL) "
             "WITH (fillfactor = 100)"
         )
         schema_editor.execute(
@@ -51,27 +51,27 @@ def _fill_bands(apps):
 
     TriageResult = apps.get_model("triage", "TriageResult")
     columns = ", ".join(f"b{i}" for i in range(BANDS))
-    placeholders = ", ".join(["%s"] * (BANDS + 2))
-    sql = f"INSERT INTO triage_lsh (report_id, {columns}, sketch) VALUES ({placeholders})"  # noqa: S608
-    rows = TriageResult.objects.exclude(signature=None).values_list("report_id", "signature")
-    batch: list[tuple[int, bytes]] = []
+    placeholders = ", ".join(["%s"] * (BANDS + 3))
+    sql = f"INSERT INTO triage_lsh (report_id, instansi_id, {columns}, sketch) VALUES ({placeholders})"  # noqa: S608
+    rows = TriageResult.objects.exclude(signature=None).values_list("report_id", "instansi_id", "signature")
+    batch: list[tuple[int, int, bytes]] = []
 
     def flush():
         if not batch:
             return
-        sigs = np.stack([minhash.signature_from_bytes(bytes(sig)) for _, sig in batch])
+        sigs = np.stack([minhash.signature_from_bytes(bytes(sig)) for _, _, sig in batch])
         bands = minhash.index_bands_batch(sigs)
         params = [
-            (rid, *[int(v) for v in row], minhash.sketch(sig))
-            for (rid, _), row, sig in zip(batch, bands, sigs, strict=True)
+            (rid, iid, *[int(v) for v in row], minhash.sketch(sig))
+            for (rid, iid, _), row, sig in zip(batch, bands, sigs, strict=True)
             if not minhash.is_empty(sig)
         ]
         with connection.cursor() as cursor:
             cursor.executemany(sql, params)
         batch.clear()
 
-    for rid, sig in rows.iterator(chunk_size=5000):
-        batch.append((rid, sig))
+    for rid, iid, sig in rows.iterator(chunk_size=5000):
+        batch.append((rid, iid, sig))
         if len(batch) >= 5000:
             flush()
     flush()
