@@ -103,11 +103,10 @@ def find_duplicates(report: Report, features: TriageFeatures) -> list[tuple[Stor
     mine = dataclasses.replace(features.dedup, id=str(report.pk))
     # Cheap first pass on the sketches that came with the candidates (one vectorised comparison);
     # only plausible candidates are opened and compared. Reports met through an entity key always are.
-    by_entity = {c.report_id for c in found if c.entities}
-    sketched = [(c.report_id, c.sketch) for c in found if c.report_id not in by_entity]
-    similarity = minhash.sketch_similarity(minhash.sketch(features.signature), [sk for _, sk in sketched])
+    sketched = [c for c in found if not c.entities]
+    similarity = minhash.sketch_similarity(minhash.sketch(features.signature), [c.sketch for c in sketched])
     shortlist = [
-        sketched[int(i)][0]
+        sketched[int(i)].report_id
         for i in np.argsort(-similarity, kind="stable")[:SHORTLIST]
         if similarity[i] >= dedup.MIN_TEXT_FOR_BONUS
     ]

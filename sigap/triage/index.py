@@ -3,10 +3,11 @@ has to fit in memory (decision 0003).
 
 - `triage_lsh`: one row per report with its agency, its MinHash LSH band hashes in columns b0..b23
   (32-bit), each column with its own index on (band hash, report), and a 128-byte sketch of the
-  signature that ranks candidates without reading the large triage rows. One row per report instead of one
-  row per key keeps PostgreSQL's per-row overhead out of the index size.
+  signature that ranks candidates without reading the large triage rows. One row per report
+  instead of one row per key keeps PostgreSQL's per-row overhead out of the index size.
 - `triage_entity_key`: one row per (key, report) for the specific entities of a report (numbered
-  address, official, website, ID number): reworded reports of one matter meet through these.
+  address, official, website, ID number, full name, specific sum: `dedup.entity_keys`): reworded
+  reports of one matter meet through these.
 
 A lookup reads, per band and per entity key, the newest reports holding it (at most PER_KEY: a
 band shared by thousands of reports is a template, and its newest holders are the ones that
