@@ -30,9 +30,10 @@ Masked identifiers ("[NIK]", "[NAMA]", ...) are unknown: removed before entity e
 they are neither shared nor conflicting.
 
 Grouping never chains: clusters merge along duplicate edges in descending score order, and a merge
-is refused unless *every* cross pair scores at least ``link_floor`` (default 0.6 x threshold) and
-has no conflict (complete linkage with a floor).  A~B and B~C therefore never pull in a C that
-shares nothing with A.
+is refused unless *every* cross pair scores at least ``link_floor`` and has no conflict (complete
+linkage with a floor).  The default floor is the threshold less ``LINK_MARGIN``, about the
+signature estimate's error: every member is (nearly) a duplicate of every other one.  A~B and B~C
+therefore never pull in a C that is not itself close to A.
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ MAX_BONUS = 0.60
 CONFLICT_CAP = 0.25  # score of a pair with a hard (or unanchored soft) conflict
 MAX_BUCKET = 200  # larger LSH buckets are split by a second key, then skipped if still large
 MAX_PASSAGE_WORDS = 3000
+LINK_MARGIN = 0.05  # group members score at least threshold - this with each other
 ENTITY_KEY_BASE = 100  # key band indexes 100.. are entity blocking keys (LSH uses 0..bands-1)
 
 _MASK_RE = re.compile(r"\[\s*(?:nik|nomor|telepon|telp|email|nama|alamat|no\s*hp|hp|rekening)\s*\]",
@@ -1013,7 +1015,7 @@ def group_corpus(items: Iterable[ReportFeatures], *, threshold: float = DEFAULT_
     Identical normalised texts are collapsed first and always grouped together.
     """
     stats = stats if stats is not None else GroupStats()
-    floor = 0.6 * threshold if link_floor is None else link_floor
+    floor = threshold - LINK_MARGIN if link_floor is None else link_floor
     units = _units(items, stats)
     scores = _PairScores(units)
     pairs = _candidate_pairs(units, bands, max_bucket, stats)

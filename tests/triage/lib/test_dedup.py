@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from sigap.triage.lib import minhash
 from sigap.triage.lib.dedup import (
     DEFAULT_THRESHOLD,
+    LINK_MARGIN,
     GroupStats,
     compare,
     dedup_jsonl,
@@ -174,6 +175,24 @@ def test_no_chaining() -> None:
     groups = group_corpus([a, b, c])
     assert all(not {"A", "C"} <= set(g.ids) for g in groups)
     assert len(groups) == 1 and len(groups[0].ids) == 2
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_every_group_member_is_close_to_every_other(seed: int) -> None:
+    # Successive edits drift: each text is a duplicate of the one before it, the first and the last
+    # may be far apart.  A group holds only members that are (nearly) duplicates of each other.
+    rng = random.Random(seed)
+    texts = [POTHOLE]
+    for _ in range(7):
+        texts.append(perturb(texts[-1], rng))
+    items = [f(f"d{i}", t) for i, t in enumerate(texts)]
+    by_id = {x.id: x for x in items}
+    groups = group_corpus(items)
+    assert groups
+    for g in groups:
+        for pos, a in enumerate(g.ids):
+            for b in g.ids[pos + 1 :]:
+                assert compare(by_id[a], by_id[b]).score >= DEFAULT_THRESHOLD - LINK_MARGIN
 
 
 def test_group_corpus_mixture() -> None:
