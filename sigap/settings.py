@@ -121,6 +121,16 @@ TEMPLATES = [
 ]
 
 
+# Server-side prepared statements for the duplicate index's candidate query on PostgreSQL
+# (decision 0003): planning its 24-way union costs more than running it. Django binds parameters on
+# the client and never prepares; psycopg prepares only statements asked for, once it is allowed to
+# at all (a threshold no query reaches on its own). Turn off behind a connection pooler in
+# transaction mode that does not keep prepared statements (PgBouncer before 1.21, or without
+# max_prepared_statements).
+SIGAP_DB_PREPARED_STATEMENTS = _flag("SIGAP_DB_PREPARED_STATEMENTS", True)
+_PREPARE_ONLY_WHEN_ASKED = 2**31 - 1
+
+
 def _database() -> dict:
     url = os.environ.get("DATABASE_URL", "")
     if not url:
@@ -145,6 +155,8 @@ def _database() -> dict:
         config["TEST"] = {"NAME": os.environ.get("SIGAP_TEST_SQLITE_NAME") or None}
     elif config["ENGINE"] == "django.db.backends.postgresql":
         config.setdefault("OPTIONS", {})["connect_timeout"] = 5
+        if SIGAP_DB_PREPARED_STATEMENTS:
+            config["OPTIONS"]["prepare_threshold"] = _PREPARE_ONLY_WHEN_ASKED
     else:
         raise ImproperlyConfigured(
             "DATABASE_URL must point to PostgreSQL (postgres://...) or SQLite (sqlite:///...)."

@@ -118,3 +118,36 @@ def test_only_reports_it_may_be_compared_with_are_candidates(agency_a, agency_b,
     agency_b.save()
     assert ids(agency_a, across=True) == [70, 72]  # b keeps to itself ...
     assert ids(agency_b, across=False) == [71]  # ... and sees only its own
+
+
+def test_extreme_band_values_and_64_bit_entity_keys_are_found() -> None:
+    # Bands are signed 32-bit, entity keys signed 64-bit: both ends of each range go through the
+    # typed parameters of the prepared statement on PostgreSQL.
+    probe = [-(2**31), 2**31 - 1, *bands(7)[2:]]
+    add(70, probe[:2] + bands(8)[2:])
+    add(71, bands(9), entity_keys=[-(2**63), 2**63 - 1])
+    found = find(probe, [-(2**63), 2**63 - 1])
+    assert [(c.report_id, c.bands, c.entities) for c in found] == [(71, 0, 2), (70, 2, 0)]
+
+
+def test_the_candidate_query_is_prepared_once_per_shape_on_postgresql(settings) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are a PostgreSQL path; SQLite plans in microseconds")
+
+    def prepared() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%triage_lsh%"])
+            return int(cursor.fetchone()[0])
+
+    add(80, bands(10))
+    before = prepared()
+    for seed in (10, 11, 12):  # one shape: same number of bands, no entity keys
+        assert [c.report_id for c in find(bands(seed))] == ([80] if seed == 10 else [])
+    assert prepared() == before + 1
+    find(bands(10), [5])  # another shape: one entity key
+    assert prepared() == before + 2
+    settings.SIGAP_DB_PREPARED_STATEMENTS = False
+    assert [c.report_id for c in find(bands(10), [6])] == [80]
+    assert prepared() == before + 2
