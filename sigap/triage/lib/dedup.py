@@ -38,7 +38,6 @@ therefore never pull in a C that is not itself close to A.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import hashlib
 import json
@@ -171,11 +170,12 @@ class ReportFeatures:
     links: tuple[str, ...] = ()  # websites/URLs named in the report (host + path, lowercased)
     personal: tuple[str, ...] = ()  # extra personal identifiers: "name:...", "account:..."
     streets: frozenset[tuple[str, str | None]] = frozenset()  # (street name, house number)
+    # False for texts too short or empty to be a duplicate of anything (set from text and signature).
+    informative: bool = field(init=False, repr=False)
 
-    @property
-    def informative(self) -> bool:
-        """False for texts too short or empty to be a duplicate of anything."""
-        return len(self.text.split()) >= MIN_TOKENS and not minhash.is_empty(self.signature)
+    def __post_init__(self) -> None:
+        long_enough = len(self.text.split(maxsplit=MIN_TOKENS)) >= MIN_TOKENS
+        object.__setattr__(self, "informative", long_enough and not minhash.is_empty(self.signature))
 
 
 @dataclass(frozen=True, slots=True)
@@ -739,11 +739,32 @@ def _score(a: ReportFeatures, b: ReportFeatures, text_sim: float | None = None) 
 
 
 def _passages(a: str, b: str, *, min_words: int = 4, limit: int = 3) -> tuple[str, ...]:
-    """Longest common word runs of two normalised texts."""
+    """The longest word runs (at least `min_words`) that two normalised texts share, in a's words.
+
+    Runs grow from shared `min_words`-grams in one pass over a (linear, unlike a full alignment):
+    at each position the longest run starting at any place in b where that gram occurs is taken,
+    and the scan jumps past it.
+    """
     wa, wb = a.split()[:MAX_PASSAGE_WORDS], b.split()[:MAX_PASSAGE_WORDS]
-    blocks = difflib.SequenceMatcher(None, wa, wb, autojunk=False).get_matching_blocks()
-    runs = sorted((blk for blk in blocks if blk.size >= min_words), key=lambda blk: -blk.size)
-    return tuple(" ".join(wa[blk.a : blk.a + blk.size]) for blk in runs[:limit])
+    starts: dict[tuple[str, ...], list[int]] = {}
+    for j in range(len(wb) - min_words + 1):
+        starts.setdefault(tuple(wb[j : j + min_words]), []).append(j)
+    runs: list[tuple[int, int]] = []  # (length, start in a)
+    i = 0
+    while i <= len(wa) - min_words:
+        best = 0
+        for j in starts.get(tuple(wa[i : i + min_words]), ())[:8]:
+            n = min_words
+            while i + n < len(wa) and j + n < len(wb) and wa[i + n] == wb[j + n]:
+                n += 1
+            best = max(best, n)
+        if best:
+            runs.append((best, i))
+            i += best
+        else:
+            i += 1
+    runs.sort(key=lambda r: (-r[0], r[1]))
+    return tuple(" ".join(wa[i : i + n]) for n, i in runs[:limit])
 
 
 _SOFT_PLACE = ("place", "object")

@@ -441,3 +441,20 @@ def test_a_full_name_is_a_blocking_key_a_first_name_alone_is_not() -> None:
     c = features("c", "Nama : Rudi. Lampu jalan di gang depan rumah mati sudah seminggu tidak diperbaiki.")
     d = features("d", "Nama : Rudi. Saluran air depan sekolah tersumbat sampah dan meluap kalau hujan deras.")
     assert not set(entity_keys(c)) & set(entity_keys(d))
+
+
+def test_shared_passages_are_the_longest_common_runs_even_when_sentences_move() -> None:
+    first = "petugas loket meminta uang tambahan sebesar seratus ribu rupiah"
+    second = "berkas kami tidak diproses sampai uang itu dibayar lunas"
+    a = f("a", f"{first}. {second}. mohon ditindak.")
+    b = f("b", f"tolong diperiksa. {second}, padahal {first}.")
+    passages = compare(a, b).passages
+    assert passages[:2] == (first, second)
+    assert all(len(p.split()) >= 4 for p in passages)
+
+
+def test_shared_passages_of_a_long_repetitive_text() -> None:
+    text = "jalan rusak berlubang di depan sekolah " * 400  # under MAX_PASSAGE_WORDS
+    a, b = f("a", text), f("b", "mohon segera diperbaiki " + text)
+    passages = compare(a, b).passages
+    assert len(passages) == 1 and passages[0] == a.text
