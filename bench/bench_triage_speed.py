@@ -105,6 +105,7 @@ def main() -> None:
     import django
 
     django.setup()
+    from calibrate import line
     from django.core.management import call_command
     from perturb import perturb
 
@@ -117,6 +118,7 @@ def main() -> None:
     from sigap.triage.bulk import index_reports
     from sigap.triage.lib.pipeline import triage_text
 
+    print(line("before"))
     print(f"database: {label}")
     call_command("migrate", verbosity=0)
     have = Report.objects.count()
@@ -216,6 +218,7 @@ def main() -> None:
         f"full triage of one report: p50 {pct(triage_ms, 0.5):.1f} ms, p95 {pct(triage_ms, 0.95):.1f} ms "
         "(target p95 < 50 ms)"
     )
+    print(line("after the checks"))
 
     if args.no_baseline:
         return

@@ -23,7 +23,7 @@ from sigap.core import crypto
 from sigap.triage import index
 from sigap.triage.actions import PURPOSE_FEATURES
 from sigap.triage.lib import minhash
-from sigap.triage.lib.normalize import normalize_text
+from sigap.triage.lib.dedup import matter_text
 from sigap.triage.models import TriageResult
 
 SQLITE_CACHE_KIB = 512 * 1024
@@ -41,7 +41,7 @@ class BulkStats:
 def text_features(texts: Sequence[str]) -> list[tuple[str, bytes, list[int], bytes]]:
     """(normalised text, signature bytes, index band hashes, sketch) per text: pure and picklable
     for a worker pool."""
-    norms = [normalize_text(text) for text in texts]
+    norms = [matter_text(text) for text in texts]
     sigs = minhash.signatures(norms)
     bands = minhash.index_bands_batch(sigs)
     return [

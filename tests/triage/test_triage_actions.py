@@ -308,3 +308,18 @@ def test_interrupted_bulk_load_leaves_the_band_indexes_in_place(agency_a, submit
     with pytest.raises(OSError):
         bulk.index_reports(Report.objects.values_list("pk", flat=True), workers=1)
     assert len(_band_indexes()) == INDEX_BANDS
+
+
+def test_bulk_index_and_full_triage_sign_the_same_matter_text(agency_a, submit) -> None:
+    # Both paths judge duplicates on one text: normalised, without the greetings and closings.
+    from sigap.triage import bulk
+
+    wrapped = ReportContent(what=f"Assalamualaikum, selamat malam admin. {OTHER.what} Terima kasih min.")
+    report = _submit(submit, agency_a, wrapped)
+    bulk.index_reports([report.pk], workers=1)
+    from_bulk = bytes(TriageResult.objects.get(report=report).signature)
+    triage_report(report_id=report.pk)
+    assert bytes(TriageResult.objects.get(report=report).signature) == from_bulk
+    plain = _submit(submit, agency_a, OTHER, channel="email")
+    triage_report(report_id=plain.pk)
+    assert bytes(TriageResult.objects.get(report=plain).signature) == from_bulk

@@ -56,7 +56,7 @@ from rapidfuzz.distance import OSA
 
 from . import minhash
 from .entities import INSTITUTIONS, OBJECTS, POSITIONS, Entities, extract_entities
-from .normalize import normalize_text
+from .normalize import normalize_text, strip_courtesies
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -289,13 +289,20 @@ def features(id: str, text: str, *, title: str | None = None, received_at: datet
     if title:
         raw = f"{_clean_input(title)}\n{raw}"
     unmasked = _unmask(raw)
-    norm = normalize_text(raw)
+    norm = matter_text(raw)
     return ReportFeatures(
         id=str(id), text=norm, signature=minhash.signature(norm),
         entities=_safe_entities(unmasked, region_hint), title=title, received_at=received_at,
         instansi=instansi, channel=channel, links=_links(unmasked), personal=_personal(unmasked),
         streets=frozenset(_streets(normalize_text(unmasked))),
     )
+
+
+def matter_text(text: str) -> str:
+    """The text duplicates are judged on: normalised, without the greetings and closings around
+    the matter (a chat wraps a complaint in other courtesies than a web form). The live index, the
+    bulk index and corpus grouping all sign this text."""
+    return strip_courtesies(normalize_text(_clean_input(text)))
 
 
 def _clean_input(text: object) -> str:

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["ABBREVIATIONS", "normalize_text", "parse_amounts", "tokens"]
+__all__ = ["ABBREVIATIONS", "normalize_text", "parse_amounts", "strip_courtesies", "tokens"]
 
 #: Informal abbreviation -> full form (applied per token after normalisation).
 ABBREVIATIONS: dict[str, str] = {
@@ -239,6 +239,76 @@ def _normalize(text: str) -> str:
 def tokens(text: str) -> list[str]:
     """``normalize_text(text).split()``."""
     return normalize_text(text).split()
+
+
+# --------------------------------------------------------------------------------------------
+# Courtesies: greetings, forms of address and closings around the matter itself
+
+# Phrases (normalised words) that open or close a message without telling anything about the
+# matter. A chat message wraps the same complaint in other courtesies than a web form, and two
+# unrelated short complaints share their "assalamualaikum selamat malam admin".
+_GREETINGS: tuple[str, ...] = (
+    "assalamualaikum warahmatullahi wabarakatuh", "assalamualaikum wr wb", "assalamualaikum",
+    "asalamualaikum", "assalamu alaikum", "asslmkm", "ass wr wb", "askum", "salam sejahtera",
+    "om swastiastu", "selamat pagi", "selamat siang", "selamat sore", "selamat malam",
+    "halo", "hallo", "hai", "hi", "permisi", "punten", "mohon maaf mengganggu", "maaf mengganggu",
+    "yth", "yang terhormat", "kepada yth", "dengan hormat",
+)
+_CLOSINGS: tuple[str, ...] = (
+    "terima kasih banyak", "terima kasih", "makasih", "trims", "thanks", "thx", "tq", "matur nuwun",
+    "nuwun", "sekian", "sekian dan terima kasih", "atas perhatiannya", "atas perhatian dan kerjasamanya",
+    "atas perhatiannya terima kasih", "mohon dibantu", "mohon bantuannya", "tolong dibantu", "tolong",
+    "wassalamualaikum warahmatullahi wabarakatuh", "wassalamualaikum wr wb", "wassalamualaikum",
+    "wassalam", "salam",
+)
+# A chat's forms of address count as courtesies on their own; the family ones are dropped only next
+# to a greeting or closing ("bapak saya" is the reporter's father, "kakak saya" a sibling).
+_CHAT_ADDRESS = ("min", "admin", "mimin", "gan", "sis", "bro")
+_GREETINGS += _CHAT_ADDRESS
+_CLOSINGS += _CHAT_ADDRESS
+_ADDRESS = frozenset({"kak", "kakak", "pak", "bapak", "bu", "ibu", "bapak ibu", "bpk", "ya", "yah", "nya",
+                      "wr", "wb"})
+_MAX_COURTESY = 12  # words: a longer run is not a courtesy any more
+
+
+def _phrases(items: tuple[str, ...] | frozenset[str]) -> tuple[tuple[str, ...], ...]:
+    return tuple(sorted({tuple(p.split()) for p in items}, key=len, reverse=True))
+
+
+_GREETING_WORDS, _ADDRESS_WORDS = _phrases(_GREETINGS), _phrases(_ADDRESS)
+_CLOSING_REVERSED = tuple(p[::-1] for p in _phrases(_CLOSINGS))
+_ADDRESS_REVERSED = tuple(p[::-1] for p in _ADDRESS_WORDS)
+
+
+def _courtesy_run(words: list[str], main: tuple[tuple[str, ...], ...],
+                  address: tuple[tuple[str, ...], ...]) -> int:
+    """Length of the run of courtesies at the start of `words` (0 unless it holds a greeting or
+    closing proper, not only forms of address)."""
+    pos, proper, end = 0, False, 0
+    while pos < min(len(words), _MAX_COURTESY):
+        for kind, phrases in ((True, main), (False, address)):
+            hit = next((p for p in phrases if tuple(words[pos : pos + len(p)]) == p), None)
+            if hit:
+                pos += len(hit)
+                proper = proper or kind
+                if proper:
+                    end = pos
+                break
+        else:
+            break
+    return end
+
+
+def strip_courtesies(normalized: str) -> str:
+    """A normalised text without the greetings and closings around its matter (and the forms of
+    address next to them): "halo min jalan rusak tolong min" -> "jalan rusak"."""
+    words = normalized.split()
+    head = _courtesy_run(words, _GREETING_WORDS, _ADDRESS_WORDS)
+    words = words[head:]
+    tail = _courtesy_run(words[::-1], _CLOSING_REVERSED, _ADDRESS_REVERSED)
+    if tail:
+        words = words[: len(words) - tail]
+    return " ".join(words)
 
 
 # --------------------------------------------------------------------------------------------

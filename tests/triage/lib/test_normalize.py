@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sigap.triage.lib.normalize import normalize_text, parse_amounts, tokens
+from sigap.triage.lib.normalize import normalize_text, parse_amounts, strip_courtesies, tokens
 
 
 @pytest.mark.parametrize(
@@ -117,3 +117,33 @@ def test_normalize_never_crashes_and_is_idempotent(text: str) -> None:
 def test_parse_amounts_never_crashes(text: str) -> None:
     for amount in parse_amounts(text):
         assert amount > 0
+
+
+@pytest.mark.parametrize(
+    ("raw", "matter"),
+    [
+        ("Assalamualaikum wr. wb., selamat malam admin. Lampu jalan mati.", "lampu jalan mati"),
+        ("halo min jalan depan pasar rusak tolong min 🙏", "jalan depan pasar rusak"),
+        ("Selamat pagi Bapak/Ibu, sampah belum diangkut. Terima kasih atas perhatiannya.",
+         "sampah belum diangkut"),
+        ("Yth. Bapak Wali Kota, saluran air mampet. Wassalamualaikum.", "wali kota saluran air mampet"),
+        ("Mohon dibantu ya kak, makasih", ""),
+        ("min, jalan rusak, tolong", "jalan rusak"),
+    ],
+)
+def test_greetings_and_closings_around_the_matter_are_dropped(raw: str, matter: str) -> None:
+    assert strip_courtesies(normalize_text(raw)) == matter
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Bapak saya belum menerima bantuan sosial",  # a form of address alone is content
+        "Kakak saya diminta membayar uang pelicin",
+        "Salam tempel ke petugas loket supaya berkas cepat diproses",  # courtesy words as the matter
+        "Warga mengucapkan terima kasih tapi bantuan tidak pernah datang",
+    ],
+)
+def test_the_matter_is_kept_whole(raw: str) -> None:
+    norm = normalize_text(raw)
+    assert strip_courtesies(norm) == norm
