@@ -171,7 +171,7 @@ def _fetch_prepared(sql: str, params: Sequence[int], *, int4: int) -> list[tuple
 
     typed = [Int4(v) if i < int4 else Int8(v) for i, v in enumerate(params)]
     connection.ensure_connection()
-    with Cursor(connection.connection) as cursor:
+    with connection.wrap_database_errors, Cursor(connection.connection) as cursor:  # Django's error types
         cursor.execute(sql, typed, prepare=True)
         return list(cursor.fetchall())
 

@@ -151,3 +151,11 @@ def test_the_candidate_query_is_prepared_once_per_shape_on_postgresql(settings) 
     settings.SIGAP_DB_PREPARED_STATEMENTS = False
     assert [c.report_id for c in find(bands(10), [6])] == [80]
     assert prepared() == before + 2
+
+
+def test_a_failing_prepared_query_raises_django_database_errors(settings) -> None:  # type: ignore[no-untyped-def]
+    from django.db import DatabaseError
+
+    settings.SIGAP_DB_PREPARED_STATEMENTS = True
+    with pytest.raises(DatabaseError):  # the driver's own error, in Django's terms
+        index._fetch_prepared("SELECT no_such_column FROM triage_lsh WHERE b0 = %s", [1], int4=1)
