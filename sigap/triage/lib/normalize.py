@@ -271,23 +271,30 @@ _ADDRESS = frozenset({"kak", "kakak", "pak", "bapak", "bu", "ibu", "bapak ibu", 
 _MAX_COURTESY = 12  # words: a longer run is not a courtesy any more
 
 
-def _phrases(items: tuple[str, ...] | frozenset[str]) -> tuple[tuple[str, ...], ...]:
-    return tuple(sorted({tuple(p.split()) for p in items}, key=len, reverse=True))
+_Phrases = dict[str, tuple[tuple[str, ...], ...]]
 
 
-_GREETING_WORDS, _ADDRESS_WORDS = _phrases(_GREETINGS), _phrases(_ADDRESS)
-_CLOSING_REVERSED = tuple(p[::-1] for p in _phrases(_CLOSINGS))
-_ADDRESS_REVERSED = tuple(p[::-1] for p in _ADDRESS_WORDS)
+def _by_first_word(items: tuple[str, ...] | frozenset[str], *, reverse: bool = False) -> _Phrases:
+    """Phrases as word tuples (reversed for matching from the end), longest first, by first word."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in {tuple(p.split()[::-1] if reverse else p.split()) for p in items}:
+        out.setdefault(phrase[0], []).append(phrase)
+    return {w: tuple(sorted(ps, key=len, reverse=True)) for w, ps in out.items()}
 
 
-def _courtesy_run(words: list[str], main: tuple[tuple[str, ...], ...],
-                  address: tuple[tuple[str, ...], ...]) -> int:
+_GREETING_WORDS, _ADDRESS_WORDS = _by_first_word(_GREETINGS), _by_first_word(_ADDRESS)
+_CLOSING_REVERSED = _by_first_word(_CLOSINGS, reverse=True)
+_ADDRESS_REVERSED = _by_first_word(_ADDRESS, reverse=True)
+
+
+def _courtesy_run(words: list[str], main: _Phrases, address: _Phrases) -> int:
     """Length of the run of courtesies at the start of `words` (0 unless it holds a greeting or
     closing proper, not only forms of address)."""
     pos, proper, end = 0, False, 0
-    while pos < min(len(words), _MAX_COURTESY):
+    while pos < len(words):
         for kind, phrases in ((True, main), (False, address)):
-            hit = next((p for p in phrases if tuple(words[pos : pos + len(p)]) == p), None)
+            found = (p for p in phrases.get(words[pos], ()) if tuple(words[pos : pos + len(p)]) == p)
+            hit = next(found, None)
             if hit:
                 pos += len(hit)
                 proper = proper or kind
@@ -302,13 +309,12 @@ def _courtesy_run(words: list[str], main: tuple[tuple[str, ...], ...],
 def strip_courtesies(normalized: str) -> str:
     """A normalised text without the greetings and closings around its matter (and the forms of
     address next to them): "halo min jalan rusak tolong min" -> "jalan rusak"."""
-    words = normalized.split()
-    head = _courtesy_run(words, _GREETING_WORDS, _ADDRESS_WORDS)
-    words = words[head:]
-    tail = _courtesy_run(words[::-1], _CLOSING_REVERSED, _ADDRESS_REVERSED)
-    if tail:
-        words = words[: len(words) - tail]
-    return " ".join(words)
+    head_words = normalized.split(maxsplit=_MAX_COURTESY)
+    head = _courtesy_run(head_words[:_MAX_COURTESY], _GREETING_WORDS, _ADDRESS_WORDS)
+    text = " ".join(head_words[head:]) if head else normalized
+    tail_words = text.rsplit(maxsplit=_MAX_COURTESY)
+    tail = _courtesy_run(tail_words[::-1][:_MAX_COURTESY], _CLOSING_REVERSED, _ADDRESS_REVERSED)
+    return " ".join(tail_words[: len(tail_words) - tail]) if tail else text
 
 
 # --------------------------------------------------------------------------------------------
