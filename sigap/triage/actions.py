@@ -35,6 +35,10 @@ PURPOSE_EVIDENCE = "triage.duplicate_evidence"
 MAX_ATTEMPTS = 6
 CANDIDATES = 40
 SHORTLIST = 8
+# A candidate met only through bands, below this sketch similarity, is not opened: without a shared
+# entity key (numbered address, official, website, ID, full name, specific sum) the entity bonus is
+# small, and on real complaints every duplicate with text similarity under 0.5 shared such a key.
+SKETCH_FLOOR = 0.25
 EVIDENCE_FOR = 3
 SUGGEST_AT = dedup.DEFAULT_THRESHOLD
 AUTO_MERGE_AT = 0.97  # only inside one agency, only while both cases are still at intake,
@@ -108,7 +112,7 @@ def find_duplicates(report: Report, features: TriageFeatures) -> list[tuple[Stor
     shortlist = [
         sketched[int(i)].report_id
         for i in np.argsort(-similarity, kind="stable")[:SHORTLIST]
-        if similarity[i] >= dedup.MIN_TEXT_FOR_BONUS
+        if similarity[i] >= SKETCH_FLOOR
     ]
     shortlist += [c.report_id for c in found if c.entities][:SHORTLIST]  # most shared first
     results = []
