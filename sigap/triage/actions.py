@@ -122,13 +122,13 @@ def find_duplicates(report: Report, features: TriageFeatures) -> list[tuple[Stor
         theirs = _dedup_view(other.report_id, other.signature, other.features)
         match = dedup.compare(mine, theirs, evidence=False)
         if match.score >= SUGGEST_AT and match.is_duplicate:
-            results.append((other, match))
-    results.sort(key=lambda pair: -pair[1].score)
+            results.append((other, match, theirs))
+    results.sort(key=lambda found: -found[1].score)
     # Shared passages (the slow part of a comparison) only for what an officer will look at.
-    for i, (other, _match) in enumerate(results[:EVIDENCE_FOR]):
-        theirs = _dedup_view(other.report_id, other.signature, other.features)
-        results[i] = (other, dedup.compare(mine, theirs))
-    return results
+    return [
+        (other, dedup.with_passages(match, mine, theirs) if rank < EVIDENCE_FOR else match)
+        for rank, (other, match, theirs) in enumerate(results)
+    ]
 
 
 def _store_suggestions(

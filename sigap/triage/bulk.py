@@ -39,7 +39,7 @@ class BulkStats:
 
 
 def text_features(texts: Sequence[str]) -> list[tuple[str, bytes, list[int], bytes]]:
-    """(normalised text, signature bytes, index band hashes, sketch) per text: pure and picklable
+    """(matter text, signature bytes, index band hashes, sketch) per text: pure and picklable
     for a worker pool."""
     norms = [matter_text(text) for text in texts]
     sigs = minhash.signatures(norms)

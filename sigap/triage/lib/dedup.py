@@ -38,6 +38,7 @@ therefore never pull in a C that is not itself close to A.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -69,6 +70,8 @@ __all__ = [
     "entity_keys",
     "features",
     "group_corpus",
+    "matter_text",
+    "with_passages",
 ]
 
 log = logging.getLogger(__name__)
@@ -799,10 +802,17 @@ def compare(a: ReportFeatures, b: ReportFeatures, *, threshold: float = DEFAULT_
     text_sim = text_similarity(a, b, text_sim)
     ev = _evidence(a, b)
     score, distinct = _combine(text_sim, ev)
-    passages = _passages(a.text, b.text) if evidence and text_sim > 0 else ()
-    return Match(a_id=a.id, b_id=b.id, score=score, is_duplicate=score >= threshold and not distinct,
-                 text_similarity=text_sim, shared=dict(ev.shared), conflicts=dict(ev.conflicts),
-                 passages=passages, reasons=_reasons(text_sim, ev, distinct))
+    match = Match(a_id=a.id, b_id=b.id, score=score, is_duplicate=score >= threshold and not distinct,
+                  text_similarity=text_sim, shared=dict(ev.shared), conflicts=dict(ev.conflicts),
+                  reasons=_reasons(text_sim, ev, distinct))
+    return with_passages(match, a, b) if evidence else match
+
+
+def with_passages(match: Match, a: ReportFeatures, b: ReportFeatures) -> Match:
+    """`match` (of `a` and `b`, from ``compare(..., evidence=False)``) with its shared passages."""
+    if match.text_similarity <= 0:
+        return match
+    return dataclasses.replace(match, passages=_passages(a.text, b.text))
 
 
 # ---------------------------------------------------------------------------------------------
