@@ -123,7 +123,7 @@ def find_duplicates(report: Report, features: TriageFeatures) -> list[tuple[Stor
         match = dedup.compare(mine, theirs, evidence=False)
         if match.score >= SUGGEST_AT and match.is_duplicate:
             results.append((other, match, theirs))
-    results.sort(key=lambda found: -found[1].score)
+    results.sort(key=lambda hit: -hit[1].score)
     # Shared passages (the slow part of a comparison) only for what an officer will look at.
     return [
         (other, dedup.with_passages(match, mine, theirs) if rank < EVIDENCE_FOR else match)

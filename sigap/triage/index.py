@@ -124,6 +124,7 @@ def candidates(
             f"WHERE {column} = %s ORDER BY report_id DESC LIMIT {PER_KEY}) AS q{len(parts)}"
         )
         params.append(int(value))
+    band_params = len(params)  # int4 columns; entity keys, the limit and the agency are int8
     for key in entity_keys:
         parts.append(
             f"SELECT report_id, 0 AS band, 1 AS entity FROM (SELECT report_id FROM {ENTITY} "  # noqa: S608
@@ -146,7 +147,7 @@ def candidates(
         "ORDER BY SUM(band) + 2 * SUM(entity) DESC, report_id DESC LIMIT %s) AS h "
         f"JOIN {LSH} l ON l.report_id = h.report_id {scope}"
     )
-    rows = _fetch_prepared(sql, [*params, ranked, instansi_id], int4=min(len(bands), INDEX_BANDS))
+    rows = _fetch_prepared(sql, [*params, ranked, instansi_id], int4=band_params)
     found = [Candidate(int(r), int(b), int(e), bytes(sk)) for r, b, e, sk in rows if r != exclude]
     found.sort(key=lambda c: (-(c.bands + 2 * c.entities), -c.report_id))
     return found[:limit]

@@ -38,14 +38,13 @@ therefore never pull in a C that is not itself close to A.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import json
 import logging
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -812,7 +811,7 @@ def with_passages(match: Match, a: ReportFeatures, b: ReportFeatures) -> Match:
     """`match` (of `a` and `b`, from ``compare(..., evidence=False)``) with its shared passages."""
     if match.text_similarity <= 0:
         return match
-    return dataclasses.replace(match, passages=_passages(a.text, b.text))
+    return replace(match, passages=_passages(a.text, b.text))
 
 
 # ---------------------------------------------------------------------------------------------
