@@ -217,6 +217,7 @@ def triage_report(*, report_id: int) -> TriageResult:
     old_keys = result.index_keys or []  # the entity keys written last time
     result.features_sealed = crypto.seal_json(report.instansi_id, stored, purpose=PURPOSE_FEATURES)
     result.signature = minhash.signature_to_bytes(features.signature)
+    result.signature_version = dedup.SIGNATURE_VERSION
     result.index_keys = features.entity_keys
     c = features.classification
     result.category, result.category_confidence = c.category, c.confidence

@@ -1,15 +1,19 @@
-"""Bulk duplicate indexing of stored reports (history imports, re-indexing after a parameter change).
+"""Bulk duplicate indexing of stored reports (history imports, re-signing after an upgrade).
 
 The per-report task (`actions.triage_report`) reads everything in a report; this path computes only
 what the duplicate index needs — normalised text, MinHash signature, band keys — for many reports at
 once, spreading the signatures over processes. Reports indexed here stay "triage pending" so that
 the full triage still runs on them; it then refreshes their index keys with entity keys.
+
+`resign_stale` re-signs the reports whose signature an older version of SIGAP made
+(`dedup.SIGNATURE_VERSION`): their band rows and stored matter text are replaced, the rest of
+their triage (entities, category, entity keys) is kept.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +27,7 @@ from sigap.core import crypto
 from sigap.triage import index
 from sigap.triage.actions import PURPOSE_FEATURES
 from sigap.triage.lib import minhash
-from sigap.triage.lib.dedup import matter_text
+from sigap.triage.lib.dedup import SIGNATURE_VERSION, matter_text
 from sigap.triage.models import TriageResult
 
 SQLITE_CACHE_KIB = 512 * 1024
@@ -64,7 +68,29 @@ def index_reports(
     report_ids: Iterable[int], *, batch_size: int = 2000, workers: int | None = None
 ) -> BulkStats:
     """Indexes the given reports (skipping those already indexed)."""
-    ids = sorted(set(report_ids))
+    return _bulk(sorted(set(report_ids)), batch_size, workers, _new_rows, _write)
+
+
+def stale_ids() -> list[int]:
+    """Reports whose stored signature an older signing version made."""
+    return list(
+        TriageResult.objects.filter(signature__isnull=False, signature_version__lt=SIGNATURE_VERSION)
+        .order_by("report_id")
+        .values_list("report_id", flat=True)
+    )
+
+
+def resign_stale(*, batch_size: int = 2000, workers: int | None = None) -> BulkStats:
+    """Re-signs every report signed by an older version (see the module docstring)."""
+    return _bulk(stale_ids(), batch_size, workers, _stale_rows, _rewrite)
+
+
+Loaded = list[tuple[int, int, str]]  # (report id, agency id, full text) of one batch
+Writer = Callable[[Loaded, list, int, BulkStats], None]
+
+
+def _bulk(ids: Sequence[int], batch_size: int, workers: int | None,
+          load: Callable[[Sequence[int]], Loaded], write: Writer) -> BulkStats:
     stats = BulkStats()
     index.ensure_band_indexes()  # a bulk load interrupted earlier may have left them out
     rebuild = len(ids) >= max(REBUILD_FROM, index.size())
@@ -73,24 +99,8 @@ def index_reports(
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:  # this connection's page cache: the band indexes
             cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")  # stay in memory while they grow
-    workers = workers or max(1, (os.cpu_count() or 1))
     try:
-        with ProcessPoolExecutor(max_workers=workers) if workers > 1 else _Inline() as pool:
-            pending = None
-            for chunk in _chunks(ids, batch_size):
-                rows = list(
-                    Report.objects.filter(pk__in=chunk, triage__isnull=True).values_list(
-                        "pk", "instansi_id", "content_sealed"
-                    )
-                )
-                texts = [open_content(iid, bytes(sealed)).full_text for _, iid, sealed in rows]
-                parts = [texts[i::workers] for i in range(workers)]
-                future = [pool.submit(text_features, part) for part in parts]
-                if pending is not None:
-                    _write(*pending, stats)
-                pending = ([(rid, iid) for rid, iid, _ in rows], future, workers)
-            if pending is not None:
-                _write(*pending, stats)
+        _pipeline(ids, batch_size, workers, load, write, stats)
     finally:
         if rebuild:
             index.ensure_band_indexes()
@@ -98,37 +108,109 @@ def index_reports(
     return stats
 
 
+def _pipeline(ids: Sequence[int], batch_size: int, workers: int | None,
+              load: Callable[[Sequence[int]], Loaded], write: Writer, stats: BulkStats) -> None:
+    """Loads batch n+1 and signs it on the worker processes while batch n is written."""
+    workers = workers or max(1, (os.cpu_count() or 1))
+    with ProcessPoolExecutor(max_workers=workers) if workers > 1 else _Inline() as pool:
+        pending: tuple[Loaded, list] | None = None
+        for chunk in _chunks(ids, batch_size):
+            rows = load(chunk)
+            texts = [text for _, _, text in rows]
+            futures = [pool.submit(text_features, texts[i::workers]) for i in range(workers)]
+            if pending is not None:
+                write(*pending, workers, stats)
+            pending = (rows, futures)
+        if pending is not None:
+            write(*pending, workers, stats)
+
+
+def _new_rows(chunk: Sequence[int]) -> Loaded:
+    rows = Report.objects.filter(pk__in=chunk, triage__isnull=True).values_list(
+        "pk", "instansi_id", "content_sealed"
+    )
+    return [(rid, iid, open_content(iid, bytes(sealed)).full_text) for rid, iid, sealed in rows]
+
+
+def _stale_rows(chunk: Sequence[int]) -> Loaded:
+    rows = Report.objects.filter(
+        pk__in=chunk, triage__signature_version__lt=SIGNATURE_VERSION
+    ).values_list("pk", "instansi_id", "content_sealed")
+    return [(rid, iid, open_content(iid, bytes(sealed)).full_text) for rid, iid, sealed in rows]
+
+
+def _results(rows: Loaded, futures: list, workers: int) -> list[tuple[str, bytes, list[int], bytes]]:
+    """The workers' results back in the order of `rows` (worker w signed rows w, w + workers, ...)."""
+    results: list[tuple[str, bytes, list[int], bytes] | None] = [None] * len(rows)
+    for w, future in enumerate(futures):
+        for j, item in enumerate(future.result()):
+            results[w + j * workers] = item
+    assert all(item is not None for item in results)
+    return results  # type: ignore[return-value]
+
+
 def _insert_results_sql() -> str:
     # The plain fields at their model defaults; full triage fills them later.
     return (
         f"INSERT INTO {TriageResult._meta.db_table} (instansi_id, report_id, features_sealed, "  # noqa: S608
         "signature, index_keys, category, category_confidence, sectors, region_code, kpk_competent, "
-        "competent_body, completeness, max_amount, attempts, last_error, duration_ms, updated_at) "
-        "VALUES (%s, %s, %s, %s, '[]', '', 0, '[]', '', NULL, '', 0, NULL, 0, '', 0, %s)"
+        "competent_body, completeness, max_amount, attempts, last_error, duration_ms, signature_version, "
+        "updated_at) VALUES (%s, %s, %s, %s, '[]', '', 0, '[]', '', NULL, '', 0, NULL, 0, '', 0, %s, %s)"
     )
 
 
-def _write(rows: list[tuple[int, int]], futures: list, workers: int, stats: BulkStats) -> None:
+def _write(rows: Loaded, futures: list, workers: int, stats: BulkStats) -> None:
     """Stores one batch with two plain INSERT statements (the ORM's per-object work was most of the
     time of a bulk index)."""
-    results: list[tuple[str, bytes, list[int], bytes] | None] = [None] * len(rows)
-    for w, future in enumerate(futures):
-        for j, item in enumerate(future.result()):
-            results[w + j * workers] = item
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     triage_rows: list[tuple[Any, ...]] = []
     band_rows: list[index.Row] = []
-    for (report_id, instansi_id), item in zip(rows, results, strict=True):
-        assert item is not None
-        norm, sig, bands, sketch = item
+    for (report_id, instansi_id, _), (norm, sig, bands, sketch) in zip(
+        rows, _results(rows, futures, workers), strict=True
+    ):
         sealed = crypto.seal_json(instansi_id, {"normalized": norm}, purpose=PURPOSE_FEATURES)
-        triage_rows.append((instansi_id, report_id, sealed, sig, now))
+        triage_rows.append((instansi_id, report_id, sealed, sig, SIGNATURE_VERSION, now))
         band_rows.append(index.Row(report_id, instansi_id, bands, sketch))
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(_insert_results_sql(), triage_rows)
         index.add_many(band_rows)
     stats.keys += sum(len(r.bands) for r in band_rows)
     stats.reports += len(rows)
+
+
+def _rewrite(rows: Loaded, futures: list, workers: int, stats: BulkStats) -> None:
+    """Replaces the signature and the stored matter text of one batch of stale reports, and the
+    band rows of those whose signature changed. Reports that a full triage re-signed meanwhile are
+    left as that triage wrote them (the result row's lock orders the two on PostgreSQL; SQLite has
+    one writer at a time)."""
+    signed = dict(zip((rid for rid, _, _ in rows), _results(rows, futures, workers), strict=True))
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    updates: list[tuple[Any, ...]] = []
+    band_rows: list[index.Row] = []
+    with transaction.atomic():
+        current = (
+            TriageResult.objects.select_for_update()
+            .filter(report_id__in=list(signed), signature_version__lt=SIGNATURE_VERSION)
+            .values_list("report_id", "instansi_id", "features_sealed", "signature")
+        )
+        for report_id, instansi_id, sealed, old_sig in current:
+            norm, sig, bands, sketch = signed[report_id]
+            stored = crypto.open_json(instansi_id, bytes(sealed), purpose=PURPOSE_FEATURES) if sealed else {}
+            stored["normalized"] = norm
+            sealed = crypto.seal_json(instansi_id, stored, purpose=PURPOSE_FEATURES)
+            updates.append((sealed, sig, SIGNATURE_VERSION, now, report_id))
+            if bytes(old_sig) != sig:  # the band rows follow from the signature alone
+                band_rows.append(index.Row(report_id, instansi_id, bands, sketch))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {TriageResult._meta.db_table} SET features_sealed = %s, signature = %s, "  # noqa: S608
+                "signature_version = %s, updated_at = %s WHERE report_id = %s",
+                updates,
+            )
+        index.remove_bands([r.report_id for r in band_rows])
+        index.add_many(band_rows)
+    stats.keys += sum(len(r.bands) for r in band_rows)
+    stats.reports += len(updates)
 
 
 class _Inline:

@@ -101,6 +101,14 @@ def remove(report_id: int, entity_keys: Sequence[int] = ()) -> None:
             )
 
 
+def remove_bands(report_ids: Sequence[int]) -> None:
+    """Band rows of many reports (re-signing); their entity keys stay."""
+    for start in range(0, len(report_ids), 500):
+        part = [int(x) for x in report_ids[start : start + 500]]
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {LSH} WHERE report_id IN ({_in(part)})", part)  # noqa: S608
+
+
 def candidates(
     bands: Sequence[int],
     entity_keys: Sequence[int] = (),

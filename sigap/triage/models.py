@@ -15,6 +15,8 @@ class TriageResult(TenantOwned):
     report = models.OneToOneField("cases.Report", on_delete=models.CASCADE, related_name="triage")
     features_sealed = models.BinaryField(null=True)
     signature = models.BinaryField(null=True)  # MinHash over normalised text: not reversible to text
+    # The dedup.SIGNATURE_VERSION that signed it (0: never signed); older ones are re-signed.
+    signature_version = models.PositiveSmallIntegerField(default=0)
     index_keys = models.JSONField(null=True)  # the entity keys written to the index (to remove them again)
     category = models.CharField(_("suggested category"), max_length=40, blank=True)
     category_confidence = models.FloatField(default=0)

@@ -323,3 +323,75 @@ def test_bulk_index_and_full_triage_sign_the_same_matter_text(agency_a, submit) 
     plain = _submit(submit, agency_a, OTHER, channel="email")
     triage_report(report_id=plain.pk)
     assert bytes(TriageResult.objects.get(report=plain).signature) == from_bulk
+
+
+def _sign_as_version_1(report: Report, text: str) -> None:
+    """What SIGAP before the matter text stored: the signature of the whole normalised text."""
+    from sigap.triage.lib import minhash
+    from sigap.triage.lib.normalize import normalize_text
+
+    old = minhash.signature(normalize_text(text))
+    TriageResult.objects.filter(report=report).update(
+        signature=minhash.signature_to_bytes(old), signature_version=1
+    )
+    bands = [int(b) for b in minhash.index_bands_batch(old[None, :])[0]]
+    index.remove_bands([report.pk])
+    index.add_many([index.Row(report.pk, report.instansi_id, bands, minhash.sketch(old))])
+
+
+def _band_row(report_id: int) -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM triage_lsh WHERE report_id = %s", [report_id])
+        return tuple(cursor.fetchone())
+
+
+def test_index_command_re_signs_what_an_older_version_signed(agency_a, submit, capsys) -> None:
+    from sigap.core import crypto
+    from sigap.triage.actions import PURPOSE_FEATURES
+    from sigap.triage.lib.dedup import SIGNATURE_VERSION
+
+    wrapped = ReportContent(what=f"Assalamualaikum, selamat malam admin. {ROAD.what} Terima kasih min.")
+    triaged = _submit(submit, agency_a, wrapped)
+    triage_report(report_id=triaged.pk)
+    current = {f: getattr(TriageResult.objects.get(report=triaged), f) for f in ("signature", "index_keys")}
+    current_bands = _band_row(triaged.pk)
+    entity_rows = index.entity_rows()
+    pending = _submit(submit, agency_a, ReportContent(what=f"Selamat pagi admin, {OTHER.what} Terima kasih."))
+    call_command("triage", "index", "--workers", "1")  # indexes `pending` at the current version
+    TriageResult.objects.filter(report=pending).update(signature_version=1)  # signed as now, though
+    pending_bands = _band_row(pending.pk)
+    _sign_as_version_1(triaged, wrapped.what)
+    assert _band_row(triaged.pk) != current_bands
+    untouched = TriageResult.objects.get(report=pending).updated_at
+    capsys.readouterr()
+
+    call_command("triage", "index", "--workers", "1")
+    assert "indexed 0 report(s)" in (out := capsys.readouterr().out) and "re-signed 2 report(s)" in out
+    result = TriageResult.objects.get(report=triaged)
+    assert result.signature_version == SIGNATURE_VERSION
+    assert bytes(result.signature) == bytes(current["signature"]) and _band_row(triaged.pk) == current_bands
+    # The rest of the full triage stays: category, entity keys, the sealed entities.
+    assert result.category and result.index_keys == current["index_keys"] and index.entity_rows() == entity_rows
+    stored = crypto.open_json(agency_a.pk, bytes(result.features_sealed), purpose=PURPOSE_FEATURES)
+    assert stored["entities"] and "assalamualaikum" not in stored["normalized"]
+    assert TriageResult.objects.get(report=pending).updated_at > untouched
+    assert _band_row(pending.pk) == pending_bands
+
+    call_command("triage", "index", "--workers", "1")  # nothing is stale any more
+    assert "re-signed 0 report(s)" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_marks_signatures_stored_before_it_as_version_1(agency_a, submit) -> None:
+    from django.db.migrations.executor import MigrationExecutor
+
+    signed = _submit(submit, agency_a, ROAD)
+    triage_report(report_id=signed.pk)
+    unsigned = _submit(submit, agency_a, OTHER)
+    TriageResult.objects.create(report=unsigned, instansi=agency_a)  # a failed first attempt
+    executor = MigrationExecutor(connection)
+    executor.migrate([("triage", "0003_lsh_columns")])
+    executor.loader.build_graph()
+    executor.migrate([("triage", "0004_signature_version")])
+    versions = dict(TriageResult.objects.values_list("report_id", "signature_version"))
+    assert versions == {signed.pk: 1, unsigned.pk: 0}

@@ -60,6 +60,7 @@ from .normalize import normalize_text, strip_courtesies
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "SIGNATURE_VERSION",
     "Group",
     "GroupStats",
     "Match",
@@ -75,6 +76,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+# What a text signs to: raise it whenever normalisation, the matter text or the MinHash and band
+# parameters change, so that signatures stored by an older version are found and re-signed
+# (`sigap triage index`). 1: normalised text; 2: matter text (courtesies stripped).
+SIGNATURE_VERSION = 2
 DEFAULT_THRESHOLD = 0.6  # best F1 region of bench/bench_dedup_quality.py with recall >= 0.93
 MIN_TEXT_FOR_BONUS = 0.08  # "moderate similarity": below this entities alone never decide
 MIN_TOKENS = 4  # shorter texts ("lampu mati") carry too little to call anything a duplicate

@@ -34,13 +34,15 @@ def _read_jsonl(path: str) -> Iterator[tuple[int, dict[str, Any] | None]]:
 
 
 class Command(BaseCommand):
-    help = "Triage tools: run-pending, train, evaluate, dedup, locate, classify."
+    help = "Triage tools: run-pending, index, train, evaluate, dedup, locate, classify."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="sub", required=True)
         run = sub.add_parser("run-pending", help="triage reports still pending or failed")
         run.add_argument("--limit", type=int, default=0)
-        idx = sub.add_parser("index", help="bulk-index reports not yet in the duplicate index")
+        idx = sub.add_parser(
+            "index", help="bulk-index new reports and re-sign those that an older version signed"
+        )
         idx.add_argument("--batch-size", type=int, default=2000)
         idx.add_argument("--workers", type=int, default=0)
         train = sub.add_parser("train", help="retrain an agency's category model from confirmed labels")
@@ -88,7 +90,7 @@ class Command(BaseCommand):
         import time
 
         from sigap.cases.models import Report
-        from sigap.triage.bulk import index_reports
+        from sigap.triage.bulk import index_reports, resign_stale
 
         started = time.perf_counter()
         ids = list(Report.objects.filter(triage__isnull=True).values_list("pk", flat=True))
@@ -96,6 +98,11 @@ class Command(BaseCommand):
         seconds = time.perf_counter() - started
         self.stdout.write(f"indexed {stats.reports} report(s), {stats.keys} keys in {seconds:.1f} s "
                           f"({stats.reports / max(seconds, 1e-9):.0f} reports/s)")
+        started = time.perf_counter()
+        stats = resign_stale(batch_size=options["batch_size"], workers=options["workers"] or None)
+        seconds = time.perf_counter() - started
+        self.stdout.write(f"re-signed {stats.reports} report(s) signed by an older version "
+                          f"in {seconds:.1f} s")
 
     def _train(self, options: dict[str, Any]) -> None:
         from sigap.triage.training import train_instansi
