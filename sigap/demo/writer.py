@@ -4,10 +4,11 @@ Contents are sealed exactly like the real intake path (`seal_content`, `seal_tex
 with the agency's data key, cached by sigap.core.crypto after its first use); numbers come from
 `numbering.reserve` (once per batch, agency, kind and year) and `tracking_number`/`case_number`.
 
-Rows are inserted with `executemany` on explicit primary keys (reserved from MAX(id) at the start;
-sequences are reset afterwards on PostgreSQL): Django's per-object overhead in `bulk_create`
-dominated the cost. The writer is therefore meant to run alone (a one-shot demo loader), not next
-to live intake. Triage is not enqueued: reports are stored "pending" and triage runs later in bulk.
+Rows are inserted in bulk (`sigap.core.bulkdb`: COPY on PostgreSQL) on explicit primary keys
+(reserved from MAX(id) at the start; sequences are reset afterwards on PostgreSQL): Django's per-
+object overhead in `bulk_create` dominated the cost. The writer is therefore meant to run alone (a
+one-shot demo loader), not next to live intake. Triage is not enqueued: reports are stored "pending"
+and triage runs later in bulk.
 
 Audit: one "report.submitted" event per report and one "case.demo_state" event per case that is not
 "received", through sigap.audit.chain.append_many (one call per agency per batch).
@@ -38,6 +39,7 @@ from sigap.cases.content import PURPOSE_CASE, seal_content, seal_text
 from sigap.cases.models import Case, Deadline, Report
 from sigap.cases.workflow import Outcome, State
 from sigap.core import clock
+from sigap.core.bulkdb import insert_rows
 from sigap.demo.agencies import AGENCIES, SPEC_BY_SLUG, AgencySpec, ensure_demo_agencies
 from sigap.demo.textgen import (
     GeneratedReport,
@@ -344,34 +346,29 @@ def timeline(rng: random.Random, state: str, received: dt.datetime, now: dt.date
 
 
 class _Table:
-    """INSERT ... VALUES (%s, ...) for a model, with the columns in `attnames` order (all of them)."""
+    """Bulk rows for a model, with the columns in `attnames` order (all of them)."""
 
     def __init__(self, model: type[models.Model], attnames: Sequence[str]) -> None:
         fields = {f.attname: f for f in model._meta.concrete_fields}
         qn = connection.ops.quote_name
-        columns = [qn(str(fields[a].column)) for a in attnames]
-        values = ["%s"] * len(attnames)
-        # Fields added to the model later and unknown here get their default (a constant in the SQL).
+        self.columns = [qn(str(fields[a].column)) for a in attnames]
+        # Fields added to the model later and unknown here get their default (a constant per row).
         self.defaults: list[Any] = []
         for name, f in fields.items():
             if name in attnames:
                 continue
             if not (f.has_default() or f.null):
                 raise RuntimeError(f"demo writer does not know {model.__name__}.{name}, which has no default")
-            columns.append(qn(str(f.column)))
-            values.append("%s")
+            self.columns.append(qn(str(f.column)))
             self.defaults.append(f.get_db_prep_save(f.get_default() if f.has_default() else None, connection))
-        self.sql = (
-            f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(columns)}) VALUES ({', '.join(values)})"  # noqa: S608 - names from the model, values bound
-        )
+        self.table = qn(model._meta.db_table)
         self.model = model
 
-    def insert(self, cursor: Any, rows: list[tuple[Any, ...]]) -> None:
+    def insert(self, rows: list[tuple[Any, ...]]) -> None:
         if rows and self.defaults:
             extra = tuple(self.defaults)
             rows = [row + extra for row in rows]
-        if rows:
-            cursor.executemany(self.sql, rows)
+        insert_rows(self.table, self.columns, rows)
 
 
 def _sqlite_datetime(value: dt.datetime | None) -> str | None:
@@ -815,11 +812,10 @@ def write_demo_reports(
                 next_report += size
                 next_reporter += size
                 i0 = time.perf_counter()
-                with connection.cursor() as cursor:
-                    t_reporter.insert(cursor, reporters)
-                    t_case.insert(cursor, cases)
-                    t_report.insert(cursor, reports)
-                    t_deadline.insert(cursor, deadlines)
+                t_reporter.insert(reporters)
+                t_case.insert(cases)
+                t_report.insert(reports)
+                t_deadline.insert(deadlines)
                 stats.insert_seconds += time.perf_counter() - i0
                 a0 = time.perf_counter()
                 for slug, rows in audit_rows.items():

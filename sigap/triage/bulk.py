@@ -24,6 +24,7 @@ from django.utils import timezone
 from sigap.cases.content import open_content
 from sigap.cases.models import Report
 from sigap.core import crypto
+from sigap.core.bulkdb import insert_rows
 from sigap.triage import index
 from sigap.triage.actions import PURPOSE_FEATURES
 from sigap.triage.lib import minhash
@@ -149,14 +150,13 @@ def _results(rows: Loaded, futures: list, workers: int) -> list[tuple[str, bytes
     return results  # type: ignore[return-value]
 
 
-def _insert_results_sql() -> str:
+RESULT_COLUMNS = (
+    "instansi_id", "report_id", "features_sealed", "signature", "signature_version", "updated_at",
     # The plain fields at their model defaults; full triage fills them later.
-    return (
-        f"INSERT INTO {TriageResult._meta.db_table} (instansi_id, report_id, features_sealed, "  # noqa: S608
-        "signature, index_keys, category, category_confidence, sectors, region_code, kpk_competent, "
-        "competent_body, completeness, max_amount, attempts, last_error, duration_ms, signature_version, "
-        "updated_at) VALUES (%s, %s, %s, %s, '[]', '', 0, '[]', '', NULL, '', 0, NULL, 0, '', 0, %s, %s)"
-    )
+    "index_keys", "category", "category_confidence", "sectors", "region_code", "kpk_competent",
+    "competent_body", "completeness", "max_amount", "attempts", "last_error", "duration_ms",
+)
+RESULT_DEFAULTS = ("[]", "", 0, "[]", "", None, "", 0, None, 0, "", 0)
 
 
 def _write(rows: Loaded, futures: list, workers: int, stats: BulkStats) -> None:
@@ -169,10 +169,10 @@ def _write(rows: Loaded, futures: list, workers: int, stats: BulkStats) -> None:
         rows, _results(rows, futures, workers), strict=True
     ):
         sealed = crypto.seal_json(instansi_id, {"normalized": norm}, purpose=PURPOSE_FEATURES)
-        triage_rows.append((instansi_id, report_id, sealed, sig, SIGNATURE_VERSION, now))
+        triage_rows.append((instansi_id, report_id, sealed, sig, SIGNATURE_VERSION, now, *RESULT_DEFAULTS))
         band_rows.append(index.Row(report_id, instansi_id, bands, sketch))
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(_insert_results_sql(), triage_rows)
+    with transaction.atomic():
+        insert_rows(TriageResult._meta.db_table, RESULT_COLUMNS, triage_rows)
         index.add_many(band_rows)
     stats.keys += sum(len(r.bands) for r in band_rows)
     stats.reports += len(rows)
@@ -199,7 +199,7 @@ def _rewrite(rows: Loaded, futures: list, workers: int, stats: BulkStats) -> Non
             stored["normalized"] = norm
             sealed = crypto.seal_json(instansi_id, stored, purpose=PURPOSE_FEATURES)
             updates.append((sealed, sig, SIGNATURE_VERSION, now, report_id))
-            if bytes(old_sig) != sig:  # the band rows follow from the signature alone
+            if bytes(old_sig or b"") != sig:  # the band rows follow from the signature alone
                 band_rows.append(index.Row(report_id, instansi_id, bands, sketch))
         with connection.cursor() as cursor:
             cursor.executemany(

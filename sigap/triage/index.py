@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection
 
+from sigap.core.bulkdb import insert_rows
 from sigap.triage.lib.minhash import INDEX_BANDS
 
 LSH = "triage_lsh"
@@ -45,13 +46,14 @@ def _in(values: Sequence[object]) -> str:
     return ",".join(["%s"] * len(values))
 
 
+LSH_COLUMNS = ("report_id", "instansi_id", *BAND_COLUMNS, "sketch")
+LSH_UPSERT = "ON CONFLICT (report_id) DO UPDATE SET " + ", ".join(
+    f"{c} = excluded.{c}" for c in LSH_COLUMNS[1:]
+)
+
+
 def _insert_lsh_sql() -> str:
-    columns = ", ".join(("report_id", "instansi_id", *BAND_COLUMNS, "sketch"))
-    updates = ", ".join(f"{c} = excluded.{c}" for c in ("instansi_id", *BAND_COLUMNS, "sketch"))
-    return (
-        f"INSERT INTO {LSH} ({columns}) VALUES ({_in(range(INDEX_BANDS + 3))}) "  # noqa: S608 - constants
-        f"ON CONFLICT (report_id) DO UPDATE SET {updates}"
-    )
+    return f"INSERT INTO {LSH} ({', '.join(LSH_COLUMNS)}) VALUES ({_in(LSH_COLUMNS)}) {LSH_UPSERT}"  # noqa: S608
 
 
 def _insert_entity_sql() -> str:
@@ -85,9 +87,7 @@ def add_many(rows: Sequence[Row]) -> int:
         for r in rows
         if len(r.bands) == INDEX_BANDS
     ]
-    if params:
-        with connection.cursor() as cursor:
-            cursor.executemany(_insert_lsh_sql(), params)
+    insert_rows(LSH, LSH_COLUMNS, params, on_conflict=LSH_UPSERT)
     return len(params)
 
 
