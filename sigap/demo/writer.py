@@ -5,10 +5,10 @@ with the agency's data key, cached by sigap.core.crypto after its first use); nu
 `numbering.reserve` (once per batch, agency, kind and year) and `tracking_number`/`case_number`.
 
 Rows are inserted in bulk (`sigap.core.bulkdb`: COPY on PostgreSQL) on explicit primary keys
-(reserved from MAX(id) at the start; sequences are reset afterwards on PostgreSQL): Django's per-
-object overhead in `bulk_create` dominated the cost. The writer is therefore meant to run alone (a
-one-shot demo loader), not next to live intake. Triage is not enqueued: reports are stored "pending"
-and triage runs later in bulk.
+(reserved from MAX(id) at the start; sequences are reset afterwards on PostgreSQL): Django's
+per-object overhead in `bulk_create` dominated the cost. The writer is therefore meant to run alone
+(a one-shot demo loader), not next to live intake. Triage is not enqueued: reports are stored
+"pending" and triage runs later in bulk.
 
 Audit: one "report.submitted" event per report and one "case.demo_state" event per case that is not
 "received", through sigap.audit.chain.append_many (one call per agency per batch).
