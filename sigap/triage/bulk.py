@@ -178,8 +178,8 @@ RESULT_DEFAULTS = ("[]", "", 0, "[]", "", None, "", 0, None, 0, "", 0)
 
 
 def _write(rows: Loaded, futures: list, workers: int, stats: BulkStats) -> None:
-    """Stores one batch with two plain INSERT statements (the ORM's per-object work was most of the
-    time of a bulk index)."""
+    """Stores one batch with two bulk inserts (COPY on PostgreSQL): the ORM's per-object work, and
+    then one INSERT per row, were most of the time of a bulk index."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     triage_rows: list[tuple[Any, ...]] = []
     band_rows: list[index.Row] = []
