@@ -157,12 +157,52 @@ class MinHasher:
         return _densify(sig)
 
     def signatures(self, texts: Iterable[str]) -> npt.NDArray[np.uint32]:
-        """Signatures of many texts as a (n, num_perm) uint32 array."""
+        """Signatures of many texts as a (n, num_perm) uint32 array: the same as ``signature`` of
+        each, computed over all texts at once (one pass of array operations for the whole batch
+        instead of a few dozen small ones per text, which cost more than the hashing itself)."""
         items = list(texts)
-        out = np.empty((len(items), self.num_perm), dtype=np.uint32)
-        for i, text in enumerate(items):
-            out[i] = self.signature(text)
+        out = np.full((len(items), self.num_perm), EMPTY_VALUE, dtype=np.uint32)
+        cps = [_codepoints(text) for text in items]
+        lengths = np.array([c.shape[0] for c in cps], dtype=np.int64)
+        full = lengths >= self.k  # texts shorter than k (one whole-text shingle) go one by one
+        for i in np.flatnonzero((lengths > 0) & ~full):
+            out[i] = self.signature(items[i])
+        rows = np.flatnonzero(full)
+        if rows.shape[0]:
+            hashes, owner = self._batch_shingles([cps[i] for i in rows], lengths[rows])
+            with np.errstate(over="ignore"):
+                mixed = _mix64(hashes ^ self._salt)
+            if self._pow2 and self.num_perm > 1:
+                bins = (mixed >> self._shift).astype(np.int64)
+            else:
+                bins = ((mixed >> np.uint64(32)) % np.uint64(self.num_perm)).astype(np.int64)
+            values = np.minimum(mixed & _LOW32, np.uint64(_MAX_SLOT)).astype(np.uint32)
+            flat = np.full(rows.shape[0] * self.num_perm, EMPTY_VALUE, dtype=np.uint32)
+            np.minimum.at(flat, owner * self.num_perm + bins, values)
+            block = flat.reshape(rows.shape[0], self.num_perm)
+            out[rows] = _densify_rows(block)
         return out
+
+    def _batch_shingles(
+        self, cps: list[U64], lengths: npt.NDArray[np.int64]
+    ) -> tuple[U64, npt.NDArray[np.int64]]:
+        """`shingle_hashes` of texts of at least k characters, concatenated, with each hash's text
+        (its position among `cps`)."""
+        k = self.k
+        joined = np.concatenate(cps)
+        with np.errstate(over="ignore"):
+            mixed = _mix64(joined + np.uint64(0x9E3779B97F4A7C15))
+            m = joined.shape[0] - k + 1
+            acc = mixed[:m].copy()
+            for j in range(1, k):
+                acc *= _POLY
+                acc += mixed[j : m + j]
+            hashes = _mix64(acc)
+        counts = lengths - k + 1  # shingles per text; the k - 1 starts at the end of each text
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))  # would cross into the next one
+        owner = np.repeat(np.arange(lengths.shape[0], dtype=np.int64), counts)
+        offsets = np.arange(owner.shape[0], dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+        return hashes[starts[owner] + offsets], owner
 
 
 _MAX_SLOT = 0xFFFFFFFE  # EMPTY_VALUE marks empty bins (and, in every slot, an empty text)
@@ -173,16 +213,25 @@ def _densify(sig: Signature) -> Signature:
     empty = sig == EMPTY_VALUE
     if not empty.any() or empty.all():
         return sig
-    filled = np.flatnonzero(~empty)
-    holes = np.flatnonzero(empty)
-    pos = np.searchsorted(filled, holes)
-    pos[pos == filled.shape[0]] = 0
-    source = filled[pos]
-    distance = ((source - holes) % sig.shape[0]).astype(np.uint64)
+    return _densify_rows(sig[None, :])[0]
+
+
+def _densify_rows(block: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
+    """Fills the empty bins of each row (in place) from the next filled bin, cyclically, mixed with
+    the distance. Every row must have a filled bin."""
+    n_rows, width = block.shape
+    empty = block == EMPTY_VALUE
+    position = np.broadcast_to(np.arange(width, dtype=np.int64), block.shape)
+    filled_at = np.where(empty, width, position)  # width: "none at or after this bin"
+    next_filled = np.minimum.accumulate(filled_at[:, ::-1], axis=1)[:, ::-1]
+    source = np.where(next_filled == width, next_filled[:, :1], next_filled)  # wrap to the first
+    rows, holes = np.nonzero(empty)
+    src = source[rows, holes]
+    distance = ((src - holes) % width).astype(np.uint64)
     with np.errstate(over="ignore"):
-        borrowed = _mix64(sig[source].astype(np.uint64) + distance * _DISTANCE)
-    sig[holes] = np.minimum(borrowed & _LOW32, np.uint64(_MAX_SLOT)).astype(np.uint32)
-    return sig
+        borrowed = _mix64(block[rows, src].astype(np.uint64) + distance * _DISTANCE)
+    block[rows, holes] = np.minimum(borrowed & _LOW32, np.uint64(_MAX_SLOT)).astype(np.uint32)
+    return block
 
 
 _DEFAULT = MinHasher()

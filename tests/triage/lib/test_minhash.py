@@ -65,6 +65,34 @@ def test_batch_equals_single() -> None:
         assert np.array_equal(row, minhash.signature(text))
 
 
+@pytest.mark.parametrize(("num_perm", "k"), [(128, 5), (100, 3), (7, 5), (1, 2)])
+def test_batch_equals_single_for_every_length_and_bin_count(num_perm: int, k: int) -> None:
+    # The batch path hashes all texts at once: no shingle may cross from one text into the next,
+    # texts shorter than k, empty texts and texts with empty bins must come out as one by one.
+    rng = random.Random(num_perm)
+    texts = ["", "a", "abcd", "abcde", "ü😀日本語", "z" * 250_000, BASE, OTHER]
+    texts += ["".join(rng.choice("ab cdé😀") for _ in range(rng.randint(0, 300))) for _ in range(400)]
+    rng.shuffle(texts)
+    hasher = minhash.MinHasher(num_perm, k=k)
+    assert np.array_equal(hasher.signatures(texts), np.stack([hasher.signature(t) for t in texts]))
+    assert hasher.signatures([]).shape == (0, num_perm)
+
+
+def test_what_a_text_signs_to_is_stable() -> None:
+    # Stored signatures are compared with new ones: if this changes, raise dedup.SIGNATURE_VERSION
+    # (stored signatures are then re-signed by `sigap triage index`) and update the digest.
+    import hashlib
+
+    from sigap.triage.lib.dedup import matter_text
+
+    text = matter_text("Assalamualaikum admin, jalan Mawar no 12 rusak parah sejak Januari 2026, mohon "
+                       "diperbaiki. Terima kasih.")
+    assert text == "jalan mawar no 12 rusak parah sejak januari 2026 mohon diperbaiki"
+    for sig in (minhash.signature(text), minhash.signatures([text])[0]):
+        digest = hashlib.blake2b(minhash.signature_to_bytes(sig), digest_size=8).hexdigest()
+        assert digest == "c05bf0162f6a1984"
+
+
 def test_bytes_roundtrip() -> None:
     sig = minhash.signature(BASE)
     data = minhash.signature_to_bytes(sig)
