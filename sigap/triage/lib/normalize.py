@@ -176,13 +176,19 @@ ABBREVIATIONS: dict[str, str] = {
 
 _SPACE_RE = re.compile(r"\s+")
 # Anything that is not a letter/digit/space; "." and "," survive only between digits (below).
-_PUNCT_RE = re.compile(r"(?<!\d)[.,]|[.,](?!\d)|[^\w\s.,]|_")
+# Punctuation becomes a space, except "." and "," between two digits (1.200.000, 1,2). Each
+# alternative starts with its character class: the engine skips ahead to candidates quickly.
+_PUNCT_RE = re.compile(r"[^\w\s.,]|_|[.,](?:(?!\d)|(?<!\d[.,]))")
+_DIGIT_SEPARATOR_RE = re.compile(r"[.,](?:(?!\d)|(?<!\d[.,]))")  # the last alternative alone
+_ASCII_PUNCT = str.maketrans(  # what the pattern strips from ASCII text, but for "." and ","
+    {c: " " for c in map(chr, range(128)) if not (c.isalnum() or c.isspace() or c in ".,")}
+)
 _REPEAT_RE = re.compile(r"([^\W\d_])\1{2,}")
-_UNIT_GLUE_RE = re.compile(r"(?<=\d)(rb|ribu|jt|jta|juta|miliar|milyar|triliun|k)\b")
+_UNIT_GLUE_RE = re.compile(r"(\d)(rb|ribu|jt|jta|juta|miliar|milyar|triliun|k)\b")
 _REDUP_RE = re.compile(r"^([^\W\d_]{2,})2$")
 
 
-_ASCII_CONTROLS = {i: " " for i in (*range(32), 127)}
+_ASCII_CONTROLS_RE = re.compile(r"[\x00-\x1f\x7f]")
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 
 
@@ -194,15 +200,21 @@ def _non_ascii(match: re.Match[str]) -> str:
 
 def _strip_controls(text: str) -> str:
     """Replace control, format, symbol (emoji) and private-use characters by spaces."""
-    text = text.translate(_ASCII_CONTROLS)
+    text = _ASCII_CONTROLS_RE.sub(" ", text)
     return text if text.isascii() else _NON_ASCII_RE.sub(_non_ascii, text)
+
+
+def _strip_punctuation(text: str) -> str:
+    if text.isascii():  # most texts: a table for every mark but "." and ","
+        return _DIGIT_SEPARATOR_RE.sub(" ", text.translate(_ASCII_PUNCT))
+    return _PUNCT_RE.sub(" ", text)
 
 
 def _expand(token: str) -> str:
     full = ABBREVIATIONS.get(token)
     if full is not None:
         return full
-    m = _REDUP_RE.match(token)
+    m = _REDUP_RE.match(token) if token[-1] == "2" else None
     if m:  # "anak2" -> "anak anak"
         word = ABBREVIATIONS.get(m.group(1), m.group(1))
         return f"{word} {word}"
@@ -230,10 +242,10 @@ def _normalize_cached(text: str) -> str:
 def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
     text = _strip_controls(text)
-    text = _PUNCT_RE.sub(" ", text)
+    text = _strip_punctuation(text)
     text = _REPEAT_RE.sub(r"\1", text)
-    text = _UNIT_GLUE_RE.sub(r" \1", text)
-    return " ".join(_expand(tok) for tok in text.split())
+    text = _UNIT_GLUE_RE.sub(r"\1 \2", text)
+    return " ".join([_expand(tok) for tok in text.split()])
 
 
 def tokens(text: str) -> list[str]:

@@ -147,3 +147,14 @@ def test_greetings_and_closings_around_the_matter_are_dropped(raw: str, matter: 
 def test_the_matter_is_kept_whole(raw: str) -> None:
     norm = normalize_text(raw)
     assert strip_courtesies(norm) == norm
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
+def test_the_ascii_punctuation_path_equals_the_general_one(text: str) -> None:
+    # ASCII texts take a translation table and one small pattern; every other text the general
+    # pattern. Both must strip the same marks and keep "." and "," between digits.
+    from sigap.triage.lib.normalize import _PUNCT_RE, _strip_punctuation
+
+    assert _strip_punctuation(text) == _PUNCT_RE.sub(" ", text)
+    assert _strip_punctuation("Rp 1.200.000,50, a.b_c-d") == "Rp 1.200.000,50  a b c d"
