@@ -168,20 +168,28 @@ class MinHasher:
         for i in np.flatnonzero((lengths > 0) & ~full):
             out[i] = self.signature(items[i])
         rows = np.flatnonzero(full)
-        if rows.shape[0]:
-            hashes, owner = self._batch_shingles([cps[i] for i in rows], lengths[rows])
-            with np.errstate(over="ignore"):
-                mixed = _mix64(hashes ^ self._salt)
-            if self._pow2 and self.num_perm > 1:
-                bins = (mixed >> self._shift).astype(np.int64)
-            else:
-                bins = ((mixed >> np.uint64(32)) % np.uint64(self.num_perm)).astype(np.int64)
-            values = np.minimum(mixed & _LOW32, np.uint64(_MAX_SLOT)).astype(np.uint32)
-            flat = np.full(rows.shape[0] * self.num_perm, EMPTY_VALUE, dtype=np.uint32)
-            np.minimum.at(flat, owner * self.num_perm + bins, values)
-            block = flat.reshape(rows.shape[0], self.num_perm)
-            out[rows] = _densify_rows(block)
+        # Slices of at most _BATCH_CHARS characters bound the memory of a batch with huge texts.
+        ends = np.cumsum(lengths[rows])
+        start = done = 0  # rows and characters signed so far
+        while start < rows.shape[0]:
+            stop = max(start + 1, int(np.searchsorted(ends, done + _BATCH_CHARS, side="right")))
+            part = rows[start:stop]
+            out[part] = self._batch_signatures([cps[i] for i in part], lengths[part])
+            start, done = stop, int(ends[stop - 1])
         return out
+
+    def _batch_signatures(self, cps: list[U64], lengths: npt.NDArray[np.int64]) -> Signature:
+        hashes, owner = self._batch_shingles(cps, lengths)
+        with np.errstate(over="ignore"):
+            mixed = _mix64(hashes ^ self._salt)
+        if self._pow2 and self.num_perm > 1:
+            bins = (mixed >> self._shift).astype(np.int64)
+        else:
+            bins = ((mixed >> np.uint64(32)) % np.uint64(self.num_perm)).astype(np.int64)
+        values = np.minimum(mixed & _LOW32, np.uint64(_MAX_SLOT)).astype(np.uint32)
+        flat = np.full(len(cps) * self.num_perm, EMPTY_VALUE, dtype=np.uint32)
+        np.minimum.at(flat, owner * self.num_perm + bins, values)
+        return _densify_rows(flat.reshape(len(cps), self.num_perm))
 
     def _batch_shingles(
         self, cps: list[U64], lengths: npt.NDArray[np.int64]
@@ -198,14 +206,17 @@ class MinHasher:
                 acc *= _POLY
                 acc += mixed[j : m + j]
             hashes = _mix64(acc)
-        counts = lengths - k + 1  # shingles per text; the k - 1 starts at the end of each text
-        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))  # would cross into the next one
+        # Text i starts at starts[i] and has lengths[i] - k + 1 shingles of its own; hashes from its
+        # last k - 1 positions would run into the next text and are left out.
+        counts = lengths - k + 1
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         owner = np.repeat(np.arange(lengths.shape[0], dtype=np.int64), counts)
         offsets = np.arange(owner.shape[0], dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
         return hashes[starts[owner] + offsets], owner
 
 
 _MAX_SLOT = 0xFFFFFFFE  # EMPTY_VALUE marks empty bins (and, in every slot, an empty text)
+_BATCH_CHARS = 1 << 21
 _DISTANCE = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -219,7 +230,7 @@ def _densify(sig: Signature) -> Signature:
 def _densify_rows(block: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
     """Fills the empty bins of each row (in place) from the next filled bin, cyclically, mixed with
     the distance. Every row must have a filled bin."""
-    n_rows, width = block.shape
+    width = block.shape[1]
     empty = block == EMPTY_VALUE
     position = np.broadcast_to(np.arange(width, dtype=np.int64), block.shape)
     filled_at = np.where(empty, width, position)  # width: "none at or after this bin"

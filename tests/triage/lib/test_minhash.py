@@ -65,10 +65,14 @@ def test_batch_equals_single() -> None:
         assert np.array_equal(row, minhash.signature(text))
 
 
-@pytest.mark.parametrize(("num_perm", "k"), [(128, 5), (100, 3), (7, 5), (1, 2)])
-def test_batch_equals_single_for_every_length_and_bin_count(num_perm: int, k: int) -> None:
-    # The batch path hashes all texts at once: no shingle may cross from one text into the next,
-    # texts shorter than k, empty texts and texts with empty bins must come out as one by one.
+@pytest.mark.parametrize(("num_perm", "k", "slice_chars"), [(128, 5, 1 << 21), (128, 5, 500), (100, 3, 1 << 21),
+                                                          (7, 5, 1 << 21), (1, 2, 1 << 21)])
+def test_batch_equals_single_for_every_length_and_bin_count(num_perm: int, k: int, slice_chars: int,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # The batch path hashes many texts at once (in slices of so many characters): no shingle may
+    # cross from one text into the next; texts shorter than k, empty texts, texts with empty bins
+    # and texts longer than a slice must come out as one by one.
+    monkeypatch.setattr(minhash, "_BATCH_CHARS", slice_chars)
     rng = random.Random(num_perm)
     texts = ["", "a", "abcd", "abcde", "ü😀日本語", "z" * 250_000, BASE, OTHER]
     texts += ["".join(rng.choice("ab cdé😀") for _ in range(rng.randint(0, 300))) for _ in range(400)]
