@@ -364,6 +364,9 @@ def test_index_command_re_signs_what_an_older_version_signed(agency_a, submit, c
     assert _band_row(triaged.pk) != current_bands
     untouched = TriageResult.objects.get(report=pending).updated_at
     capsys.readouterr()
+    call_command("triage", "index", "--dry-run")
+    assert capsys.readouterr().out.strip() == "0 report(s) not indexed; 2 signed by an older version"
+    assert TriageResult.objects.get(report=pending).signature_version == 1
 
     call_command("triage", "index", "--workers", "1")
     assert "indexed 0 report(s)" in (out := capsys.readouterr().out) and "re-signed 2 report(s)" in out

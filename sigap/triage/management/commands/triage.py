@@ -45,6 +45,7 @@ class Command(BaseCommand):
         )
         idx.add_argument("--batch-size", type=int, default=2000)
         idx.add_argument("--workers", type=int, default=0)
+        idx.add_argument("--dry-run", action="store_true", help="only count what would be done")
         train = sub.add_parser("train", help="retrain an agency's category model from confirmed labels")
         train.add_argument("--instansi", required=True, help="agency slug")
         train.add_argument("--min-labels", type=int, default=30)
@@ -90,10 +91,14 @@ class Command(BaseCommand):
         import time
 
         from sigap.cases.models import Report
-        from sigap.triage.bulk import index_reports, resign_stale
+        from sigap.triage.bulk import index_reports, resign_stale, stale_ids
 
         started = time.perf_counter()
         ids = list(Report.objects.filter(triage__isnull=True).values_list("pk", flat=True))
+        if options["dry_run"]:  # what a run would do: for monitoring and upgrade checklists
+            self.stdout.write(f"{len(ids)} report(s) not indexed; {len(stale_ids())} signed by an "
+                              "older version")
+            return
         stats = index_reports(ids, batch_size=options["batch_size"], workers=options["workers"] or None)
         seconds = time.perf_counter() - started
         self.stdout.write(f"indexed {stats.reports} report(s), {stats.keys} keys in {seconds:.1f} s "
