@@ -3,6 +3,7 @@ and the MinHash signature. Pure: text in, features out."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,12 +29,13 @@ class TriageFeatures:
     signature: Signature
     dedup: dedup.ReportFeatures
 
-    @property
+    # Computed once (the task reads them for the check, the stored result and the index).
+    @functools.cached_property
     def index_bands(self) -> list[int]:
         """The duplicate index's band hashes of the signature ([] for empty text)."""
         return minhash.index_bands(self.signature)
 
-    @property
+    @functools.cached_property
     def entity_keys(self) -> list[int]:
         """The duplicate index's keys of specific entities (none for empty text)."""
         if minhash.is_empty(self.signature):
