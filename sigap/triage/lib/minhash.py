@@ -145,51 +145,53 @@ class MinHasher:
         hashes = shingle_hashes(text, self.k)
         if hashes.shape[0] == 0:
             return self.empty()
-        with np.errstate(over="ignore"):
-            mixed = _mix64(hashes ^ self._salt)
-        if self._pow2 and self.num_perm > 1:
-            bins = (mixed >> self._shift).astype(np.intp)
-        else:
-            bins = ((mixed >> np.uint64(32)) % np.uint64(self.num_perm)).astype(np.intp)
-        values = np.minimum(mixed & _LOW32, np.uint64(_MAX_SLOT)).astype(np.uint32)
+        bins, values = self._bins_and_values(hashes)
         sig = self.empty()
         np.minimum.at(sig, bins, values)
         return _densify(sig)
 
     def signatures(self, texts: Iterable[str]) -> npt.NDArray[np.uint32]:
         """Signatures of many texts as a (n, num_perm) uint32 array: the same as ``signature`` of
-        each, computed over all texts at once (one pass of array operations for the whole batch
-        instead of a few dozen small ones per text, which cost more than the hashing itself)."""
+        each (tested), computed over all texts at once (one pass of array operations for a whole
+        batch instead of a few dozen small ones per text, which cost more than the hashing)."""
         items = list(texts)
         out = np.full((len(items), self.num_perm), EMPTY_VALUE, dtype=np.uint32)
         cps = [_codepoints(text) for text in items]
         lengths = np.array([c.shape[0] for c in cps], dtype=np.int64)
-        full = lengths >= self.k  # texts shorter than k (one whole-text shingle) go one by one
-        for i in np.flatnonzero((lengths > 0) & ~full):
-            out[i] = self.signature(items[i])
-        rows = np.flatnonzero(full)
+        short = np.flatnonzero((lengths > 0) & (lengths < self.k))  # one whole-text shingle each
+        if short.shape[0]:
+            hashes = np.concatenate([shingle_hashes(items[i], self.k) for i in short])
+            out[short] = self._slots(hashes, np.arange(short.shape[0], dtype=np.int64), short.shape[0])
+        rows = np.flatnonzero(lengths >= self.k)
         # Slices of at most _BATCH_CHARS characters bound the memory of a batch with huge texts.
         ends = np.cumsum(lengths[rows])
         start = done = 0  # rows and characters signed so far
         while start < rows.shape[0]:
             stop = max(start + 1, int(np.searchsorted(ends, done + _BATCH_CHARS, side="right")))
             part = rows[start:stop]
-            out[part] = self._batch_signatures([cps[i] for i in part], lengths[part])
+            hashes, owner = self._batch_shingles([cps[i] for i in part], lengths[part])
+            out[part] = self._slots(hashes, owner, part.shape[0])
             start, done = stop, int(ends[stop - 1])
         return out
 
-    def _batch_signatures(self, cps: list[U64], lengths: npt.NDArray[np.int64]) -> Signature:
-        hashes, owner = self._batch_shingles(cps, lengths)
+    def _bins_and_values(self, hashes: U64) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32]]:
+        """Each shingle hash is mixed once: its top bits choose the bin, its low 32 bits compete for
+        the bin's minimum."""
         with np.errstate(over="ignore"):
             mixed = _mix64(hashes ^ self._salt)
         if self._pow2 and self.num_perm > 1:
             bins = (mixed >> self._shift).astype(np.int64)
         else:
             bins = ((mixed >> np.uint64(32)) % np.uint64(self.num_perm)).astype(np.int64)
-        values = np.minimum(mixed & _LOW32, np.uint64(_MAX_SLOT)).astype(np.uint32)
-        flat = np.full(len(cps) * self.num_perm, EMPTY_VALUE, dtype=np.uint32)
+        return bins, np.minimum(mixed & _LOW32, np.uint64(_MAX_SLOT)).astype(np.uint32)
+
+    def _slots(self, hashes: U64, owner: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.uint32]:
+        """(n, num_perm) signatures from shingle hashes and each hash's text (0..n-1, each text at
+        least one hash)."""
+        bins, values = self._bins_and_values(hashes)
+        flat = np.full(n * self.num_perm, EMPTY_VALUE, dtype=np.uint32)
         np.minimum.at(flat, owner * self.num_perm + bins, values)
-        return _densify_rows(flat.reshape(len(cps), self.num_perm))
+        return _densify_rows(flat.reshape(n, self.num_perm))
 
     def _batch_shingles(
         self, cps: list[U64], lengths: npt.NDArray[np.int64]
@@ -221,10 +223,21 @@ _DISTANCE = np.uint64(0x9E3779B97F4A7C15)
 
 
 def _densify(sig: Signature) -> Signature:
+    """Fills the empty bins of one signature (in place) from the next filled bin, cyclically, mixed
+    with the distance (`_densify_rows` does the same for many rows at once)."""
     empty = sig == EMPTY_VALUE
     if not empty.any() or empty.all():
         return sig
-    return _densify_rows(sig[None, :])[0]
+    filled = np.flatnonzero(~empty)
+    holes = np.flatnonzero(empty)
+    pos = np.searchsorted(filled, holes)
+    pos[pos == filled.shape[0]] = 0
+    source = filled[pos]
+    distance = ((source - holes) % sig.shape[0]).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        borrowed = _mix64(sig[source].astype(np.uint64) + distance * _DISTANCE)
+    sig[holes] = np.minimum(borrowed & _LOW32, np.uint64(_MAX_SLOT)).astype(np.uint32)
+    return sig
 
 
 def _densify_rows(block: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
