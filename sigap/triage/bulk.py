@@ -131,27 +131,22 @@ def _new_rows(chunk: Sequence[int]) -> Loaded:
 
 
 def _stale_rows(chunk: Sequence[int]) -> Loaded:
-    return _contents(
-        chunk,
-        "EXISTS (SELECT 1 FROM {results} t WHERE t.report_id = r.id "  # noqa: S608 - constants
-        f"AND t.signature_version < {int(SIGNATURE_VERSION)})",
-    )
+    return _contents(chunk)  # `_rewrite` keeps those still stale, under a lock
 
 
-def _contents(chunk: Sequence[int], condition: str) -> Loaded:
-    """(id, agency, full text) of the reports of `chunk` that meet `condition` (SQL on report `r`).
-    One array parameter on PostgreSQL rather than thousands: the ORM's IN list cost as much to
-    build and plan as the rows took to read."""
+def _contents(chunk: Sequence[int], condition: str = "") -> Loaded:
+    """(id, agency, full text) of the reports of `chunk` that meet `condition` (SQL on report `r`),
+    if any. One array parameter on PostgreSQL rather than thousands: the ORM's IN list cost as much
+    to build and plan as the rows took to read."""
     ids = [int(x) for x in chunk]
     params: list[Any] = ids
     if connection.vendor == "postgresql":
         where, params = "r.id = ANY(%s)", [ids]
     else:
         where = f"r.id IN ({', '.join(['%s'] * len(ids))})"
-    sql = (
-        f"SELECT r.id, r.instansi_id, r.content_sealed FROM {Report._meta.db_table} r "  # noqa: S608
-        f"WHERE {where} AND " + condition.format(results=TriageResult._meta.db_table)
-    )
+    if condition:
+        where += " AND " + condition.format(results=TriageResult._meta.db_table)
+    sql = f"SELECT r.id, r.instansi_id, r.content_sealed FROM {Report._meta.db_table} r WHERE {where}"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

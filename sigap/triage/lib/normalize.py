@@ -175,9 +175,9 @@ ABBREVIATIONS: dict[str, str] = {
 }
 
 _SPACE_RE = re.compile(r"\s+")
-# Anything that is not a letter/digit/space; "." and "," survive only between digits (below).
-# Punctuation becomes a space, except "." and "," between two digits (1.200.000, 1,2). Each
-# alternative starts with its character class: the engine skips ahead to candidates quickly.
+# Anything that is not a letter, digit or space becomes a space; "." and "," survive only between
+# two digits (1.200.000, 1,2). Each alternative starts with its character class: the engine skips
+# ahead to candidates quickly.
 _PUNCT_RE = re.compile(r"[^\w\s.,]|_|[.,](?:(?!\d)|(?<!\d[.,]))")
 _DIGIT_SEPARATOR_RE = re.compile(r"[.,](?:(?!\d)|(?<!\d[.,]))")  # the last alternative alone
 _ASCII_PUNCT = str.maketrans(  # what the pattern strips from ASCII text, but for "." and ","
