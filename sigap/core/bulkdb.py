@@ -32,7 +32,7 @@ def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
     with transaction.atomic():
         connection.ensure_connection()
         with connection.wrap_database_errors, connection.connection.cursor() as cursor:
-            target = f"sigap_staging_{table.strip('"')}" if on_conflict else table
+            target = "sigap_staging_" + table.strip('"') if on_conflict else table
             if on_conflict:
                 cursor.execute(f"CREATE TEMP TABLE {target} AS SELECT {names} FROM {table} WITH NO DATA")  # noqa: S608
             with cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
