@@ -104,11 +104,14 @@ def shingle_hashes(text: str, k: int = DEFAULT_SHINGLE) -> U64:
     n = cps.shape[0]
     if n == 0:
         return np.empty(0, dtype=np.uint64)
-    if n < k:
-        k = n
+    return _rolling_hashes(cps, min(k, n))
+
+
+def _rolling_hashes(cps: U64, k: int) -> U64:
+    """The hash of every run of k code points in `cps` (len(cps) - k + 1 of them)."""
     with np.errstate(over="ignore"):
         mixed = _mix64(cps + np.uint64(0x9E3779B97F4A7C15))
-        m = n - k + 1
+        m = cps.shape[0] - k + 1
         acc = mixed[:m].copy()
         for j in range(1, k):
             acc *= _POLY
@@ -199,15 +202,7 @@ class MinHasher:
         """`shingle_hashes` of texts of at least k characters, concatenated, with each hash's text
         (its position among `cps`)."""
         k = self.k
-        joined = np.concatenate(cps)
-        with np.errstate(over="ignore"):
-            mixed = _mix64(joined + np.uint64(0x9E3779B97F4A7C15))
-            m = joined.shape[0] - k + 1
-            acc = mixed[:m].copy()
-            for j in range(1, k):
-                acc *= _POLY
-                acc += mixed[j : m + j]
-            hashes = _mix64(acc)
+        hashes = _rolling_hashes(np.concatenate(cps), k)
         # Text i starts at starts[i] and has lengths[i] - k + 1 shingles of its own; hashes from its
         # last k - 1 positions would run into the next text and are left out.
         counts = lengths - k + 1
