@@ -431,20 +431,75 @@ def _is_name(token: str, name: str) -> bool:
     return token == name or (abs(len(token) - len(name)) <= 1 and _same_name(token, name))
 
 
-def _compare_addresses(a: ReportFeatures, b: ReportFeatures) -> tuple[list[str], list[str], bool]:
-    """(shared numbered addresses, shared street names, numbered-address conflict)."""
+# Words that end a street's name and tell it from its neighbours: Ngagel Jaya Barat and Ngagel Jaya
+# Tengah, Setro Baru Utara 1 and Setro Baru Utara 2 are different streets with their own house numbers.
+_STREET_QUALIFIERS = frozenset({"barat", "timur", "utara", "selatan", "tengah", "kulon", "wetan", "lor",
+                                "kidul", "dalam", "luar"})
+_STREET_ORDINAL_RE = re.compile(r"\d{1,2}[a-z]?|[ivx]{1,4}")
+_QUALIFIER_SPAN = 4  # words after the street's first word that may still belong to its name
+
+
+def _qualifiers_near(tokens: tuple[str, ...], name: str, number: str) -> tuple[set[str], str]:
+    """Qualifiers written in the name of street ``name`` where it carries house number ``number``,
+    and that street's name as first written with them."""
+    out: set[str] = set()
+    written = ""
+    for i, t in enumerate(tokens):
+        if not _is_name(t, name) or number not in tokens[i + 1 : i + 3 + _QUALIFIER_SPAN]:
+            continue
+        last = 0
+        for j in range(i + 1, min(i + 1 + _QUALIFIER_SPAN, len(tokens))):
+            w = tokens[j]
+            if w in {"no", "nomor", "nomer", "nmr", number}:
+                break
+            if w in _STREET_QUALIFIERS or _STREET_ORDINAL_RE.fullmatch(w):
+                out.add(w)
+                last = j
+        if last and not written:
+            written = " ".join(tokens[i : last + 1])
+    return out, written
+
+
+def _other_street(a: ReportFeatures, b: ReportFeatures, name_a: str, name_b: str,
+                  number: str) -> tuple[str, str] | None:
+    """The two reports write one house number on streets that share a first word but not the rest
+    of the name (each names a qualifier the other never writes): the two addresses as written."""
+    qa, street_a = _qualifiers_near(_token_list(a.text), name_a, number)
+    qb, street_b = _qualifiers_near(_token_list(b.text), name_b, number)
+    if qa and qb and not qa & qb and _mutually_absent(qa, qb, a, b):
+        return f"jalan {street_a} {number}", f"jalan {street_b} {number}"
+    return None
+
+
+def _compare_addresses(a: ReportFeatures,
+                       b: ReportFeatures) -> tuple[list[str], list[str], tuple[list[str], list[str]] | None]:
+    """(shared numbered addresses, shared street names, the conflicting numbered addresses if any)."""
     sa, sb = a.streets, b.streets
     numbered_a = {(n, h) for n, h in sa if h}
     numbered_b = {(n, h) for n, h in sb if h}
-    shared_num = sorted({f"jalan {n} {h}" for n, h in numbered_a for m, k in numbered_b
-                         if h == k and _same_name(n, m)})
+    shared_num: set[str] = set()
+    other: tuple[list[str], list[str]] = ([], [])
+    for n, h in numbered_a:
+        for m, k in numbered_b:
+            if h != k or not _same_name(n, m):
+                continue
+            apart = _other_street(a, b, n, m, h)
+            if apart is None:
+                shared_num.add(f"jalan {n} {h}")
+            else:
+                other[0].append(apart[0])
+                other[1].append(apart[1])
     shared_names = sorted({f"jalan {n}" for n, _ in sa for m, _ in sb if _same_name(n, m)})
-    conflict = False
-    if not shared_num:  # the same street, other house numbers, neither written near it in the other
-        la, lb = _token_list(a.text), _token_list(b.text)
-        conflict = any(_same_name(n, m) and not _number_near(lb, n, h) and not _number_near(la, m, k)
-                       for n, h in numbered_a for m, k in numbered_b)
-    return shared_num, shared_names, conflict
+    if shared_num:
+        return sorted(shared_num), shared_names, None
+    if other[0]:
+        return [], shared_names, other
+    # the same street, other house numbers, neither written near it in the other
+    la, lb = _token_list(a.text), _token_list(b.text)
+    if any(_same_name(n, m) and not _number_near(lb, n, h) and not _number_near(la, m, k)
+           for n, h in numbered_a for m, k in numbered_b):
+        return [], shared_names, (_fmt_streets(a), _fmt_streets(b))
+    return [], shared_names, None
 
 
 def _other_matter_at(addresses: list[str], a: ReportFeatures, b: ReportFeatures) -> bool:
@@ -623,7 +678,7 @@ def _location_evidence(ev: _Evidence, fa: ReportFeatures, fb: ReportFeatures) ->
         ev.add("address", shared_num, W_ADDRESS_NUMBERED, anchor=True)
     ev.add("street", [] if shared_num else shared_plain, W_ADDRESS_STREET)
     if addr_conflict:
-        ev.conflict("address", _fmt_streets(fa), _fmt_streets(fb), hard=True)
+        ev.conflict("address", *addr_conflict, hard=True)
     rta = {x for x in a.addresses if x.startswith("rt")}
     rtb = {x for x in b.addresses if x.startswith("rt")}
     if rta & rtb:

@@ -317,6 +317,24 @@ def test_street_name_typo_with_swapped_letters_is_same_address() -> None:
     assert m.is_duplicate and "address" in m.shared and "address" not in m.conflicts
 
 
+def test_one_house_number_on_neighbouring_streets_is_not_one_address() -> None:
+    # Kenanga Raya Barat No. 23 and Kenanga Raya Tengah No. 23 are two streets of one neighbourhood;
+    # the shared first word and house number must not anchor two different requests together.
+    a = f("a", "Mohon bantuan normalisasi saluran buntu di Jl. Kenanga Raya Tengah No. 23, air meluap ke rumah.")
+    b = f("b", "Mohon perantingan pohon di jalan kenanga raya barat no 23 rumah kosong, rantingnya menimpa kabel.")
+    m = compare(a, b)
+    assert not m.is_duplicate
+    assert "address" not in m.shared
+    assert m.conflicts["address"] == ("jalan kenanga raya barat 23", "jalan kenanga raya tengah 23")
+    # A follow-up on the same street keeps its anchor, also when it leaves the qualifier out ...
+    c = f("c", "Saluran di jl kenanga raya tengah nomor 23 masih buntu, sudah seminggu belum ada petugas datang.")
+    d = f("d", "Saluran air buntu lagi di Jl. Kenanga No. 23, petugas belum datang, air masuk ke dapur warga.")
+    assert "address" in compare(a, c).shared and "address" in compare(a, d).shared
+    # ... and when both texts name both streets, they were only read differently.
+    e = f("e", "Di jl kenanga raya barat no 23 pohonnya rimbun; di Jl. Kenanga Raya Tengah No. 23 saluran buntu.")
+    assert "address" not in compare(b, e).conflicts
+
+
 def test_house_number_read_elsewhere_is_not_a_conflict() -> None:
     # A stretch of house numbers: each text names both numbers next to the street, extraction picks
     # a different one of them.
