@@ -13,7 +13,8 @@ A pair of reports is scored as::
   front of no. 80, the drain in front of no. 80) is not an anchor.  A link names a website; on a
   shared platform (maps, shorteners, social media) it names only its own page.
 * hard conflicts (different NIK, account/contract numbers, labelled identity numbers such as NISN
-  or customer numbers, vehicle plates, RT/RW, numbered house addresses on one street, different
+  or customer numbers, vehicle plates, RT/RW, numbered house addresses on one street, one house
+  number on neighbouring streets whose names share a first word (Ngagel Jaya Barat / Tengah), different
   streets, different spot labels such as "titik A"/"titik B", "blok C"/"blok D", "gang 4"/"gang 6")
   mark distinct cases: the score is capped below the threshold.  This is the template trap: a
   circulated text sent by many citizens, each with their own identity or their own case.
@@ -431,43 +432,59 @@ def _is_name(token: str, name: str) -> bool:
     return token == name or (abs(len(token) - len(name)) <= 1 and _same_name(token, name))
 
 
-# Words that end a street's name and tell it from its neighbours: Ngagel Jaya Barat and Ngagel Jaya
-# Tengah, Setro Baru Utara 1 and Setro Baru Utara 2 are different streets with their own house numbers.
-_STREET_QUALIFIERS = frozenset({"barat", "timur", "utara", "selatan", "tengah", "kulon", "wetan", "lor",
-                                "kidul", "dalam", "luar"})
-_STREET_ORDINAL_RE = re.compile(r"\d{1,2}[a-z]?|[ivx]{1,4}")
-_QUALIFIER_SPAN = 4  # words after the street's first word that may still belong to its name
+# Words that end a street's written name ("Jalan Srikana depan rumah no. 53", "Jl. Kenari RT 02").
+_STREET_NAME_END = (_GENERIC_ADDRESS - {"raya"}) | {
+    "rumah", "kelurahan", "kecamatan", "kel", "kec", "kota", "kabupaten", "kab", "rt", "rw", "blok", "gang",
+    "gg", "ke", "atau", "sampai", "hingga", "s", "d", "sd", "seberang", "pertigaan", "perempatan", "ujung",
+    "sisi", "arah", "menuju", "kav", "kavling", "nomer", "nmr", "lokasi", "area", "wilayah", "mohon",
+}
+_STREET_NAME_SPAN = 4  # words after a street's first word that may still belong to its name
 
 
-def _qualifiers_near(tokens: tuple[str, ...], name: str, number: str) -> tuple[set[str], str]:
-    """Qualifiers written in the name of street ``name`` where it carries house number ``number``,
-    and that street's name as first written with them."""
-    out: set[str] = set()
-    written = ""
+def _name_span(tokens: tuple[str, ...], i: int, number: str | None) -> tuple[str, ...]:
+    end = i + 1
+    while end < min(i + 1 + _STREET_NAME_SPAN, len(tokens)):
+        if tokens[end] == number or tokens[end] in _STREET_NAME_END:
+            break
+        end += 1
+    return tokens[i:end]
+
+
+def _written_name(tokens: tuple[str, ...], name: str, number: str) -> tuple[str, ...]:
+    """The words of street ``name``'s name where it is written with house number ``number``
+    (first such mention): "ngagel jaya barat" for "... jalan ngagel jaya barat no 23 ..."."""
     for i, t in enumerate(tokens):
-        if not _is_name(t, name) or number not in tokens[i + 1 : i + 3 + _QUALIFIER_SPAN]:
-            continue
-        last = 0
-        for j in range(i + 1, min(i + 1 + _QUALIFIER_SPAN, len(tokens))):
-            w = tokens[j]
-            if w in {"no", "nomor", "nomer", "nmr", number}:
-                break
-            if w in _STREET_QUALIFIERS or _STREET_ORDINAL_RE.fullmatch(w):
-                out.add(w)
-                last = j
-        if last and not written:
-            written = " ".join(tokens[i : last + 1])
-    return out, written
+        if _is_name(t, name) and number in tokens[i + 1 : i + 3 + _STREET_NAME_SPAN]:
+            return _name_span(tokens, i, number)
+    return ()
+
+
+def _name_words(tokens: tuple[str, ...], name: str) -> set[str]:
+    """Every word written after any mention of street ``name`` (within a street name's span)."""
+    return {w for i, t in enumerate(tokens) if _is_name(t, name) for w in _name_span(tokens, i, None)[1:]}
+
+
+def _name_word_equal(x: str, y: str) -> bool:
+    """Two words of a street name agree: equal, or (words of 4+ letters) one typo apart."""
+    return x == y or (x.isalpha() and y.isalpha() and min(len(x), len(y)) >= 4
+                      and OSA.distance(x, y, score_cutoff=1) <= 1)
 
 
 def _other_street(a: ReportFeatures, b: ReportFeatures, name_a: str, name_b: str,
                   number: str) -> tuple[str, str] | None:
     """The two reports write one house number on streets that share a first word but not the rest
-    of the name (each names a qualifier the other never writes): the two addresses as written."""
-    qa, street_a = _qualifiers_near(_token_list(a.text), name_a, number)
-    qb, street_b = _qualifiers_near(_token_list(b.text), name_b, number)
-    if qa and qb and not qa & qb and _mutually_absent(qa, qb, a, b):
-        return f"jalan {street_a} {number}", f"jalan {street_b} {number}"
+    of the name (Ngagel Jaya Barat / Ngagel Jaya Tengah / Ngagel Tama; Setro Baru Utara 1 / 2): each
+    name has a word that the other report never writes after that street's first word. The two
+    addresses as written, or None."""
+    ta, tb = _token_list(a.text), _token_list(b.text)
+    wa, wb = _written_name(ta, name_a, number), _written_name(tb, name_b, number)
+    if len(wa) < 2 or len(wb) < 2:
+        return None
+    in_a, in_b = _name_words(ta, name_a), _name_words(tb, name_b)
+    extra_a = [x for x in wa[1:] if not any(_name_word_equal(x, y) for y in in_b)]
+    extra_b = [y for y in wb[1:] if not any(_name_word_equal(y, x) for x in in_a)]
+    if extra_a and extra_b:
+        return f"jalan {' '.join(wa)} {number}", f"jalan {' '.join(wb)} {number}"
     return None
 
 

@@ -326,6 +326,8 @@ def test_one_house_number_on_neighbouring_streets_is_not_one_address() -> None:
     assert not m.is_duplicate
     assert "address" not in m.shared
     assert m.conflicts["address"] == ("jalan kenanga raya barat 23", "jalan kenanga raya tengah 23")
+    g = f("g", "Mohon perbaikan saluran buntu di jalan Kenanga Asri no 23, air meluap ke rumah warga tiap hujan.")
+    assert "address" in compare(a, g).conflicts and not compare(a, g).is_duplicate
     # A follow-up on the same street keeps its anchor, also when it leaves the qualifier out ...
     c = f("c", "Saluran di jl kenanga raya tengah nomor 23 masih buntu, sudah seminggu belum ada petugas datang.")
     d = f("d", "Saluran air buntu lagi di Jl. Kenanga No. 23, petugas belum datang, air masuk ke dapur warga.")
