@@ -400,8 +400,27 @@ OBJECTS: dict[str, str] = {
         "bedah rumah",
         "rutilahu",
         "sembako",
+        "gorong gorong",
     )
 }
+# Names of one object (the key the others map to): a street light reported as "PJU" and as "lampu
+# jalan" is one object, so is a drain called "got", "selokan" or "saluran".
+_OBJECT_SYNONYMS = {
+    "pju": ("lampu jalan", "lampu penerangan"),
+    "saluran": ("got", "drainase", "selokan", "gorong gorong"),
+    "jalan rusak": ("jalan berlubang",),
+    "parkir": ("parkir liar",),
+    "bansos": ("bantuan sosial",),
+    "pkl": ("pedagang kaki lima",),
+    "kk": ("kartu keluarga",),
+    "ktp": ("e ktp",),
+    "bos": ("dana bos",),
+    "izin": ("perizinan",),
+    "pbg": ("imb",),
+    "air bersih": ("air pdam",),
+    "mobil dinas": ("kendaraan dinas",),
+}
+OBJECTS.update({name: key for key, names in _OBJECT_SYNONYMS.items() for name in names})
 
 _MAX_PHRASE = 4
 _PERSON_TITLES = frozenset(

@@ -434,6 +434,20 @@ def test_same_address_different_object_is_another_matter() -> None:
     assert m.is_duplicate and m.shared.get("address")
 
 
+def test_one_object_under_its_other_names_is_one_matter_at_an_address() -> None:
+    # "PJU" and "lampu jalan", "got" and "selokan" name one object each: reports about it at one
+    # address are one matter, not the "other object at the same address" of the test above.
+    pju = f("a", "PJU di depan Jl. Seruni No. 45 padam sejak minggu lalu, jalan gelap dan rawan begal.")
+    lamp = f("b", "Sudah tiga malam lampu jalan depan jl seruni no 45 mati total, mohon segera dinyalakan lagi.")
+    m = compare(pju, lamp)
+    assert pju.entities.objects == lamp.entities.objects == ("pju",)
+    assert m.is_duplicate and m.shared.get("object_at_place") == ("pju",) and "object" not in m.conflicts
+    got = f("c", "Got di samping Jl. Seruni No. 45 mampet, air hujan meluber ke badan jalan, mohon dikeruk.")
+    selokan = f("d", "selokan dekat jl seruni no 45 buntu penuh lumpur dan sampah plastik, bau sekali")
+    assert "object" not in compare(got, selokan).conflicts and compare(got, selokan).is_duplicate
+    assert "object" in compare(got, pju).conflicts
+
+
 def test_a_specific_sum_is_a_blocking_key_and_an_anchor_but_a_round_tariff_is_not() -> None:
     a = features(
         "a",
