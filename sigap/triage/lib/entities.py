@@ -36,9 +36,14 @@ class Entities:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Entities:
-        """Inverse of ``to_dict``; unknown keys are ignored, missing ones are empty."""
+        """Inverse of ``to_dict``; unknown keys are ignored, missing ones are empty. Objects stored
+        under a name that is now a synonym ("lampu jalan") are read under today's key ("pju"), so
+        stored and new reports about one object still share it."""
         names = {f.name for f in fields(cls)}
-        return cls(**{k: tuple(v or ()) for k, v in data.items() if k in names})
+        values = {k: tuple(v or ()) for k, v in data.items() if k in names}
+        if "objects" in values:
+            values["objects"] = tuple(sorted({OBJECTS.get(o, o) for o in values["objects"]}))
+        return cls(**values)
 
     @property
     def max_amount(self) -> int:

@@ -83,6 +83,13 @@ def test_round_trip_dict() -> None:
     assert Entities.from_dict({"amounts": [5], "unknown": [1]}).amounts == (5,)
 
 
+def test_objects_stored_under_an_older_name_read_under_todays_key() -> None:
+    # Features stored before "lampu jalan" became a name of "pju" still meet new reports about it.
+    stored = Entities.from_dict({"objects": ["got", "lampu jalan", "pju", "pohon"]})
+    assert stored.objects == ("pju", "pohon", "saluran")
+    assert extract_entities("lampu jalan di depan rumah mati").objects == ("pju",)
+
+
 def test_fields_are_sorted_tuples() -> None:
     e = extract_entities(FORMAL + " " + WHATSAPP + " " + PHONE)
     for name in (
