@@ -14,7 +14,7 @@ A pair of reports is scored as::
   shared platform (maps, shorteners, social media) it names only its own page.
 * hard conflicts (different NIK, account/contract numbers, labelled identity numbers such as NISN
   or customer numbers, vehicle plates, RT/RW, numbered house addresses on one street, one house
-  number on neighbouring streets whose names share a first word (Ngagel Jaya Barat / Tengah), different
+  number on neighbouring streets whose names share a first word (Kenanga Raya Barat / Tengah), different
   streets, different spot labels such as "titik A"/"titik B", "blok C"/"blok D", "gang 4"/"gang 6")
   mark distinct cases: the score is capped below the threshold.  This is the template trap: a
   circulated text sent by many citizens, each with their own identity or their own case.
@@ -432,7 +432,7 @@ def _is_name(token: str, name: str) -> bool:
     return token == name or (abs(len(token) - len(name)) <= 1 and _same_name(token, name))
 
 
-# Words that end a street's written name ("Jalan Srikana depan rumah no. 53", "Jl. Kenari RT 02").
+# Words that end a street's written name ("Jalan Kenari depan rumah no. 53", "Jl. Kenari RT 02").
 _STREET_NAME_END = (_GENERIC_ADDRESS - {"raya"}) | {
     "rumah", "kelurahan", "kecamatan", "kel", "kec", "kota", "kabupaten", "kab", "rt", "rw", "blok", "gang",
     "gg", "ke", "atau", "sampai", "hingga", "s", "d", "sd", "seberang", "pertigaan", "perempatan", "ujung",
@@ -452,7 +452,7 @@ def _name_span(tokens: tuple[str, ...], i: int, number: str | None) -> tuple[str
 
 def _written_name(tokens: tuple[str, ...], name: str, number: str) -> tuple[str, ...]:
     """The words of street ``name``'s name where it is written with house number ``number``
-    (first such mention): "ngagel jaya barat" for "... jalan ngagel jaya barat no 23 ..."."""
+    (first such mention): "kenanga raya barat" for "... jalan kenanga raya barat no 23 ..."."""
     for i, t in enumerate(tokens):
         if _is_name(t, name) and number in tokens[i + 1 : i + 3 + _STREET_NAME_SPAN]:
             return _name_span(tokens, i, number)
@@ -473,7 +473,7 @@ def _name_word_equal(x: str, y: str) -> bool:
 def _other_street(a: ReportFeatures, b: ReportFeatures, name_a: str, name_b: str,
                   number: str) -> tuple[str, str] | None:
     """The two reports write one house number on streets that share a first word but not the rest
-    of the name (Ngagel Jaya Barat / Ngagel Jaya Tengah / Ngagel Tama; Setro Baru Utara 1 / 2): each
+    of the name (Kenanga Raya Barat / Kenanga Raya Tengah / Kenanga Asri; Melati Utara 1 / 2): each
     name has a word that the other report never writes after that street's first word. The two
     addresses as written, or None."""
     ta, tb = _token_list(a.text), _token_list(b.text)
