@@ -405,7 +405,6 @@ OBJECTS: dict[str, str] = {
         "bedah rumah",
         "rutilahu",
         "sembako",
-        "gorong gorong",
     )
 }
 # Names of one object (the key the others map to): a street light reported as "PJU" and as "lampu
