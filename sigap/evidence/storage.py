@@ -16,7 +16,9 @@ import re
 import secrets
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -149,18 +151,35 @@ def _check_actor(actor: Actor, report: Report) -> Report:
     return access_report(actor, report.pk, cap=Cap.CASE_READ)
 
 
-def store_evidence(*, actor: Actor, report: Report, upload: UploadedFile, keep_metadata: bool) -> Evidence:
-    """Checks, cleans, encrypts and records one file of a report. EvidenceRefused (one sentence)
-    when the type is not allowed, it is damaged, or a size limit is passed."""
-    report = _check_actor(actor, report)
-    per_file = int(settings.SIGAP_MAX_FILE_BYTES)
-    used = (
-        Evidence.objects.filter(instansi_id=report.instansi_id, report_id=report.pk).aggregate(
-            total=Sum("original_size")
-        )["total"]
-        or 0
-    )
-    limit = _Limit(per_file=per_file, report_left=int(settings.SIGAP_MAX_REPORT_BYTES) - used)
+@dataclass(frozen=True)
+class PreparedEvidence:
+    """A checked, cleaned and encrypted file on disk that no Evidence row records yet."""
+
+    instansi_id: int
+    storage_key: str
+    file_key: bytes
+    name: str
+    mime: str
+    size: int
+    original_size: int
+    sha256: str
+    original_sha256: str
+    metadata_removed: bool
+    keep_metadata: bool
+
+    def discard(self) -> None:
+        path = path_of(self.instansi_id, self.storage_key)
+        for p in (path, path.with_name(path.name + ".part")):
+            p.unlink(missing_ok=True)
+
+
+def prepare_evidence(*, instansi_id: int, upload: UploadedFile, keep_metadata: bool,
+                     report_left: int) -> PreparedEvidence:
+    """Checks, cleans and encrypts one file to disk, outside any transaction: the slow part of
+    storing evidence (a photo's cleaning takes a while) must not hold the locks of the transaction
+    that records it. EvidenceRefused (one sentence, nothing left on disk) when the type is not
+    allowed, it is damaged, or it passes the file limit or the ``report_left`` bytes."""
+    limit = _Limit(per_file=int(settings.SIGAP_MAX_FILE_BYTES), report_left=report_left)
     if upload.size is not None:
         limit.add(upload.size)  # refuses at once when the declared size is already too big
         limit.seen = 0
@@ -184,7 +203,7 @@ def store_evidence(*, actor: Actor, report: Report, upload: UploadedFile, keep_m
 
     mime = sniffed.mime
     clean = None if keep_metadata else sanitize.sanitizer_for(mime)
-    out = _EncryptedFile(report.instansi_id, storage_key, file_key)
+    out = _EncryptedFile(instansi_id, storage_key, file_key)
     try:
         if sniffed.needs_spool or clean is not None:
             with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as spool:
@@ -218,23 +237,65 @@ def store_evidence(*, actor: Actor, report: Report, upload: UploadedFile, keep_m
     except BaseException:
         out.abort()
         raise
+    return PreparedEvidence(
+        instansi_id=instansi_id,
+        storage_key=storage_key,
+        file_key=file_key,
+        name=clean_name(upload.name or ""),
+        mime=mime,
+        size=out.size,
+        original_size=limit.seen,
+        sha256=out.digest.hexdigest(),
+        original_sha256=original.hexdigest(),
+        metadata_removed=clean is not None,
+        keep_metadata=keep_metadata,
+    )
+
+
+def bytes_used(report: Report) -> int:
+    """What the report's stored files took when they were sent (their limit counts these)."""
+    total = Evidence.objects.filter(instansi_id=report.instansi_id, report_id=report.pk).aggregate(
+        total=Sum("original_size")
+    )["total"]
+    return int(total or 0)
+
+
+@contextmanager
+def prepared_evidence(*, instansi_id: int, uploads: Sequence[UploadedFile], keep_metadata: bool,
+                      report: Report | None = None) -> Iterator[list[PreparedEvidence]]:
+    """Files prepared before the transaction that records them, together within the limit of one
+    report (of ``report`` with its stored files, or of a new report). All or none: a refused file
+    discards those prepared before it, and an error inside the block (the transaction failed, the
+    form was already stored) discards them all."""
+    prepared: list[PreparedEvidence] = []
     try:
-        return _record(
-            actor=actor,
-            report=report,
-            upload=upload,
-            storage_key=storage_key,
-            file_key=file_key,
-            mime=mime,
-            size=out.size,
-            original_size=limit.seen,
-            sha256=out.digest.hexdigest(),
-            original_sha256=original.hexdigest(),
-            metadata_removed=clean is not None,
-            keep_metadata=keep_metadata,
-        )
+        left = int(settings.SIGAP_MAX_REPORT_BYTES) - (bytes_used(report) if report is not None else 0)
+        for upload in uploads:
+            prepared.append(prepare_evidence(
+                instansi_id=instansi_id, upload=upload, keep_metadata=keep_metadata, report_left=left
+            ))
+            left -= prepared[-1].original_size
+        yield prepared
     except BaseException:
-        out.abort()
+        for p in prepared:
+            p.discard()
+        raise
+
+
+def store_evidence(*, actor: Actor, report: Report, upload: UploadedFile, keep_metadata: bool) -> Evidence:
+    """Checks, cleans, encrypts and records one file of a report. EvidenceRefused (one sentence)
+    when the type is not allowed, it is damaged, or a size limit is passed."""
+    report = _check_actor(actor, report)
+    prepared = prepare_evidence(
+        instansi_id=report.instansi_id,
+        upload=upload,
+        keep_metadata=keep_metadata,
+        report_left=int(settings.SIGAP_MAX_REPORT_BYTES) - bytes_used(report),
+    )
+    try:
+        return record_evidence(actor=actor, report=report, prepared=prepared)
+    except BaseException:
+        prepared.discard()
         raise
 
 
@@ -261,37 +322,27 @@ class _TextCheck:
 
 
 @transaction.atomic
-def _record(
-    *,
-    actor: Actor,
-    report: Report,
-    upload: UploadedFile,
-    storage_key: str,
-    file_key: bytes,
-    mime: str,
-    size: int,
-    original_size: int,
-    sha256: str,
-    original_sha256: str,
-    metadata_removed: bool,
-    keep_metadata: bool,
-) -> Evidence:
+def record_evidence(*, actor: Actor, report: Report, prepared: PreparedEvidence) -> Evidence:
+    """The Evidence row of a prepared file, the report's file count and the audit entry."""
+    report = _check_actor(actor, report)
+    if prepared.instansi_id != report.instansi_id:
+        raise NotFound("not found")
     evidence = Evidence.objects.create(
         instansi_id=report.instansi_id,
         report=report,
         case_id=report.case_id,
-        name_sealed=crypto.seal(
-            report.instansi_id, clean_name(upload.name or "").encode(), purpose=PURPOSE_NAME
+        name_sealed=crypto.seal(report.instansi_id, prepared.name.encode(), purpose=PURPOSE_NAME),
+        mime_type=prepared.mime,
+        size=prepared.size,
+        original_size=prepared.original_size,
+        sha256=prepared.sha256,
+        original_sha256=prepared.original_sha256,
+        metadata_removed=prepared.metadata_removed,
+        keep_metadata=prepared.keep_metadata,
+        storage_key=prepared.storage_key,
+        file_key_sealed=crypto.seal(
+            report.instansi_id, prepared.file_key, purpose=purpose_file_key(prepared.storage_key)
         ),
-        mime_type=mime,
-        size=size,
-        original_size=original_size,
-        sha256=sha256,
-        original_sha256=original_sha256,
-        metadata_removed=metadata_removed,
-        keep_metadata=keep_metadata,
-        storage_key=storage_key,
-        file_key_sealed=crypto.seal(report.instansi_id, file_key, purpose=purpose_file_key(storage_key)),
         uploaded_by_id=actor.user_id,
     )
     count = Evidence.objects.filter(instansi_id=report.instansi_id, report_id=report.pk).count()
@@ -303,11 +354,11 @@ def _record(
         data={
             "report": report.pk,
             "case": report.case_id,
-            "mime": mime,
-            "size": size,
-            "sha256": sha256,
-            "metadata_removed": metadata_removed,
-            "keep_metadata": keep_metadata,
+            "mime": prepared.mime,
+            "size": prepared.size,
+            "sha256": prepared.sha256,
+            "metadata_removed": prepared.metadata_removed,
+            "keep_metadata": prepared.keep_metadata,
         },
     )
     return evidence

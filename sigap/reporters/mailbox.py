@@ -8,6 +8,7 @@ pseudonym in the data, never a receipt); officers act as themselves.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -23,6 +24,9 @@ from sigap.core.errors import NotFound, PermissionDenied, ValidationFailed
 from sigap.reporters.models import Direction, Message, MessageKind, Reporter
 from sigap.tenants.access import Actor
 from sigap.tenants.permissions import Cap
+
+if TYPE_CHECKING:
+    from sigap.evidence.storage import PreparedEvidence
 
 PURPOSE_MESSAGE = "mailbox.message"
 MAX_BODY = 20_000
@@ -199,7 +203,6 @@ def reporter_review_transcript(
     return message
 
 
-@transaction.atomic
 def reporter_add_evidence(
     *,
     actor: Actor,
@@ -208,18 +211,31 @@ def reporter_add_evidence(
     keep_metadata: bool = False,
     note: str = "",
 ) -> Message:
-    """Evidence sent after the report; all files or none. Raises EvidenceRefused."""
-    from sigap.evidence.storage import store_evidence
+    """Evidence sent after the report; all files or none. Raises EvidenceRefused. The files are
+    checked, cleaned and encrypted before the transaction that records them."""
+    from sigap.evidence.storage import prepared_evidence
 
     _reporter_actor_check(actor, reporter)
     if not files:
         raise ValidationFailed(_("Choose at least one file."), {"evidence": _("Choose at least one file.")})
     report = _report_of(reporter)
-    stored = [
-        store_evidence(actor=actor, report=report, upload=f, keep_metadata=keep_metadata) for f in files
-    ]
+    uploads = prepared_evidence(
+        instansi_id=report.instansi_id, uploads=files, keep_metadata=keep_metadata, report=report
+    )
+    with uploads as ready:
+        return _record_added_evidence(actor=actor, reporter=reporter, report=report, ready=ready, note=note)
+
+
+@transaction.atomic
+def _record_added_evidence(
+    *, actor: Actor, reporter: Reporter, report: Report, ready: Sequence[PreparedEvidence], note: str
+) -> Message:
+    from sigap.evidence.storage import record_evidence
+
+    for prepared in ready:
+        record_evidence(actor=actor, report=report, prepared=prepared)
     with translation.override(report.language or "id"):
-        body = note.strip()[:MAX_BODY] or _("The reporter added %(n)d file(s).") % {"n": len(stored)}
+        body = note.strip()[:MAX_BODY] or _("The reporter added %(n)d file(s).") % {"n": len(ready)}
     message = _new(
         report=report,
         reporter=reporter,
@@ -231,7 +247,7 @@ def reporter_add_evidence(
         actor=actor,
         action="mailbox.evidence_added",
         obj=message,
-        data={"files": len(stored), "reporter": reporter.pseudonym},
+        data={"files": len(ready), "reporter": reporter.pseudonym},
     )
     return message
 

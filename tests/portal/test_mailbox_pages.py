@@ -217,3 +217,23 @@ def test_add_evidence_later(reported) -> None:
     assert response.status_code == 302
     assert len(evidence_of_report(report=report)) == 1
     assert Message.objects.filter(kind=MessageKind.EVIDENCE).count() == 1
+
+
+def test_evidence_added_later_is_all_or_nothing_on_disk_too(reported, settings) -> None:
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sigap.evidence.models import Evidence
+    from tests.portal.images import jpeg_with_gps
+
+    receipt, report = reported
+    client = logged_in(receipt)
+    photo = SimpleUploadedFile("baru.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    exe = SimpleUploadedFile("lagi.jpg", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 300)
+    response = client.post("/kotak-surat/bukti/", {"evidence": [photo, exe], "note": "Foto loket"})
+    assert response.status_code == 400
+    assert Evidence.objects.count() == 0 and not Message.objects.filter(kind=MessageKind.EVIDENCE).exists()
+    root = Path(settings.SIGAP_EVIDENCE_DIR)
+    left = [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+    assert left == []  # the photo prepared before the refusal is gone too

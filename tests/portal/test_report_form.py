@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -12,10 +13,12 @@ from django.test import Client
 
 from sigap.cases.content import open_content
 from sigap.cases.models import Report
+from sigap.evidence.models import Evidence
 from sigap.evidence.storage import evidence_of_report
 from sigap.reporters.models import Anonymity, Reporter, SubmissionToken
+from sigap.tenants.access import system_actor
 from sigap.tenants.permissions import Role
-from tests.conftest import make_user
+from tests.conftest import incoming, make_user
 from tests.portal.helpers import (
     form_token,
     hidden_value,
@@ -208,6 +211,64 @@ def test_refused_file_type_stores_nothing(agency_a) -> None:
     assert response.status_code == 400 and "Kantor Dinas" in response.content.decode()
     assert 'id="files-lost"' in response.content.decode()
     assert Report.objects.count() == 0 and Reporter.objects.count() == 0
+
+
+def files_on_disk() -> list[str]:
+    root = Path(django_settings.SIGAP_EVIDENCE_DIR)
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def test_a_refused_second_file_leaves_no_file_of_the_first(agency_a) -> None:
+    # The good photo is cleaned and encrypted before the refusal of the next file is known; the
+    # refusal must take it back off the disk, not leave an unreadable orphan behind.
+    photo = SimpleUploadedFile("kuitansi.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    exe = SimpleUploadedFile("foto.jpg", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 300)
+    response = submit_report(Client(), URL, files=[photo, exe], where="Kantor Dinas")
+    assert response.status_code == 400 and 'id="files-lost"' in response.content.decode()
+    assert Report.objects.count() == 0 and Evidence.objects.count() == 0
+    assert files_on_disk() == []
+
+
+def test_evidence_is_cleaned_before_the_submission_locks_the_agencys_numbers(agency_a, monkeypatch) -> None:
+    # Cleaning a photo takes a while; the agency's number counter stays locked from its first use
+    # to the commit, so cleaning inside the transaction would hold up every other submission.
+    from sigap.cases.models import Counter
+    from sigap.evidence import sanitize
+
+    seen: list[tuple[int, int]] = []
+    real = sanitize.sanitizer_for
+
+    def observed(mime: str):  # type: ignore[no-untyped-def]
+        clean = real(mime)
+        assert clean is not None
+
+        def run(src, out):  # type: ignore[no-untyped-def]
+            seen.append((Counter.objects.filter(instansi=agency_a).count(), Report.objects.count()))
+            clean(src, out)
+
+        return run
+
+    monkeypatch.setattr(sanitize, "sanitizer_for", observed)
+    photo = SimpleUploadedFile("kuitansi.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    submit_and_get_receipt(Client(), URL, files=[photo])
+    assert seen == [(0, 0)]
+    assert Evidence.objects.get().metadata_removed and len(files_on_disk()) == 1
+
+
+def test_a_submission_that_fails_after_its_files_were_prepared_deletes_them(agency_a, monkeypatch) -> None:
+    from sigap.intake.portal import actions
+
+    def broken(**kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("mailbox unavailable")
+
+    monkeypatch.setattr(actions, "post_acknowledgement", broken)
+    photo = SimpleUploadedFile("kuitansi.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    with pytest.raises(RuntimeError):
+        actions.submit_portal_report(
+            actor=system_actor(agency_a), incoming=incoming(), form_token="t" * 32, files=[photo]
+        )
+    assert Report.objects.count() == 0 and Evidence.objects.count() == 0
+    assert files_on_disk() == []
 
 
 def test_image_evidence_is_stored_without_location(agency_a) -> None:

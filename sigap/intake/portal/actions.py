@@ -1,7 +1,8 @@
 """The web portal's one write: a reporter's submission, stored once, with a receipt.
 
-The slow parts (Argon2 for the receipt) run before the transaction, so that the per-agency number
-counters are locked only for the database writes and the evidence files.
+The slow parts (Argon2 for the receipt, checking, cleaning and encrypting the evidence files) run
+before the transaction, so that the per-agency number counters are locked only for the database
+writes.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sigap.audit.chain import batched as audit_batch
 from sigap.cases.actions.submit import new_pseudonym, submit_report
 from sigap.cases.models import Report
 from sigap.core import crypto
+from sigap.evidence.storage import PreparedEvidence, prepared_evidence, record_evidence
 from sigap.intake.incoming import IncomingReport
 from sigap.reporters import receipts
 from sigap.reporters.mailbox import post_acknowledgement
@@ -68,8 +70,6 @@ def submit_portal_report(
     acknowledgement, all or nothing. Raises AlreadySubmitted for a form stored before,
     EvidenceRefused (nothing stored) for a refused file, VaultNotReady when an identity cannot
     be sealed yet."""
-    from sigap.evidence.storage import store_evidence  # the evidence app is built alongside
-
     token_hash = token_hash_of(form_token)
     if SubmissionToken.objects.filter(token_hash=token_hash).exists():
         raise AlreadySubmitted(token_hash)
@@ -78,8 +78,25 @@ def submit_portal_report(
         from sigap.vault.identity import seal_identity
 
         identity_blob = seal_identity(instansi=actor.instansi, identity=identity)
+    # A refused file ends here, before anything is stored; files prepared for a submission that then
+    # fails are deleted.
+    uploads = prepared_evidence(instansi_id=actor.instansi.pk, uploads=files, keep_metadata=keep_metadata)
+    with uploads as ready:
+        return _store(
+            actor=actor,
+            incoming=incoming,
+            token_hash=token_hash,
+            passphrase=passphrase,
+            identity_blob=identity_blob,
+            prepared=ready,
+        )
+
+
+def _store(*, actor: Actor, incoming: IncomingReport, token_hash: str, passphrase: str,
+           identity_blob: bytes | None, prepared: Sequence[PreparedEvidence]) -> Submitted:
+    """The submission's transaction, retried when a new receipt's lookup prefix is taken."""
     for _attempt in range(5):
-        prepared = receipts.prepare_receipt(passphrase)
+        receipt = receipts.prepare_receipt(passphrase)
         try:
             with transaction.atomic(), audit_batch():
                 try:
@@ -93,26 +110,26 @@ def submit_portal_report(
                             instansi=actor.instansi,
                             pseudonym=new_pseudonym(),
                             anonymity=incoming.anonymity,
-                            receipt_lookup=prepared.lookup,
-                            receipt_hash=prepared.hash,
+                            receipt_lookup=receipt.lookup,
+                            receipt_hash=receipt.hash,
                             identity_sealed=identity_blob,
                         )
                 except IntegrityError:
                     raise _PrefixTaken from None
                 report = submit_report(actor=actor, incoming=incoming, reporter=reporter)
-                for upload in files:
-                    store_evidence(actor=actor, report=report, upload=upload, keep_metadata=keep_metadata)
+                for ready in prepared:
+                    record_evidence(actor=actor, report=report, prepared=ready)
                 post_acknowledgement(actor=actor, report=report)
                 token.report = report
                 token.receipt_sealed = crypto.seal(
-                    actor.instansi.pk, prepared.receipt.encode(), purpose=_purpose(token_hash)
+                    actor.instansi.pk, receipt.receipt.encode(), purpose=_purpose(token_hash)
                 )
                 token.save(update_fields=["report", "receipt_sealed"])
                 record(
                     actor=actor,
                     action="reporter.receipt_issued",
                     obj=reporter,
-                    data={"report": report.pk, "passphrase": bool(passphrase), "files": len(files)},
+                    data={"report": report.pk, "passphrase": bool(passphrase), "files": len(prepared)},
                 )
             return Submitted(report=report, token_hash=token_hash)
         except _PrefixTaken:

@@ -1,6 +1,6 @@
-"""`sigap evidence cleanup`: delete encrypted files that no Evidence row points to (left behind
-when the transaction that stored them was rolled back, e.g. a later file of the same report was
-refused), and `.part` files of interrupted uploads."""
+"""`sigap evidence cleanup`: delete encrypted files that no Evidence row points to, and `.part`
+files of interrupted uploads. Refusals and failed submissions delete their own prepared files; what
+is left here comes from a process that died between preparing a file and committing its row."""
 
 from __future__ import annotations
 
