@@ -125,8 +125,13 @@ class _EncryptedFile:
         try:
             self.handle.close()
         finally:
-            for p in (self.part, self.path):
-                p.unlink(missing_ok=True)
+            _delete_stored(self.path)
+
+
+def _delete_stored(path: Path) -> None:
+    """A stored file and its partial copy, whichever exists."""
+    for p in (path.with_name(path.name + ".part"), path):
+        p.unlink(missing_ok=True)
 
 
 def _chunks(upload: UploadedFile) -> Iterator[bytes]:
@@ -168,9 +173,7 @@ class PreparedEvidence:
     keep_metadata: bool
 
     def discard(self) -> None:
-        path = path_of(self.instansi_id, self.storage_key)
-        for p in (path, path.with_name(path.name + ".part")):
-            p.unlink(missing_ok=True)
+        _delete_stored(path_of(self.instansi_id, self.storage_key))
 
 
 def prepare_evidence(*, instansi_id: int, upload: UploadedFile, keep_metadata: bool,
@@ -293,7 +296,7 @@ def store_evidence(*, actor: Actor, report: Report, upload: UploadedFile, keep_m
         report_left=int(settings.SIGAP_MAX_REPORT_BYTES) - bytes_used(report),
     )
     try:
-        return record_evidence(actor=actor, report=report, prepared=prepared)
+        return _record(actor=actor, report=report, prepared=prepared)
     except BaseException:
         prepared.discard()
         raise
@@ -321,12 +324,16 @@ class _TextCheck:
             raise EvidenceRefused(sanitize.type_refused().message)
 
 
-@transaction.atomic
 def record_evidence(*, actor: Actor, report: Report, prepared: PreparedEvidence) -> Evidence:
     """The Evidence row of a prepared file, the report's file count and the audit entry."""
     report = _check_actor(actor, report)
     if prepared.instansi_id != report.instansi_id:
         raise NotFound("not found")
+    return _record(actor=actor, report=report, prepared=prepared)
+
+
+@transaction.atomic
+def _record(*, actor: Actor, report: Report, prepared: PreparedEvidence) -> Evidence:
     evidence = Evidence.objects.create(
         instansi_id=report.instansi_id,
         report=report,
