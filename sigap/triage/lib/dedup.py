@@ -80,7 +80,7 @@ log = logging.getLogger(__name__)
 # What a text signs to: raise it whenever normalisation, the matter text or the MinHash and band
 # parameters change, so that signatures stored by an older version are found and re-signed
 # (`sigap triage index`). 1: normalised text; 2: matter text (courtesies stripped).
-SIGNATURE_VERSION = 2
+SIGNATURE_VERSION = 3  # 2: the matter text; 3: a chat's opening plea ("tolong min") is a courtesy
 DEFAULT_THRESHOLD = 0.6  # best F1 region of bench/bench_dedup_quality.py with recall >= 0.93
 MIN_TEXT_FOR_BONUS = 0.08  # "moderate similarity": below this entities alone never decide
 MIN_TOKENS = 4  # shorter texts ("lampu mati") carry too little to call anything a duplicate

@@ -277,6 +277,9 @@ _CLOSINGS: tuple[str, ...] = (
 # to a greeting or closing ("bapak saya" is the reporter's father, "kakak saya" a sibling).
 _CHAT_ADDRESS = ("min", "admin", "mimin", "gan", "sis", "bro")
 _GREETINGS += _CHAT_ADDRESS
+# A chat often opens with a plea to the one reading it ("tolong min, ...", "mohon admin ..."): with
+# the form of address it is a courtesy; without one ("tolong bantu tetangga saya") it is the matter.
+_GREETINGS += tuple(f"{plea} {to}" for plea in ("tolong", "mohon") for to in (*_CHAT_ADDRESS, "kak"))
 _CLOSINGS += _CHAT_ADDRESS
 _ADDRESS = frozenset({"kak", "kakak", "pak", "bapak", "bu", "ibu", "bapak ibu", "bpk", "ya", "yah", "nya",
                       "wr", "wb"})

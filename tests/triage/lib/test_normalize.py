@@ -129,6 +129,9 @@ def test_parse_amounts_never_crashes(text: str) -> None:
         ("Yth. Bapak Wali Kota, saluran air mampet. Wassalamualaikum.", "wali kota saluran air mampet"),
         ("Mohon dibantu ya kak, makasih", ""),
         ("min, jalan rusak, tolong", "jalan rusak"),
+        ("Tolong min, assalamualaikum wr wb. Tolong bantu tetangga saya yang lansia",
+         "tolong bantu tetangga saya yang lansia"),
+        ("mohon admin, lampu PJU di gang 3 mati", "lampu pju di gang 3 mati"),
     ],
 )
 def test_greetings_and_closings_around_the_matter_are_dropped(raw: str, matter: str) -> None:
@@ -142,6 +145,8 @@ def test_greetings_and_closings_around_the_matter_are_dropped(raw: str, matter: 
         "Kakak saya diminta membayar uang pelicin",
         "Salam tempel ke petugas loket supaya berkas cepat diproses",  # courtesy words as the matter
         "Warga mengucapkan terima kasih tapi bantuan tidak pernah datang",
+        "Tolong bantu tetangga saya yang lansia",  # a plea without a form of address is the matter
+        "Tolong kakak saya dibebaskan dari pungutan sekolah",
     ],
 )
 def test_the_matter_is_kept_whole(raw: str) -> None:
