@@ -128,6 +128,9 @@ _NOT_STREET = frozenset({
     "sini", "ada", "banjir", "gelap", "licin", "macet", "sempit", "besar", "kecil", "baru", "lama", "dari",
     "sampai", "untuk", "dengan", "pada", "saja", "juga", "lagi", "terus", "nya", "kami", "saya", "warga",
     "aspal", "paving", "lubang", "penghubung", "alternatif", "poros", "setapak", "buntu", "pintas",
+    # the state of a road or of its light ("lampu penerangan jalan padam", "jalan amblas")
+    "padam", "amblas", "ambles", "retak", "bergelombang", "becek", "tergenang", "longsor", "putus",
+    "mampet", "berdebu", "kotor", "sepi", "ramai", "hancur", "parah",
     "jalan", "gang", "kelurahan", "kecamatan", "kabupaten", "provinsi", "no", "nomor", "nomer", "rt", "rw",
     "blok", "raya", "mohon", "tolong", "segera",
     # courtesy and chat words after a sentence ending in "jalan" ("... jalan. Terima kasih")

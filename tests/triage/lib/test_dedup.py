@@ -492,3 +492,9 @@ def test_shared_passages_of_a_long_repetitive_text() -> None:
     a, b = f("a", text), f("b", "mohon segera diperbaiki " + text)
     passages = compare(a, b).passages
     assert len(passages) == 1 and passages[0] == a.text
+
+
+def test_the_state_of_a_road_is_not_a_street_name() -> None:
+    # "jalan padam" is a street light out, "jalan amblas" a sunken road: no street of that name.
+    assert f("a", "Lampu penerangan jalan padam sudah dua hari, mohon dicek petugas").streets == frozenset()
+    assert f("b", "Jalan amblas di Jl. Kenanga No. 4 makin lebar setiap hujan").streets == {("kenanga", "4")}
