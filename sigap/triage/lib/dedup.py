@@ -527,11 +527,13 @@ def _other_matter_at(addresses: list[str], a: ReportFeatures, b: ReportFeatures)
     objects (the tree in front of no. 80, the drain in front of no. 80) are different matters.
 
     Objects are read around each mention of the address; each side's must be absent from the other
-    text (a report telling two matters still shares the one it tells about that address)."""
+    report (a report telling two matters still shares the one it tells about that address). Absent
+    means not among the objects read from it: object names are matched exactly, so a typo-tolerant
+    look would find "pohon" (tree) in every "mohon" (please)."""
     for address in addresses:
         _, name, number = address.split(" ", 2)
         oa, ob = _objects_near(a.text, name, number), _objects_near(b.text, name, number)
-        if oa and ob and not oa & ob and _mutually_absent(oa, ob, a, b):
+        if oa and ob and not oa & ob and oa - set(b.entities.objects) and ob - set(a.entities.objects):
             return True
     return False
 

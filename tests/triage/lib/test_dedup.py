@@ -498,3 +498,11 @@ def test_the_state_of_a_road_is_not_a_street_name() -> None:
     # "jalan padam" is a street light out, "jalan amblas" a sunken road: no street of that name.
     assert f("a", "Lampu penerangan jalan padam sudah dua hari, mohon dicek petugas").streets == frozenset()
     assert f("b", "Jalan amblas di Jl. Kenanga No. 4 makin lebar setiap hujan").streets == {("kenanga", "4")}
+
+
+def test_an_object_is_not_mentioned_by_a_word_one_letter_away() -> None:
+    # "mohon" (please) is one letter from "pohon" (tree): the drain report does not mention a tree.
+    tree = f("a", "Mohon dirapikan pohon di Jl. Kenari No. 87, dahannya menutupi rambu lalu lintas.")
+    river = f("b", "Di Jl. Kenari No. 87 ada tiang besar roboh melintang di sungai, mohon segera diangkat.")
+    m = compare(tree, river)
+    assert "object" in m.conflicts and not m.is_duplicate
