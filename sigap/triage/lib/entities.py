@@ -405,6 +405,7 @@ OBJECTS: dict[str, str] = {
         "bedah rumah",
         "rutilahu",
         "sembako",
+        "pmks",
     )
 }
 # Names of one object (the key the others map to): a street light reported as "PJU" and as "lampu
@@ -412,7 +413,9 @@ OBJECTS: dict[str, str] = {
 _OBJECT_SYNONYMS = {
     "pju": ("lampu jalan", "lampu penerangan"),
     "saluran": ("got", "drainase", "selokan", "gorong gorong"),
-    "jalan rusak": ("jalan berlubang",),
+    "jalan rusak": ("jalan berlubang", "aspal", "paving"),
+    # persons with social welfare problems (PMKS), the social agency's matter
+    "pmks": ("odgj", "gelandangan", "pengemis", "anak jalanan", "anjal", "manusia gerobak"),
     "parkir": ("parkir liar",),
     "bansos": ("bantuan sosial",),
     "pkl": ("pedagang kaki lima",),

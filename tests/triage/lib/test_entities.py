@@ -125,3 +125,9 @@ def test_robust(text: str) -> None:
 
 def test_bad_region_hint_does_not_crash() -> None:
     assert isinstance(extract_entities("Kota Bandar Lampung", region_hint="zz"), Entities)
+
+
+def test_objects_read_under_their_common_names() -> None:
+    assert extract_entities("Aspal di depan sekolah mengelupas dan berlubang").objects == ("jalan rusak",)
+    assert extract_entities("ada ODGJ tidur di halte tiap malam").objects == ("pmks",)
+    assert extract_entities("Selokan mampet, got depan rumah bau").objects == ("bau", "saluran")
