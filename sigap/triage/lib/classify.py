@@ -54,6 +54,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from sigap.triage.lib.jsonl import read_objects
 from sigap.triage.lib.normalize import normalize_text
 from sigap.triage.lib.taxonomy import CATEGORY_KEYS, DEFAULT_CATEGORY, SECTOR_KEYS
 
@@ -1032,28 +1033,20 @@ def _read_jsonl(path: str | Path, label_field: str, text_field: str) -> tuple[li
     texts: list[str] = []
     labels: list[str] = []
     skipped = 0
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        for line in fh:
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-            except ValueError:
-                skipped += 1
-                continue
-            if not isinstance(item, dict):
-                skipped += 1
-                continue
-            text, label = item.get(text_field), item.get(label_field)
-            if isinstance(label, bool) or not isinstance(label, str | int):
-                skipped += 1
-                continue
-            label = str(label).strip()
-            if not isinstance(text, str) or not text.strip() or not label:
-                skipped += 1
-                continue
-            texts.append(text)
-            labels.append(label)
+    for _, item in read_objects(path):
+        if item is None:
+            skipped += 1
+            continue
+        text, label = item.get(text_field), item.get(label_field)
+        if isinstance(label, bool) or not isinstance(label, str | int):
+            skipped += 1
+            continue
+        label = str(label).strip()
+        if not isinstance(text, str) or not text.strip() or not label:
+            skipped += 1
+            continue
+        texts.append(text)
+        labels.append(label)
     return texts, labels, skipped
 
 

@@ -43,8 +43,11 @@ import functools
 import hashlib
 import json
 import logging
+import multiprocessing
+import os
 import re
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -57,6 +60,7 @@ from rapidfuzz.distance import OSA
 
 from . import minhash
 from .entities import INSTITUTIONS, OBJECTS, POSITIONS, Entities, extract_entities
+from .jsonl import read_objects
 from .normalize import normalize_text, strip_courtesies
 
 __all__ = [
@@ -1041,18 +1045,32 @@ def _text_similarities(units: list[_Unit], i: npt.NDArray[np.int64],
 
 
 class _PairScores:
-    """Scores of unit pairs: the candidate edges plus lazily computed pairs for merge checks."""
+    """Scores of unit pairs: the candidate edges plus lazily computed pairs for merge checks.
+
+    Millions of pairs are scored in a large corpus: each is kept as one float under one int key
+    (a distinct-case pair as -1 - score), about half the memory of tuples."""
 
     def __init__(self, units: list[_Unit]) -> None:
         self.units = units
-        self.cache: dict[tuple[int, int], tuple[float, bool]] = {}
+        self._n = len(units)
+        self._cache: dict[int, float] = {}
+
+    def put(self, i: int, j: int, score: float, distinct: bool) -> None:
+        key = i * self._n + j if i < j else j * self._n + i
+        self._cache[key] = -1.0 - score if distinct else score
+
+    def known(self, i: int, j: int) -> tuple[float, bool] | None:
+        value = self._cache.get(i * self._n + j if i < j else j * self._n + i)
+        if value is None:
+            return None
+        return (-1.0 - value, True) if value < 0 else (value, False)
 
     def get(self, i: int, j: int) -> tuple[float, bool]:
-        key = (i, j) if i < j else (j, i)
-        hit = self.cache.get(key)
+        hit = self.known(i, j)
         if hit is None:
-            hit = _score(self.units[key[0]].rep, self.units[key[1]].rep)
-            self.cache[key] = hit
+            a, b = (i, j) if i < j else (j, i)
+            hit = _score(self.units[a].rep, self.units[b].rep)
+            self.put(a, b, *hit)
         return hit
 
 
@@ -1065,7 +1083,7 @@ def _score_candidates(units: list[_Unit], pairs: npt.NDArray[np.int64], scores: 
     edges = []
     for a, b, t in zip(i[keep].tolist(), j[keep].tolist(), text[keep].tolist(), strict=True):
         score, distinct = _score(units[a].rep, units[b].rep, t)
-        scores.cache[(a, b)] = (score, distinct)
+        scores.put(a, b, score, distinct)
         stats.scored_pairs += 1
         if score >= threshold and not distinct:
             edges.append((score, a, b))
@@ -1117,7 +1135,7 @@ def _group_of(units: list[_Unit], cluster: list[int], scores: _PairScores) -> Gr
         pairs.extend((unit.ids[0], other, 1.0) for other in unit.ids[1:])
     for pos, u in enumerate(cluster):
         for v in cluster[pos + 1 :]:
-            hit = scores.cache.get((u, v))
+            hit = scores.known(u, v)
             if hit is not None:
                 pairs.append((units[u].ids[0], units[v].ids[0], hit[0]))
     return Group(ids=tuple(ids), score=min((p[2] for p in pairs), default=1.0), pairs=tuple(pairs))
@@ -1152,30 +1170,61 @@ def group_corpus(items: Iterable[ReportFeatures], *, threshold: float = DEFAULT_
 # JSONL batch
 
 
-def _read_jsonl(path: Path, bad: list[int]) -> Iterator[ReportFeatures]:
-    with path.open(encoding="utf-8", errors="replace") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                yield features(str(row["id"]), row.get("text") or "", title=row.get("title"),
-                               received_at=row.get("received_at"), instansi=row.get("instansi"),
-                               channel=row.get("channel"), region_hint=row.get("region_hint"))
-            except (ValueError, KeyError, TypeError, AttributeError):
-                bad.append(lineno)
+def _rows_jsonl(path: Path, bad: list[int]) -> Iterator[dict[str, Any]]:
+    """The reports of a JSON-lines corpus with their line numbers (those of other lines go to ``bad``)."""
+    for lineno, row in read_objects(path):
+        if row is None or "id" not in row:
+            bad.append(lineno)
+        else:
+            yield {**row, "_line": lineno}
+
+
+def _row_features(row: dict[str, Any]) -> ReportFeatures | int:
+    """Features of one corpus line, or its line number when its fields are unusable."""
+    try:
+        return features(str(row["id"]), row.get("text") or "", title=row.get("title"),
+                        received_at=row.get("received_at"), instansi=row.get("instansi"),
+                        channel=row.get("channel"), region_hint=row.get("region_hint"))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return int(row["_line"])
+
+
+def _corpus_features(rows: Iterable[dict[str, Any]], bad: list[int],
+                     workers: int) -> Iterator[ReportFeatures]:
+    """Features of every row in order, read on ``workers`` processes (entities and places cost
+    about 2 ms a report: most of a corpus run)."""
+    if workers > 1:
+        # forkserver: a caller may run threads (a web or task process), and forking one is unsafe
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            results: Iterable[ReportFeatures | int] = pool.map(_row_features, rows, chunksize=256)
+            yield from _sorted_out(results, bad)
+    else:
+        yield from _sorted_out(map(_row_features, rows), bad)
+
+
+def _sorted_out(results: Iterable[ReportFeatures | int], bad: list[int]) -> Iterator[ReportFeatures]:
+    for item in results:
+        if isinstance(item, int):
+            bad.append(item)
+        else:
+            yield item
 
 
 def dedup_jsonl(input_path: str | Path, output_path: str | Path, *,
-                threshold: float = DEFAULT_THRESHOLD) -> GroupStats:
+                threshold: float = DEFAULT_THRESHOLD, workers: int | None = None) -> GroupStats:
     """Read reports ({id, text, title?, received_at?, instansi?, channel?} per line) and write one
     JSON line per duplicate group: {"ids": [...], "score": min pair score, "pairs": [[a, b, s]]}.
 
-    Malformed lines are skipped (logged).  Returns the run's counters.
+    Reports are read on ``workers`` processes (default: one per core). Malformed lines are
+    skipped (logged). Returns the run's counters.
     """
+    workers = workers or max(1, os.cpu_count() or 1)
     stats = GroupStats()
     bad: list[int] = []
-    groups = group_corpus(_read_jsonl(Path(input_path), bad), threshold=threshold, stats=stats)
+    items = _corpus_features(_rows_jsonl(Path(input_path), bad), bad, workers)
+    groups = group_corpus(items, threshold=threshold, stats=stats)
+    bad.sort()
     if bad:
         log.warning("skipped %d malformed lines (first: %s)", len(bad), bad[:5])
     with Path(output_path).open("w", encoding="utf-8") as out:

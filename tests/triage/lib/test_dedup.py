@@ -253,6 +253,25 @@ def test_dedup_jsonl(tmp_path: Path) -> None:
     assert stats.reports == 4
 
 
+def test_dedup_jsonl_reads_on_several_processes_with_the_same_result(tmp_path: Path) -> None:
+    rng = random.Random(5)
+    rows = []
+    for i in range(300):  # more than one chunk of work per process
+        base = POTHOLE.replace("No. 21", f"No. {i}") if i % 3 else LEVY.replace("Rp 150.000", f"Rp {i}.000")
+        rows.append(json.dumps({"id": f"r{i}", "text": perturb(base, rng) if i % 2 else base}))
+    rows.insert(17, "not json")
+    rows.insert(40, json.dumps(["a list"]))
+    rows.insert(90, json.dumps({"text": "no id"}))
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    stats_one = dedup_jsonl(src, one, workers=1)
+    stats_two = dedup_jsonl(src, two, workers=2)
+    assert one.read_text(encoding="utf-8") == two.read_text(encoding="utf-8")
+    assert stats_one == stats_two and stats_two.reports == 300
+    assert one.read_text(encoding="utf-8").count("\n") >= 2  # the corpus does hold groups
+
+
 def test_features_store_signature_as_bytes() -> None:
     feat = f("a", POTHOLE)
     assert minhash.signature_from_bytes(minhash.signature_to_bytes(feat.signature)).tolist() == (

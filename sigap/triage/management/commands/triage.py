@@ -11,26 +11,12 @@ locate --input F / classify --input F   one JSON line per input with regions / c
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-
-def _read_jsonl(path: str) -> Iterator[tuple[int, dict[str, Any] | None]]:
-    source = sys.stdin if path == "-" else Path(path).open(encoding="utf-8")  # noqa: SIM115 - closed below
-    with source:
-        for lineno, line in enumerate(source, 1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-            except json.JSONDecodeError:
-                yield lineno, None
-                continue
-            yield lineno, item if isinstance(item, dict) else None
+from sigap.triage.lib.jsonl import read_objects
 
 
 class Command(BaseCommand):
@@ -57,6 +43,7 @@ class Command(BaseCommand):
         dd.add_argument("--input", required=True)
         dd.add_argument("--output", required=True)
         dd.add_argument("--threshold", type=float, default=None)
+        dd.add_argument("--workers", type=int, default=0, help="processes reading reports (0: one per core)")
         for name in ("locate", "classify"):
             p = sub.add_parser(name, help=f"{name} every line of a JSON-lines file")
             p.add_argument("--input", required=True)
@@ -137,13 +124,14 @@ class Command(BaseCommand):
         if not Path(options["input"]).exists():
             raise CommandError(f"{options['input']} does not exist.")
         kwargs = {} if options["threshold"] is None else {"threshold": options["threshold"]}
-        stats = dedup.dedup_jsonl(options["input"], options["output"], **kwargs)
+        workers = options["workers"] or None
+        stats = dedup.dedup_jsonl(options["input"], options["output"], workers=workers, **kwargs)
         self.stdout.write(f"{stats}")
 
     def _locate(self, options: dict[str, Any]) -> None:
         from sigap.triage.lib.gazetteer import best_kecamatan, locate
 
-        for lineno, item in _read_jsonl(options["input"]):
+        for lineno, item in read_objects(options["input"]):
             if item is None:
                 self.stderr.write(f"line {lineno}: not a JSON object, skipped")
                 continue
@@ -168,7 +156,7 @@ class Command(BaseCommand):
     def _classify(self, options: dict[str, Any]) -> None:
         from sigap.triage.lib.classify import classify
 
-        for lineno, item in _read_jsonl(options["input"]):
+        for lineno, item in read_objects(options["input"]):
             if item is None:
                 self.stderr.write(f"line {lineno}: not a JSON object, skipped")
                 continue
