@@ -1198,12 +1198,13 @@ def _corpus_features(rows: Iterable[dict[str, Any]], bad: list[int],
         context = multiprocessing.get_context("forkserver")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             results: Iterable[ReportFeatures | int] = pool.map(_row_features, rows, chunksize=256)
-            yield from _sorted_out(results, bad)
+            yield from _split_bad(results, bad)
     else:
-        yield from _sorted_out(map(_row_features, rows), bad)
+        yield from _split_bad(map(_row_features, rows), bad)
 
 
-def _sorted_out(results: Iterable[ReportFeatures | int], bad: list[int]) -> Iterator[ReportFeatures]:
+def _split_bad(results: Iterable[ReportFeatures | int], bad: list[int]) -> Iterator[ReportFeatures]:
+    """The features among ``results``; the line numbers of unusable lines go to ``bad``."""
     for item in results:
         if isinstance(item, int):
             bad.append(item)
