@@ -255,12 +255,15 @@ def prepare_evidence(*, instansi_id: int, upload: UploadedFile, keep_metadata: b
     )
 
 
-def bytes_used(report: Report) -> int:
-    """What the report's stored files took when they were sent (their limit counts these)."""
-    total = Evidence.objects.filter(instansi_id=report.instansi_id, report_id=report.pk).aggregate(
+def room_left(report: Report | None) -> int:
+    """Bytes the report's files may still take: its limit less what its stored files took when
+    they were sent (all of it for a report not stored yet)."""
+    if report is None:
+        return int(settings.SIGAP_MAX_REPORT_BYTES)
+    used = Evidence.objects.filter(instansi_id=report.instansi_id, report_id=report.pk).aggregate(
         total=Sum("original_size")
     )["total"]
-    return int(total or 0)
+    return int(settings.SIGAP_MAX_REPORT_BYTES) - int(used or 0)
 
 
 @contextmanager
@@ -272,7 +275,7 @@ def prepared_evidence(*, instansi_id: int, uploads: Sequence[UploadedFile], keep
     form was already stored) discards them all."""
     prepared: list[PreparedEvidence] = []
     try:
-        left = int(settings.SIGAP_MAX_REPORT_BYTES) - (bytes_used(report) if report is not None else 0)
+        left = room_left(report)
         for upload in uploads:
             prepared.append(prepare_evidence(
                 instansi_id=instansi_id, upload=upload, keep_metadata=keep_metadata, report_left=left
@@ -293,7 +296,7 @@ def store_evidence(*, actor: Actor, report: Report, upload: UploadedFile, keep_m
         instansi_id=report.instansi_id,
         upload=upload,
         keep_metadata=keep_metadata,
-        report_left=int(settings.SIGAP_MAX_REPORT_BYTES) - bytes_used(report),
+        report_left=room_left(report),
     )
     try:
         return _record(actor=actor, report=report, prepared=prepared)
