@@ -97,7 +97,10 @@ ENTITY_KEY_BASE = 100  # key band indexes 100.. are entity blocking keys (LSH us
 
 _MASK_RE = re.compile(r"\[\s*(?:nik|nomor|telepon|telp|email|nama|alamat|no\s*hp|hp|rekening)\s*\]",
                       re.IGNORECASE)
-_URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:go\.id|"
+# A bare domain is tried only from the start of its dotted run (not from every label inside it), so
+# a long run such as "a.a.a.a..." is read once, not once per label.
+_URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+|(?<![a-z0-9-])(?<![a-z0-9-]\.)[a-z0-9-]+"
+                     r"(?:\.[a-z0-9-]+)*\.(?:go\.id|"
                      r"co\.id|ac\.id|sch\.id|or\.id|desa\.id|id|com|net|org)\b(?:/[^\s<>\"')\]]*)?",
                      re.IGNORECASE)
 _ACCOUNT_RE = re.compile(r"\b(?:rekening|rek|no\.?\s*rek|norek|akun|va|virtual account)\b\.?\s*(?:[a-z]+\s+)?"
@@ -326,21 +329,9 @@ def _clean_input(text: object) -> str:
     return text.replace("\x00", " ")[:minhash._MAX_TEXT_CHARS]
 
 
-_LONG_RUN_RE = re.compile(r"[A-Za-z0-9.-]{21,}")
-
-
-def _defuse(text: str) -> str:
-    """Split very long alphanumeric runs (20-char pieces; NIK, phone and NPWP stay whole).
-
-    Works around exponential regex backtracking on such runs in ``entities`` (contract numbers).
-    """
-    return _LONG_RUN_RE.sub(lambda m: " ".join(m.group(0)[i : i + 20] for i in range(0, len(m.group(0)), 20)),
-                            text)
-
-
 def _safe_entities(text: str, region_hint: str | None) -> Entities:
     try:
-        return extract_entities(_defuse(text), region_hint=region_hint)
+        return extract_entities(text, region_hint=region_hint)
     except Exception:  # noqa: BLE001 - a bad input must never stop deduplication
         log.warning("entity extraction failed; continuing without entities", exc_info=True)
         return Entities()

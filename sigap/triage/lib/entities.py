@@ -514,8 +514,14 @@ _NIK_RE = re.compile(r"(?<!\d)\d{16}(?!\d)")
 _NPWP_RE = re.compile(r"(?<!\d)\d{2}\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}(?!\d)")
 _PHONE_RE = re.compile(r"(?<![\d.])(?:\+?62|0)[\s-]?8\d{1,3}(?:[\s-]?\d{2,4}){2,3}(?![\d.])")
 _PLATE_RE = re.compile(r"\b([A-Z]{1,2})\s?(\d{1,4})\s?([A-Z]{1,3})\b")
+# A contract or decree number ("027/SPK/2023", "12.3/PL-X/BAST/DINKES/2024"): "/"-separated parts
+# with a document kind among them and a year last.  It is looked for only inside runs of the
+# characters it can hold, and runs longer than any real number are skipped, so the time spent on it
+# stays proportional to the text's length whatever a reporter types.
+_CONTRACT_RUN_RE = re.compile(r"[A-Za-z0-9./-]+")
+_CONTRACT_MAX_LEN = 120
 _CONTRACT_RE = re.compile(
-    r"\b\d{1,4}(?:[./-]?[A-Za-z0-9.-]+)*/(?:SPK|SPMK|KONTRAK|SP|PPK|SK|BAST|SPJ|PL)"
+    r"\b\d{1,4}[A-Za-z0-9.-]*(?:/[A-Za-z0-9.-]+)*?/(?:SPK|SPMK|KONTRAK|SP|PPK|SK|BAST|SPJ|PL)"
     r"(?:/[A-Za-z0-9.-]+)*/(?:19|20)\d{2}\b",
     re.IGNORECASE,
 )
@@ -646,7 +652,9 @@ def _id_numbers(text: str) -> set[str]:
     for m in _PLATE_RE.finditer(text):
         if m.group(1) not in ("RT", "RW", "NO", "RP", "KM", "SD", "SK") and not m.group(3).isdigit():
             out.add(f"{m.group(1)}{m.group(2)}{m.group(3)}".lower())
-    out |= {m.group(0).upper() for m in _CONTRACT_RE.finditer(text)}
+    for run in _CONTRACT_RUN_RE.finditer(text):
+        if "/" in run.group(0) and len(run.group(0)) <= _CONTRACT_MAX_LEN:
+            out |= {m.group(0).upper() for m in _CONTRACT_RE.finditer(run.group(0))}
     return out
 
 

@@ -1,0 +1,67 @@
+"""Texts crafted to make a regular expression backtrack must still be read in linear time.
+
+A reporter (or a bot) controls the whole text; one pattern with nested repetition can hold a worker
+for hours on a few dozen characters.  Each case runs in its own process with a generous deadline
+(a hang guard, not a speed target: the cases take well under a second, the old patterns took from
+minutes to hours)."""
+
+from __future__ import annotations
+
+import multiprocessing
+
+import pytest
+
+from sigap.triage.lib.dedup import features
+from sigap.triage.lib.entities import extract_entities
+from sigap.triage.lib.pipeline import triage_text
+
+DEADLINE_S = 30
+
+HOSTILE = {
+    # Digit-led words: the old contract-number pattern split them every possible way (2^n).
+    "digit-led word": "Kontrak nomor 1" + "ab" * 20 + " belum dibayar",
+    "digit-led dotted word": "nomor 1" + "a." * 30 + " x",
+    "many digit-led words": ("nomor 1" + "ab" * 10 + " ") * 2_000,
+    # Dotted runs: the old domain pattern restarted at every label (quadratic: minutes at 100 kB).
+    "dotted run": "situs " + "a." * 50_000,
+    "dotted digits and currency": "1Rp1." * 20_000,
+    "slashed run": "1/" * 50_000,
+}
+
+
+def _read_all(text: str) -> None:
+    features("hostile", text)
+    triage_text(text)
+
+
+@pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_text_is_read_in_bounded_time(text: str) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    proc = ctx.Process(target=_read_all, args=(text,))
+    proc.start()
+    proc.join(DEADLINE_S)
+    hung = proc.is_alive()
+    if hung:
+        proc.kill()
+        proc.join()
+    assert not hung, f"reading the text took over {DEADLINE_S} s"
+    assert proc.exitcode == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("Kontrak nomor 027/SPK/2023 ditandatangani", "027/SPK/2023"),
+        ("No.12.3/PL-X/BAST/DINKES/2024. Bukti terlampir", "12.3/PL-X/BAST/DINKES/2024"),
+        ("nomor 02/PL-X/spk/2023, nilai Rp 2 miliar", "02/PL-X/SPK/2023"),
+        ("SK 5/SK/KEC/1999 dicabut", "5/SK/KEC/1999"),
+    ],
+)
+def test_contract_numbers_still_found(text: str, number: str) -> None:
+    assert number in extract_entities(text).id_numbers
+    assert number in features("r", text).entities.id_numbers  # long numbers too, not cut in pieces
+
+
+def test_overlong_slashed_run_is_not_a_contract_number() -> None:
+    run = "1/" + "x/" * 100 + "SPK/2023"
+    assert not any("SPK" in n for n in extract_entities(f"nomor {run} ok").id_numbers)
