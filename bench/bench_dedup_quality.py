@@ -13,6 +13,9 @@ are real follow-ups/templates the labels miss, and a reader should judge them ra
 them blindly as false positives.  False positives are also broken down by the evidence behind them
 (shared specific entity, near-identical, same area, wording only, grouped through others) and false
 negatives by whether a text was too short to judge; see ``fp_breakdown`` and ``fn_breakdown``.
+Finally the pairs are checked against the kelurahan and topic columns that the data itself files
+each complaint under (the grouping never reads them): false positives that share both are most
+likely one matter reported twice in other words, which identical-text labels cannot see.
 """
 
 from __future__ import annotations
@@ -56,6 +59,38 @@ def load_rows(path: Path) -> list[tuple[str, str]]:
     csv.field_size_limit(1 << 30)
     with path.open(encoding="utf-8", newline="") as fh:
         return [(row["id"], row["keluhan"].replace("\\n", "\n").strip()) for row in csv.DictReader(fh)]
+
+
+def load_filing(path: Path) -> dict[str, tuple[str, str]]:
+    """id -> (kelurahan, topic) as the data files each complaint: columns the grouping never reads."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {row["id"]: (row["kelurahan_id"], row["topik_id"]) for row in csv.DictReader(fh)}
+
+
+def filing_check(pairs: set[Pair], filing: dict[str, tuple[str, str]]) -> dict[str, int]:
+    """How many pairs of two different complaints (an edited copy counts as its original) the data
+    files under the same kelurahan, the same topic, and both: an independent look at whether a
+    pair is one matter (two random complaints share a kelurahan well under 1% of the time)."""
+    out = {"pairs": 0, "same kelurahan": 0, "same topic": 0, "both": 0}
+    for a, b in pairs:
+        fa, fb = filing[a.split("~")[0]], filing[b.split("~")[0]]
+        if a.split("~")[0] == b.split("~")[0]:
+            continue
+        kel, topic = bool(fa[0]) and fa[0] == fb[0], bool(fa[1]) and fa[1] == fb[1]
+        out["pairs"] += 1
+        out["same kelurahan"] += kel
+        out["same topic"] += topic
+        out["both"] += kel and topic
+    return out
+
+
+def random_pairs(ids: list[str], n: int, seed: int) -> set[Pair]:
+    rng = random.Random(seed)
+    out: set[Pair] = set()
+    while len(out) < n:
+        a, b = rng.sample(ids, 2)
+        out.add((a, b) if a < b else (b, a))
+    return out
 
 
 def build_corpus(rows: list[tuple[str, str]], sample: int, seed: int) -> tuple[list[tuple[str, str]],
@@ -212,6 +247,17 @@ def main() -> int:
     print(f"  false-positive pairs by exact 5-shingle Jaccard of the two texts: {bands}")
     print(f"  false-positive pairs by evidence: {fp_breakdown(pred - truth, by_id, DEFAULT_THRESHOLD)}")
     print(f"  false-negative pairs: {fn_breakdown(truth - pred, by_id)}")
+    filing = load_filing(path)
+    fp_filed = filing_check(pred - truth, filing)
+    print("  how the data files the two complaints of a pair (kelurahan and topic columns, which the "
+          "grouping never reads):")
+    print(f"    false positives:                  {fp_filed}")
+    print(f"    true pairs of two complaints:     {filing_check(pred & truth, filing)}")
+    baseline = filing_check(random_pairs([r for r, _ in rows], 5000, args.seed), filing)
+    print(f"    random pairs, for comparison:     {baseline}")
+    right = tp + fp_filed["both"]
+    print(f"  precision counting false positives filed under the same kelurahan and topic as right: "
+          f"{right / (tp + fp):.4f}; F1 {2 * right / (2 * right + fp - fp_filed['both'] + fn):.4f}")
     print(f"  stats: {stats}")
     if not args.no_sweep:
         print("\nthreshold  precision  recall   F1      fp    unlabelled>0.9  seconds")
