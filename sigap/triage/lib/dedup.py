@@ -103,16 +103,19 @@ _URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+|(?<![a-z0-9-])(?<![a-z0
                      r"(?:\.[a-z0-9-]+)*\.(?:go\.id|"
                      r"co\.id|ac\.id|sch\.id|or\.id|desa\.id|id|com|net|org)\b(?:/[^\s<>\"')\]]*)?",
                      re.IGNORECASE)
-_ACCOUNT_RE = re.compile(r"\b(?:rekening|rek|no\.?\s*rek|norek|akun|va|virtual account)\b\.?\s*(?:[a-z]+\s+)?"
-                         r"(?:no\.?|nomor|nomer)?\s*:?\s*(\d[\d\s.-]{6,22}\d)", re.IGNORECASE)
+# Blanks between the parts are bounded: three unbounded runs in a row would split a long blank run
+# every possible way (cubic time on "rekening" followed by spaces).
+_ACCOUNT_RE = re.compile(r"\b(?:rekening|rek|no\.?\s{0,3}rek|norek|akun|va|virtual account)\b\.?\s{0,4}"
+                         r"(?:[a-z]+\s{1,4})?(?:no\.?|nomor|nomer)?\s{0,4}:?\s{0,4}(\d[\d\s.-]{6,22}\d)",
+                         re.IGNORECASE)
 _NAME_CUE_RE = re.compile(
     r"\b(?:nama\s+saya|saya\s+bernama|atas\s+nama|a\.\s?n\.?|anak\s+saya(?:\s+bernama)?|"
     r"istri\s+saya(?:\s+bernama)?|suami\s+saya(?:\s+bernama)?|ibu\s+saya(?:\s+bernama)?|"
-    r"ayah\s+saya(?:\s+bernama)?|nama|[Ss]aya)\s*:?\s+([A-Z][a-zA-Z']+(?:\s+[A-Z][a-zA-Z']+){0,2})")
+    r"ayah\s+saya(?:\s+bernama)?|nama|[Ss]aya)(?:\s*:)?\s+([A-Z][a-zA-Z']+(?:\s+[A-Z][a-zA-Z']+){0,2})")
 # Form fields "Nama [role] : Full Name" (any case) naming the person a report is about.  Fields of
 # relatives, schools or officials ("nama ibu kandung", "nama sekolah") are not the report's subject.
 _FORM_NAME_RE = re.compile(
-    r"\bnama(?:[ \t]+(?P<role>[a-z]+(?:[ \t]+[a-z]+)?))?[ \t]*:[ \t]*\n?[ \t]*"
+    r"\bnama(?:[ \t]+(?P<role>[a-z]+(?:[ \t]+[a-z]+)?))?[ \t]*:[ \t]*(?:\n[ \t]*)?"
     r"(?P<name>[a-z][a-z'.]*(?:[ \t]+[a-z][a-z'.]*){0,3})", re.IGNORECASE)
 _SUBJECT_ROLES = frozenset({
     "", "saya", "sy", "lengkap", "pelapor", "pengadu", "pemohon", "siswa", "murid", "anak", "anak saya",
@@ -123,7 +126,7 @@ _SUBJECT_ROLES = frozenset({
 _LABELLED_ID_RE = re.compile(
     r"\b(?P<label>nisn|nis|nip|nim|npwp|nop|no\.?\s*kk|nomor\s+kk|no\.?\s*kartu\s+keluarga|"
     r"(?:no\.?|nomor|nomer|id)\s*(?:pelanggan|pel|plg|meter|peserta|pendaftaran|registrasi|kartu|polis|sambungan)"
-    r"|nopel|idpel)\b\.?\s*(?:[a-z]+\s+)?:?\s*(?P<num>\d[\d\s.-]{4,22}\d)", re.IGNORECASE)
+    r"|nopel|idpel)\b\.?\s{0,4}(?:[a-z]+\s{1,4})?:?\s{0,4}(?P<num>\d[\d\s.-]{4,22}\d)", re.IGNORECASE)
 _ID_LABELS = {"nopel": "pelanggan", "idpel": "pelanggan", "pel": "pelanggan", "plg": "pelanggan",
               "kartu keluarga": "kk"}
 _STREET_RE = re.compile(r"(?=\b(?:jalan|gang)\s+(?:raya\s+)?([a-z]+(?:\s+[a-z]+)?))")  # overlapping

@@ -357,7 +357,7 @@ _MAGNITUDES: dict[str, int] = {
 _SHORT_MAGS = {"m", "t"}  # ambiguous with metres/tonnes: need a currency marker or capital letter
 _MAG_ALT = "|".join(sorted(_MAGNITUDES, key=len, reverse=True))
 _NUM_RE = re.compile(
-    r"(?P<cur>(?<![a-z])(?:rp|idr)\s*\.?\s*)?"
+    r"(?P<cur>(?<![a-z])(?:rp|idr)(?:\s*\.)?\s*)?"  # not \s*\.?\s*: two ways to split blanks
     r"(?<![\d.,/])(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?|\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:[.,]\d+)?)"
     rf"(?:\s*(?P<mag>{_MAG_ALT})(?![a-z]))?"
     r"(?P<tail>,-|,00\b|\.-)?",

@@ -2,8 +2,8 @@
 
 A reporter (or a bot) controls the whole text; one pattern with nested repetition can hold a worker
 for hours on a few dozen characters.  Each case runs in its own process with a generous deadline
-(a hang guard, not a speed target: the cases take well under a second, the old patterns took from
-minutes to hours)."""
+(a hang guard, not a speed target: the cases take about a second, the old patterns took from
+minutes to hours). bench/bench_patterns.py looks for such patterns across the code base."""
 
 from __future__ import annotations
 
@@ -26,6 +26,12 @@ HOSTILE = {
     "dotted run": "situs " + "a." * 50_000,
     "dotted digits and currency": "1Rp1." * 20_000,
     "slashed run": "1/" * 50_000,
+    # Long blank runs where a pattern's optional parts meet: "\s*:?\s*" splits n blanks n^2 ways.
+    "blanks after rp": "bayar Rp" + "\n" * 60_000 + "!",
+    "blanks after rekening": "rekening" + " " * 60_000 + "!",
+    "blanks after a customer-number label": "nopel" + " " * 60_000 + "!",
+    "blanks after saya": "saya" + " " * 60_000 + "!",
+    "blanks after a name field": "nama :" + " " * 60_000 + "!",
 }
 
 
