@@ -46,6 +46,7 @@ import logging
 import multiprocessing
 import os
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -93,6 +94,12 @@ CONFLICT_CAP = 0.25  # score of a pair with a hard (or unanchored soft) conflict
 MAX_BUCKET = 200  # larger LSH buckets are split by a second key, then skipped if still large
 MAX_PASSAGE_WORDS = 3000
 LINK_MARGIN = 0.05  # group members score at least threshold - this with each other
+# Entity keys of one report: at most this many of each of the six kinds.  A report that lists hundreds of
+# people or numbers (a payroll, a beneficiary list) keeps those of the smallest hash of each kind (a
+# bottom-k sample: the same whatever order the list is in, and shared by two lists that share most
+# items), so the candidate query keeps a bounded number of terms.
+MAX_KEYS_PER_KIND = 8
+MAX_ENTITY_KEYS = 6 * MAX_KEYS_PER_KIND
 ENTITY_KEY_BASE = 100  # key band indexes 100.. are entity blocking keys (LSH uses 0..bands-1)
 
 _MASK_RE = re.compile(r"\[\s*(?:nik|nomor|telepon|telp|email|nama|alamat|no\s*hp|hp|rekening)\s*\]",
@@ -920,7 +927,11 @@ def entity_keys(f: ReportFeatures) -> list[int]:
     # same exact sum: full names only, and only sums too specific to be a common tariff.
     values += [(4, name) for name in _persons(f) if len(name.split()) >= 2]
     values += [(5, str(a)) for a in f.entities.amounts if _specific_sum(a)]
-    return sorted({minhash.key_for(ENTITY_KEY_BASE + i, _stable_hash(v)) for i, v in values})
+    by_kind: dict[int, set[int]] = defaultdict(set)
+    for kind, value in values:
+        by_kind[kind].add(_stable_hash(value))
+    return sorted({minhash.key_for(ENTITY_KEY_BASE + kind, h) for kind, hashes in by_kind.items()
+                   for h in sorted(hashes)[:MAX_KEYS_PER_KIND]})
 
 
 # ---------------------------------------------------------------------------------------------
