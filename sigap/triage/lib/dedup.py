@@ -322,7 +322,7 @@ def features(id: str, text: str, *, title: str | None = None, received_at: datet
         id=str(id), text=norm, signature=minhash.signature(norm),
         entities=_safe_entities(unmasked, region_hint), title=title, received_at=received_at,
         instansi=instansi, channel=channel, links=_links(unmasked), personal=_personal(unmasked),
-        streets=frozenset(_streets(normalize_text(unmasked))),
+        streets=frozenset(_sample(_streets(normalize_text(unmasked)))),
     )
 
 
@@ -592,7 +592,7 @@ def _persons(f: ReportFeatures) -> set[str]:
     officials = {o.split(":", 1)[1] for o in f.entities.officials if ":" in o}
     names = {p for p in f.entities.persons if p not in officials}
     names |= {p.removeprefix("name:") for p in f.personal if p.startswith("name:")}
-    return {n for n in names if not set(n.split()) <= _NOT_NAME_WORDS}
+    return set(_sample({n for n in names if not set(n.split()) <= _NOT_NAME_WORDS}))
 
 
 def _persons_overlap(a: set[str], b: set[str]) -> set[str]:
@@ -907,6 +907,17 @@ def with_passages(match: Match, a: ReportFeatures, b: ReportFeatures) -> Match:
 
 def _stable_hash(value: str) -> int:
     return int.from_bytes(hashlib.blake2b(value.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+# Streets and names compared pairwise, each against the other report's words: a report that lists
+# hundreds of them (a beneficiary list, a payroll) is compared on a bounded sample, the values of
+# smallest hash (the same in any order; two lists that share most values share most of the sample).
+# Real complaints name a few.
+MAX_COMPARED = 16
+
+
+def _sample(values: Iterable[Any]) -> list[Any]:
+    return sorted(values, key=lambda v: _stable_hash(repr(v)))[:MAX_COMPARED]
 
 
 def entity_keys(f: ReportFeatures) -> list[int]:

@@ -632,12 +632,16 @@ def _persons(text: str) -> set[str]:
 def _officials(words: list[str], spans: list[tuple[int, str]], persons: set[str]) -> set[str]:
     """Position + following name ("kepala_desa:budi santoso") when a known person name follows."""
     out: set[str] = set()
+    by_first: dict[str, list[tuple[str, list[str]]]] = {}  # looked up by word: linear in a long list
+    for person in persons:
+        p = person.split()
+        by_first.setdefault(p[0], []).append((person, p))
     for end, pos in spans:
         tail = words[end : end + 7]
-        for person in persons:
-            p = person.split()
-            if any(tail[k : k + len(p)] == p for k in range(len(tail))):
-                out.add(f"{pos}:{person}")
+        for k, word in enumerate(tail):
+            for person, p in by_first.get(word, ()):
+                if tail[k : k + len(p)] == p:
+                    out.add(f"{pos}:{person}")
     return out
 
 
