@@ -917,6 +917,9 @@ MAX_COMPARED = 16
 
 
 def _sample(values: Iterable[Any]) -> list[Any]:
+    values = list(values)
+    if len(values) <= MAX_COMPARED:  # the usual case, read on every comparison: no hashing
+        return values
     return sorted(values, key=lambda v: _stable_hash(repr(v)))[:MAX_COMPARED]
 
 
