@@ -916,11 +916,12 @@ def _stable_hash(value: str) -> int:
 MAX_COMPARED = 16
 
 
-def _sample(values: Iterable[Any]) -> list[Any]:
+def _sample(values: Iterable[Any], k: int = MAX_COMPARED) -> list[Any]:
+    """At most ``k`` of ``values``: those of smallest hash (a bottom-k sample)."""
     values = list(values)
-    if len(values) <= MAX_COMPARED:  # the usual case, read on every comparison: no hashing
+    if len(values) <= k:  # the usual case, read on every comparison: no hashing
         return values
-    return sorted(values, key=lambda v: _stable_hash(repr(v)))[:MAX_COMPARED]
+    return sorted(values, key=lambda v: _stable_hash(v if isinstance(v, str) else repr(v)))[:k]
 
 
 def entity_keys(f: ReportFeatures) -> list[int]:
@@ -941,11 +942,11 @@ def entity_keys(f: ReportFeatures) -> list[int]:
     # same exact sum: full names only, and only sums too specific to be a common tariff.
     values += [(4, name) for name in _persons(f) if len(name.split()) >= 2]
     values += [(5, str(a)) for a in f.entities.amounts if _specific_sum(a)]
-    by_kind: dict[int, set[int]] = defaultdict(set)
+    by_kind: dict[int, set[str]] = defaultdict(set)
     for kind, value in values:
-        by_kind[kind].add(_stable_hash(value))
-    return sorted({minhash.key_for(ENTITY_KEY_BASE + kind, h) for kind, hashes in by_kind.items()
-                   for h in sorted(hashes)[:MAX_KEYS_PER_KIND]})
+        by_kind[kind].add(value)
+    return sorted({minhash.key_for(ENTITY_KEY_BASE + kind, _stable_hash(v)) for kind, vs in by_kind.items()
+                   for v in _sample(vs, MAX_KEYS_PER_KIND)})
 
 
 # ---------------------------------------------------------------------------------------------
