@@ -55,16 +55,16 @@ def data_path() -> Path:
     return folder / FILE_NAME
 
 
-def load_rows(path: Path) -> list[tuple[str, str]]:
+def load_rows(path: Path) -> tuple[list[tuple[str, str]], dict[str, tuple[str, str]]]:
+    """(id, text) of every complaint, and id -> (kelurahan, topic) as the data files each complaint:
+    columns the grouping never reads."""
     csv.field_size_limit(1 << 30)
+    rows, filing = [], {}
     with path.open(encoding="utf-8", newline="") as fh:
-        return [(row["id"], row["keluhan"].replace("\\n", "\n").strip()) for row in csv.DictReader(fh)]
-
-
-def load_filing(path: Path) -> dict[str, tuple[str, str]]:
-    """id -> (kelurahan, topic) as the data files each complaint: columns the grouping never reads."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        return {row["id"]: (row["kelurahan_id"], row["topik_id"]) for row in csv.DictReader(fh)}
+        for row in csv.DictReader(fh):
+            rows.append((row["id"], row["keluhan"].replace("\\n", "\n").strip()))
+            filing[row["id"]] = (row["kelurahan_id"], row["topik_id"])
+    return rows, filing
 
 
 def filing_check(pairs: set[Pair], filing: dict[str, tuple[str, str]]) -> dict[str, int]:
@@ -73,9 +73,10 @@ def filing_check(pairs: set[Pair], filing: dict[str, tuple[str, str]]) -> dict[s
     pair is one matter (two random complaints share a kelurahan well under 1% of the time)."""
     out = {"pairs": 0, "same kelurahan": 0, "same topic": 0, "both": 0}
     for a, b in pairs:
-        fa, fb = filing[a.split("~")[0]], filing[b.split("~")[0]]
-        if a.split("~")[0] == b.split("~")[0]:
+        base_a, base_b = a.split("~")[0], b.split("~")[0]
+        if base_a == base_b:
             continue
+        fa, fb = filing[base_a], filing[base_b]
         kel, topic = bool(fa[0]) and fa[0] == fb[0], bool(fa[1]) and fa[1] == fb[1]
         out["pairs"] += 1
         out["same kelurahan"] += kel
@@ -228,7 +229,7 @@ def main() -> int:
     if not path.exists():
         print(f"SKIP: {path} not found (set SIGAP_SHARED_DATA to the folder holding {FILE_NAME})")
         return 0
-    rows = load_rows(path)
+    rows, filing = load_rows(path)
     corpus, label = build_corpus(rows, args.sample, args.seed)
     truth = true_pairs(label)
     print(f"rows {len(rows)}, edited copies {len(corpus) - len(rows)}, corpus {len(corpus)}, "
@@ -247,7 +248,6 @@ def main() -> int:
     print(f"  false-positive pairs by exact 5-shingle Jaccard of the two texts: {bands}")
     print(f"  false-positive pairs by evidence: {fp_breakdown(pred - truth, by_id, DEFAULT_THRESHOLD)}")
     print(f"  false-negative pairs: {fn_breakdown(truth - pred, by_id)}")
-    filing = load_filing(path)
     fp_filed = filing_check(pred - truth, filing)
     print("  how the data files the two complaints of a pair (kelurahan and topic columns, which the "
           "grouping never reads):")
