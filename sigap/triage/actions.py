@@ -219,6 +219,7 @@ def triage_report(*, report_id: int) -> TriageResult:
     result.signature = minhash.signature_to_bytes(features.signature)
     result.signature_version = dedup.SIGNATURE_VERSION
     result.index_keys = features.entity_keys
+    result.entities_version = dedup.ENTITY_VERSION
     c = features.classification
     result.category, result.category_confidence = c.category, c.confidence
     result.sectors = [k for k, _, _ in c.sectors]

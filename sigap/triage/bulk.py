@@ -8,6 +8,10 @@ the full triage still runs on them; it then refreshes their index keys with enti
 `resign_stale` re-signs the reports whose signature an older version of SIGAP made
 (`dedup.SIGNATURE_VERSION`): their band rows and stored matter text are replaced, the rest of
 their triage (entities, category, entity keys) is kept.
+
+`reread_stale` reads again the entities of the reports whose entities an older version read
+(`dedup.ENTITY_VERSION`): their stored entities and entity keys are replaced, the rest of their
+triage (signature, category, region, completeness, suggestions) is kept.
 """
 
 from __future__ import annotations
@@ -22,13 +26,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from sigap.cases.content import open_content
-from sigap.cases.models import Report
+from sigap.cases.models import Report, TriageStatus
 from sigap.core import crypto
 from sigap.core.bulkdb import insert_rows
+from sigap.tenants.models import Instansi
 from sigap.triage import index
 from sigap.triage.actions import PURPOSE_FEATURES
 from sigap.triage.lib import minhash
-from sigap.triage.lib.dedup import SIGNATURE_VERSION, matter_text
+from sigap.triage.lib.dedup import ENTITY_VERSION, SIGNATURE_VERSION, matter_text
+from sigap.triage.lib.pipeline import EntityReading, reread_entities
 from sigap.triage.models import TriageResult
 
 SQLITE_CACHE_KIB = 512 * 1024
@@ -60,16 +66,25 @@ def text_features(texts: Sequence[str]) -> list[tuple[str, bytes, list[int], byt
     ]
 
 
+def read_entities(items: Sequence[tuple[str, str | None]]) -> list[EntityReading]:
+    """The entities of (text, agency region) pairs, read again: pure and picklable for a worker pool."""
+    return [reread_entities(text, region_hint=hint) for text, hint in items]
+
+
 def _chunks(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
+
+
+def _texts(rows: Loaded) -> list[str]:
+    return [text for _, _, text in rows]
 
 
 def index_reports(
     report_ids: Iterable[int], *, batch_size: int = 2000, workers: int | None = None
 ) -> BulkStats:
     """Indexes the given reports (skipping those already indexed)."""
-    return _bulk(sorted(set(report_ids)), batch_size, workers, _new_rows, _write)
+    return _bulk(sorted(set(report_ids)), batch_size, workers, _new_rows, (_texts, text_features), _write)
 
 
 def stale_ids() -> list[int]:
@@ -83,25 +98,54 @@ def stale_ids() -> list[int]:
 
 def resign_stale(*, batch_size: int = 2000, workers: int | None = None) -> BulkStats:
     """Re-signs every report signed by an older version (see the module docstring)."""
-    return _bulk(stale_ids(), batch_size, workers, _stale_rows, _rewrite)
+    return _bulk(stale_ids(), batch_size, workers, _stale_rows, (_texts, text_features), _rewrite)
+
+
+def stale_entity_ids() -> list[int]:
+    """Fully triaged reports whose entities an older version of entity extraction read (a report
+    still pending gets today's reading from its full triage)."""
+    return list(
+        TriageResult.objects.filter(
+            entities_version__lt=ENTITY_VERSION, report__triage_status=TriageStatus.DONE
+        )
+        .order_by("report_id")
+        .values_list("report_id", flat=True)
+    )
+
+
+def reread_stale(*, batch_size: int = 2000, workers: int | None = None) -> BulkStats:
+    """Reads again the entities of every report read by an older version (see the module docstring)."""
+    hints = dict(Instansi.objects.values_list("pk", "region_code"))
+
+    def items(rows: Loaded) -> list[tuple[str, str | None]]:
+        return [(text, hints.get(iid) or None) for _, iid, text in rows]
+
+    return _bulk(stale_entity_ids(), batch_size, workers, _stale_rows, (items, read_entities), _rekey,
+                 bands=False)
 
 
 Loaded = list[tuple[int, int, str]]  # (report id, agency id, full text) of one batch
+# What the worker processes do with a batch: the inputs taken from its rows, and the pure function
+# that reads a slice of them.
+Work = tuple[Callable[[Loaded], list], Callable[[Sequence[Any]], list]]
 Writer = Callable[[Loaded, list, int, BulkStats], None]
 
 
 def _bulk(ids: Sequence[int], batch_size: int, workers: int | None,
-          load: Callable[[Sequence[int]], Loaded], write: Writer) -> BulkStats:
+          load: Callable[[Sequence[int]], Loaded], work: Work, write: Writer, *,
+          bands: bool = True) -> BulkStats:
+    """Runs `work` over the reports of `ids` in batches and stores each with `write`. A load that
+    writes band rows (`bands`) and is large enough builds the band indexes again at the end."""
     stats = BulkStats()
     index.ensure_band_indexes()  # a bulk load interrupted earlier may have left them out
-    rebuild = len(ids) >= max(REBUILD_FROM, index.size())
+    rebuild = bands and len(ids) >= max(REBUILD_FROM, index.size())
     if rebuild:
         index.drop_band_indexes()
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:  # this connection's page cache: the band indexes
             cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")  # stay in memory while they grow
     try:
-        _pipeline(ids, batch_size, workers, load, write, stats)
+        _pipeline(ids, batch_size, workers, load, work, write, stats)
     finally:
         if rebuild:
             index.ensure_band_indexes()
@@ -110,15 +154,16 @@ def _bulk(ids: Sequence[int], batch_size: int, workers: int | None,
 
 
 def _pipeline(ids: Sequence[int], batch_size: int, workers: int | None,
-              load: Callable[[Sequence[int]], Loaded], write: Writer, stats: BulkStats) -> None:
-    """Loads batch n+1 and signs it on the worker processes while batch n is written."""
+              load: Callable[[Sequence[int]], Loaded], work: Work, write: Writer, stats: BulkStats) -> None:
+    """Loads batch n+1 and reads it on the worker processes while batch n is written."""
     workers = workers or max(1, (os.cpu_count() or 1))
+    inputs, fn = work
     with ProcessPoolExecutor(max_workers=workers) if workers > 1 else _Inline() as pool:
         pending: tuple[Loaded, list] | None = None
         for chunk in _chunks(ids, batch_size):
             rows = load(chunk)
-            texts = [text for _, _, text in rows]
-            futures = [pool.submit(text_features, texts[i::workers]) for i in range(workers)]
+            items = inputs(rows)
+            futures = [pool.submit(fn, items[i::workers]) for i in range(workers)]
             if pending is not None:
                 write(*pending, workers, stats)
             pending = (rows, futures)
@@ -131,7 +176,7 @@ def _new_rows(chunk: Sequence[int]) -> Loaded:
 
 
 def _stale_rows(chunk: Sequence[int]) -> Loaded:
-    return _contents(chunk)  # `_rewrite` keeps those still stale, under a lock
+    return _contents(chunk)  # `_rewrite` and `_rekey` keep those still stale, under a lock
 
 
 def _contents(chunk: Sequence[int], condition: str = "") -> Loaded:
@@ -153,23 +198,23 @@ def _contents(chunk: Sequence[int], condition: str = "") -> Loaded:
     return [(rid, iid, open_content(iid, bytes(sealed)).full_text) for rid, iid, sealed in rows]
 
 
-def _results(rows: Loaded, futures: list, workers: int) -> list[tuple[str, bytes, list[int], bytes]]:
-    """The workers' results back in the order of `rows` (worker w signed rows w, w + workers, ...)."""
-    results: list[tuple[str, bytes, list[int], bytes] | None] = [None] * len(rows)
+def _results(rows: Loaded, futures: list, workers: int) -> list[Any]:
+    """The workers' results back in the order of `rows` (worker w read rows w, w + workers, ...)."""
+    results: list[Any] = [None] * len(rows)
     for w, future in enumerate(futures):
         for j, item in enumerate(future.result()):
             results[w + j * workers] = item
     assert all(item is not None for item in results)
-    return results  # type: ignore[return-value]
+    return results
 
 
 RESULT_COLUMNS = (
     "instansi_id", "report_id", "features_sealed", "signature", "signature_version", "updated_at",
     # The plain fields at their model defaults; full triage fills them later.
-    "index_keys", "category", "category_confidence", "sectors", "region_code", "kpk_competent",
-    "competent_body", "completeness", "max_amount", "attempts", "last_error", "duration_ms",
+    "index_keys", "entities_version", "category", "category_confidence", "sectors", "region_code",
+    "kpk_competent", "competent_body", "completeness", "max_amount", "attempts", "last_error", "duration_ms",
 )
-RESULT_DEFAULTS = ("[]", "", 0, "[]", "", None, "", 0, None, 0, "", 0)
+RESULT_DEFAULTS = ("[]", 0, "", 0, "[]", "", None, "", 0, None, 0, "", 0)
 
 
 def _write(rows: Loaded, futures: list, workers: int, stats: BulkStats) -> None:
@@ -223,6 +268,44 @@ def _rewrite(rows: Loaded, futures: list, workers: int, stats: BulkStats) -> Non
         index.remove_bands([r.report_id for r in band_rows])
         index.add_many(band_rows)
     stats.keys += sum(len(r.bands) for r in band_rows)
+    stats.reports += len(updates)
+
+
+def _rekey(rows: Loaded, futures: list, workers: int, stats: BulkStats) -> None:
+    """Replaces the stored entities and the entity keys of one batch of stale reports. Reports that
+    a full triage read meanwhile are left as it wrote them (under the result row's lock, as in
+    `_rewrite`)."""
+    read: dict[int, EntityReading] = dict(
+        zip((rid for rid, _, _ in rows), _results(rows, futures, workers), strict=True)
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    as_json = TriageResult._meta.get_field("index_keys").get_db_prep_value
+    updates: list[tuple[Any, ...]] = []
+    old_keys: list[tuple[int, int]] = []
+    new_keys: list[tuple[int, int]] = []
+    with transaction.atomic():
+        current = (
+            TriageResult.objects.select_for_update()
+            .filter(report_id__in=list(read), entities_version__lt=ENTITY_VERSION)
+            .values_list("report_id", "instansi_id", "features_sealed", "index_keys")
+        )
+        for report_id, instansi_id, sealed, keys in current:
+            reading = read[report_id]
+            stored = crypto.open_json(instansi_id, bytes(sealed), purpose=PURPOSE_FEATURES) if sealed else {}
+            stored.update(reading.fields)
+            sealed = crypto.seal_json(instansi_id, stored, purpose=PURPOSE_FEATURES)
+            updates.append((sealed, as_json(reading.entity_keys, connection), reading.max_amount,
+                            ENTITY_VERSION, now, report_id))
+            old_keys += [(int(k), report_id) for k in keys or ()]
+            new_keys += [(k, report_id) for k in reading.entity_keys]
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {TriageResult._meta.db_table} SET features_sealed = %s, index_keys = %s, "  # noqa: S608
+                "max_amount = %s, entities_version = %s, updated_at = %s WHERE report_id = %s",
+                updates,
+            )
+        index.replace_entity_keys(old_keys, new_keys)
+    stats.keys += len(new_keys)
     stats.reports += len(updates)
 
 

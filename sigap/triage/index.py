@@ -104,6 +104,15 @@ def remove(report_id: int, entity_keys: Sequence[int] = ()) -> None:
             )
 
 
+def replace_entity_keys(old: Sequence[tuple[int, int]], new: Sequence[tuple[int, int]]) -> None:
+    """Swaps (key, report id) rows of the entity key table: a report's keys read again."""
+    with connection.cursor() as cursor:
+        if old:
+            cursor.executemany(f"DELETE FROM {ENTITY} WHERE key = %s AND report_id = %s", old)  # noqa: S608
+        if new:
+            cursor.executemany(_insert_entity_sql(), new)
+
+
 def remove_bands(report_ids: Sequence[int]) -> None:
     """Band rows of many reports (re-signing); their entity keys stay."""
     for start in range(0, len(report_ids), 500):

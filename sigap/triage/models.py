@@ -17,6 +17,9 @@ class TriageResult(TenantOwned):
     signature = models.BinaryField(null=True)  # MinHash over normalised text: not reversible to text
     # The dedup.SIGNATURE_VERSION that signed it (0: never signed); older ones are re-signed.
     signature_version = models.PositiveSmallIntegerField(default=0)
+    # The dedup.ENTITY_VERSION that read the entities and wrote the entity keys (0: before versions
+    # were kept, or not fully triaged yet); older ones are read again.
+    entities_version = models.PositiveSmallIntegerField(default=0)
     index_keys = models.JSONField(null=True)  # the entity keys written to the index (to remove them again)
     category = models.CharField(_("suggested category"), max_length=40, blank=True)
     category_confidence = models.FloatField(default=0)

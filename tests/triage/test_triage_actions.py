@@ -365,7 +365,9 @@ def test_index_command_re_signs_what_an_older_version_signed(agency_a, submit, c
     untouched = TriageResult.objects.get(report=pending).updated_at
     capsys.readouterr()
     call_command("triage", "index", "--dry-run")
-    assert capsys.readouterr().out.strip() == "0 report(s) not indexed; 2 signed by an older version"
+    assert capsys.readouterr().out.strip() == (
+        "0 report(s) not indexed; 2 signed by an older version; 0 with entities read by an older version"
+    )
     assert TriageResult.objects.get(report=pending).signature_version == 1
 
     call_command("triage", "index", "--workers", "1")
@@ -382,6 +384,63 @@ def test_index_command_re_signs_what_an_older_version_signed(agency_a, submit, c
 
     call_command("triage", "index", "--workers", "1")  # nothing is stale any more
     assert "re-signed 0 report(s)" in capsys.readouterr().out
+
+
+def _entity_rows_of(report_id: int) -> set[int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT key FROM triage_entity_key WHERE report_id = %s", [report_id])
+        return {int(k) for (k,) in cursor.fetchall()}
+
+
+def test_index_command_re_reads_entities_that_an_older_version_read(agency_a, submit, capsys) -> None:
+    # After an upgrade that changes entity extraction, the reports triaged before get today's entities
+    # and entity keys (a reworded report meets them through those), and keep the rest of their triage.
+    from sigap.core import crypto
+    from sigap.triage.actions import PURPOSE_FEATURES
+    from sigap.triage.lib.dedup import ENTITY_VERSION
+
+    def stored_of(result: TriageResult) -> dict:
+        return crypto.open_json(agency_a.pk, bytes(result.features_sealed), purpose=PURPOSE_FEATURES)
+
+    report = _submit(submit, agency_a, ROAD)
+    fresh = triage_report(report_id=report.pk)
+    fresh_stored = stored_of(fresh)
+    assert fresh.entities_version == ENTITY_VERSION and fresh.index_keys
+    assert _entity_rows_of(report.pk) == set(fresh.index_keys)
+    pending = _submit(submit, agency_a, OTHER)
+    call_command("triage", "index", "--workers", "1")  # bulk-indexed: pending, its full triage reads it
+    TriageResult.objects.filter(report=pending).update(entities_version=0)
+    # What an older reading left: fewer entities, other keys.
+    old_stored = {**fresh_stored, "entities": {}, "streets": [], "links": [], "personal": []}
+    TriageResult.objects.filter(report=report).update(
+        features_sealed=crypto.seal_json(agency_a.pk, old_stored, purpose=PURPOSE_FEATURES),
+        index_keys=[123456789], max_amount=None, entities_version=0,
+    )
+    index.replace_entity_keys([(k, report.pk) for k in fresh.index_keys], [(123456789, report.pk)])
+
+    def by_keys() -> list[index.Candidate]:
+        return index.candidates([], fresh.index_keys, instansi_id=agency_a.pk, across_agencies=False)
+
+    assert by_keys() == []
+    capsys.readouterr()
+    call_command("triage", "index", "--dry-run")
+    assert capsys.readouterr().out.strip().endswith("; 1 with entities read by an older version")
+
+    call_command("triage", "index", "--workers", "1")
+    out = capsys.readouterr().out
+    assert f"re-read the entities of 1 report(s) read by an older version ({len(fresh.index_keys)} entity keys)" in out
+    result = TriageResult.objects.get(report=report)
+    assert result.entities_version == ENTITY_VERSION and result.index_keys == fresh.index_keys
+    assert _entity_rows_of(report.pk) == set(fresh.index_keys)  # the old key is gone
+    assert stored_of(result) == fresh_stored and result.max_amount == fresh.max_amount
+    assert (bytes(result.signature), result.category, result.completeness) == (
+        bytes(fresh.signature), fresh.category, fresh.completeness
+    )
+    assert TriageResult.objects.get(report=pending).entities_version == 0
+    # A reworded report naming the same address, official or sum meets it through those keys again.
+    assert [(c.report_id, c.entities) for c in by_keys()] == [(report.pk, len(fresh.index_keys))]
+    call_command("triage", "index", "--workers", "1")
+    assert "re-read the entities of 0 report(s)" in capsys.readouterr().out
 
 
 @pytest.mark.django_db(transaction=True)

@@ -37,9 +37,7 @@ class TriageFeatures:
 
     @functools.cached_property
     def entity_keys(self) -> list[int]:
-        """The duplicate index's keys of specific entities (none for empty text)."""
-        if minhash.is_empty(self.signature):
-            return []
+        """The duplicate index's keys of specific entities (none for empty or too short text)."""
         return dedup.entity_keys(self.dedup)
 
     @property
@@ -54,7 +52,6 @@ class TriageFeatures:
         """JSON form for sealed storage (the signature is stored apart)."""
         c = self.classification
         return {
-            "entities": self.entities.to_dict(),
             "regions": [
                 {
                     "code": h.code,
@@ -79,9 +76,7 @@ class TriageFeatures:
                 "reasons": list(self.jurisdiction.reasons),
                 "max_amount": self.jurisdiction.max_amount,
             },
-            "links": list(self.dedup.links),
-            "personal": list(self.dedup.personal),
-            "streets": sorted([name, number] for name, number in self.dedup.streets),
+            **entity_fields(self.dedup),
             "completeness": {
                 "score": round(self.completeness.score, 3),
                 "present": list(self.completeness.present),
@@ -89,6 +84,33 @@ class TriageFeatures:
                 "questions": list(self.completeness.questions),
             },
         }
+
+
+def entity_fields(found: dedup.ReportFeatures) -> dict[str, Any]:
+    """The stored fields that entity extraction gives (JSON form): what a duplicate check reads of
+    a stored report besides its text, and what `reread_entities` replaces."""
+    return {
+        "entities": found.entities.to_dict(),
+        "links": list(found.links),
+        "personal": list(found.personal),
+        "streets": sorted([name, number] for name, number in found.streets),
+    }
+
+
+@dataclass(frozen=True)
+class EntityReading:
+    """A report's entities read again (after entity extraction changed, `dedup.ENTITY_VERSION`)."""
+
+    fields: dict[str, Any]  # replaces the same keys of the stored features
+    entity_keys: list[int]
+    max_amount: int | None
+
+
+def reread_entities(text: str, *, region_hint: str | None = None) -> EntityReading:
+    """Only the entity part of `triage_text`, for reports triaged by an older version: category,
+    region, completeness and jurisdiction stay as officers have seen them."""
+    found = dedup.features("stored", (text or "")[:MAX_TRIAGE_CHARS], region_hint=region_hint)
+    return EntityReading(entity_fields(found), dedup.entity_keys(found), found.entities.max_amount or None)
 
 
 def triage_text(

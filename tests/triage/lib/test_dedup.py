@@ -525,3 +525,23 @@ def test_an_object_is_not_mentioned_by_a_word_one_letter_away() -> None:
     river = f("b", "Di Jl. Kenari No. 87 ada tiang besar roboh melintang di sungai, mohon segera diangkat.")
     m = compare(tree, river)
     assert "object" in m.conflicts and not m.is_duplicate
+
+
+def test_what_entity_extraction_reads_is_stable() -> None:
+    # Stored entities and entity keys are compared with new ones: if this changes, raise
+    # dedup.ENTITY_VERSION (`sigap triage index` then reads the stored reports again) and update the digest.
+    import hashlib
+    import json
+
+    from sigap.triage.lib.pipeline import reread_entities
+
+    text = ("Kepala Desa Sukamaju, Bapak Budi Santoso, memotong dana bantuan warga di Jalan Melati No. 7 RT 02 "
+            "RW 03 Kecamatan Kedaton sebesar Rp 1.234.567.000 sejak Maret 2026. Data penerima (NIK "
+            "1871012345670001) diubah di situs www.sukamaju-desa.id tanpa musyawarah.")
+    reading = reread_entities(text, region_hint="18.71")
+    assert reading.fields["streets"] == [["melati", "7"]] and reading.max_amount == 1_234_567_000
+    # street and number, official (whose name is not counted again as a person), website, NIK, exact sum
+    assert len(reading.entity_keys) == 5
+    digest = hashlib.blake2b(json.dumps([reading.fields, reading.entity_keys], sort_keys=True).encode(),
+                             digest_size=8).hexdigest()
+    assert digest == "8d8ad04dd59e92f7"

@@ -1,7 +1,8 @@
 """`sigap triage ...`: bulk triage tools.
 
 run-pending            triage every report still pending or failed (the task does it one by one)
-index                  bulk-index reports for duplicate detection (history imports)
+index                  bulk-index reports for duplicate detection (history imports); after an
+                       upgrade, re-sign signatures and re-read entities that an older version made
 train --instansi SLUG  retrain the agency's category model from officer-confirmed labels
 evaluate --input F --label-field L   per-class precision/recall, macro-F1, next to a TF-IDF baseline
 dedup --input F --output G           group a whole corpus into duplicate groups
@@ -27,7 +28,8 @@ class Command(BaseCommand):
         run = sub.add_parser("run-pending", help="triage reports still pending or failed")
         run.add_argument("--limit", type=int, default=0)
         idx = sub.add_parser(
-            "index", help="bulk-index new reports and re-sign those that an older version signed"
+            "index",
+            help="bulk-index new reports; re-sign signatures and re-read entities that an older version made",
         )
         idx.add_argument("--batch-size", type=int, default=2000)
         idx.add_argument("--workers", type=int, default=0)
@@ -78,13 +80,14 @@ class Command(BaseCommand):
         import time
 
         from sigap.cases.models import Report
-        from sigap.triage.bulk import index_reports, resign_stale, stale_ids
+        from sigap.triage.bulk import index_reports, reread_stale, resign_stale, stale_entity_ids, stale_ids
 
         started = time.perf_counter()
         ids = list(Report.objects.filter(triage__isnull=True).values_list("pk", flat=True))
         if options["dry_run"]:  # what a run would do: for monitoring and upgrade checklists
             self.stdout.write(f"{len(ids)} report(s) not indexed; {len(stale_ids())} signed by an "
-                              "older version")
+                              f"older version; {len(stale_entity_ids())} with entities read by an older "
+                              "version")
             return
         stats = index_reports(ids, batch_size=options["batch_size"], workers=options["workers"] or None)
         seconds = time.perf_counter() - started
@@ -95,6 +98,11 @@ class Command(BaseCommand):
         seconds = time.perf_counter() - started
         self.stdout.write(f"re-signed {stats.reports} report(s) signed by an older version "
                           f"in {seconds:.1f} s")
+        started = time.perf_counter()
+        stats = reread_stale(batch_size=options["batch_size"], workers=options["workers"] or None)
+        seconds = time.perf_counter() - started
+        self.stdout.write(f"re-read the entities of {stats.reports} report(s) read by an older version "
+                          f"({stats.keys} entity keys) in {seconds:.1f} s")
 
     def _train(self, options: dict[str, Any]) -> None:
         from sigap.triage.training import train_instansi
