@@ -3,6 +3,7 @@ SIGAP on http://127.0.0.1:8000 with a task worker until Ctrl-C."""
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import socket
@@ -44,6 +45,8 @@ class Command(BaseCommand):
         self.stdout.write("Preparing the database ...")
         call_command("migrate", verbosity=0)
         call_command("demo_data", reports=options["reports"], seed=2026, if_empty=True, verbosity=1)
+        # After an upgrade, as in production: re-sign signatures and re-read entities an older version made.
+        call_command("triage", "index", verbosity=0, stdout=io.StringIO())
         call_command("triage", "run-pending", verbosity=0)
         password = os.environ.get(DEMO_PASSWORD_ENV, DEFAULT_PASSWORD)
         from sigap.demo.agencies import ensure_demo_users
