@@ -36,6 +36,16 @@ def decide_duplicate(*, actor: Actor, suggestion_id: int, confirm: bool) -> Dupl
     s.decision = DuplicateSuggestion.Decision.CONFIRMED if confirm else DuplicateSuggestion.Decision.REJECTED
     s.decided_by = actor.user  # type: ignore[assignment]
     s.save(update_fields=["decision", "decided_by"])
+    # The officer decided about the other case: its other reports, suggested for this report too
+    # (one row on the page), get the same decision.
+    siblings = DuplicateSuggestion.objects.filter(
+        instansi_id=actor.instansi.pk,
+        report_id=s.report_id,
+        other_report__case_id=s.other_report.case_id,
+        decision=DuplicateSuggestion.Decision.OPEN,
+    ).exclude(pk=s.pk)
+    sibling_ids = list(siblings.values_list("pk", flat=True))
+    siblings.update(decision=s.decision, decided_by=actor.user)
     record(
         actor=actor,
         action="triage.duplicate_confirmed" if confirm else "triage.duplicate_rejected",
@@ -44,6 +54,7 @@ def decide_duplicate(*, actor: Actor, suggestion_id: int, confirm: bool) -> Dupl
             "report": s.report_id,
             "other_report": s.other_report_id,
             "other_instansi": s.other_instansi_id,
+            "same_decision_for": sibling_ids,
         },
     )
     if confirm and s.other_instansi_id == actor.instansi.pk:

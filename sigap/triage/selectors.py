@@ -10,6 +10,7 @@ from sigap.core import crypto
 from sigap.tenants.access import Actor
 from sigap.tenants.permissions import Cap
 from sigap.triage.actions import PURPOSE_EVIDENCE, PURPOSE_FEATURES
+from sigap.triage.labels import category_label, sector_label
 from sigap.triage.lib.taxonomy import CATEGORIES, SECTORS
 from sigap.triage.models import DuplicateSuggestion, TriageResult
 
@@ -56,8 +57,13 @@ def triage_of_case(*, actor: Actor, case: Case) -> list[TriageView]:
             else {}
         )
         rows = []
-        for s in suggestions.get(report.pk, []):
+        seen_cases: set[int] = set()
+        for s in suggestions.get(report.pk, []):  # best first: one row per other case
+            other_case = s.other_report.case_id
             same = s.other_instansi_id == actor.instansi.pk
+            if other_case in seen_cases or (same and other_case == report.case_id):
+                continue  # another report of a case already shown, or one already merged with this one
+            seen_cases.add(other_case)
             rows.append(
                 SuggestionView(
                     suggestion=s,
@@ -77,8 +83,9 @@ def triage_of_case(*, actor: Actor, case: Case) -> list[TriageView]:
 
 
 def category_choices() -> list[tuple[str, str]]:
-    return [(key, c.label_id) for key, c in CATEGORIES.items()]
+    """(key, label in the page's language) of every category."""
+    return [(key, category_label(key)) for key in CATEGORIES]
 
 
 def sector_choices() -> list[tuple[str, str]]:
-    return [(key, s.label_id) for key, s in SECTORS.items()]
+    return [(key, sector_label(key)) for key in SECTORS]

@@ -1,0 +1,14 @@
+"""Template filters that put triage's stored codes into words (see `sigap.triage.labels`)."""
+
+from __future__ import annotations
+
+from django import template
+
+from sigap.triage import labels
+
+register = template.Library()
+
+register.filter("category_label", labels.category_label)
+register.filter("sector_label", labels.sector_label)
+register.filter("element_label", labels.element_label)
+register.filter("shared_label", labels.shared_label)
