@@ -43,6 +43,7 @@ import io
 import json
 import math
 import random
+import re
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -56,7 +57,7 @@ import scipy.sparse as sp
 
 from sigap.triage.lib.jsonl import read_objects
 from sigap.triage.lib.normalize import normalize_text
-from sigap.triage.lib.taxonomy import CATEGORY_KEYS, DEFAULT_CATEGORY, SECTOR_KEYS
+from sigap.triage.lib.taxonomy import CATEGORY_KEYS, CORRUPTION_CATEGORY_KEYS, DEFAULT_CATEGORY, SECTOR_KEYS
 
 __all__ = [
     "MAX_CHARS",
@@ -78,6 +79,20 @@ MAX_CHARS = 20_000
 _MAX_NGRAM = 4
 _RULE_TEMPERATURE = 0.8
 _RULE_PRIOR: dict[str, float] = {DEFAULT_CATEGORY: 0.5}
+# A report that names an offence (a corruption group or pungli, by a decisive or clear word: weight
+# 2.5 or more) is about that offence, not about its symptoms: the broken road of a bribed road
+# project, the question the reporter asks about it. Categories that name only what a citizen
+# suffers, asks or wishes then count at this fraction of their score.
+_SYMPTOM_CATEGORIES = frozenset({"pelayanan_publik", "permintaan_informasi", "aspirasi"})
+_OFFENCE_CATEGORIES = frozenset(CORRUPTION_CATEGORY_KEYS) | {"pungli"}
+_OFFENCE_WEIGHT = 2.5
+_SYMPTOM_SHARE = 0.5
+# A category's score is its strongest word's weight plus this share of the others': one decisive
+# word ("suap") is not outvoted by the context words piled up around it ("kontraktor", "tender").
+_CATEGORY_REST = 0.5
+# Evidence shown for a category: its clear words (weight 2 or more) when it has any; weak hints
+# ("mohon", "jalan", "rp") only when nothing clearer was found.
+_CLEAR_EVIDENCE = 2.0
 _SECTOR_MIN_SCORE = 2.0
 _MAX_SECTORS = 3
 _MAX_ALTERNATIVES = 3
@@ -437,11 +452,17 @@ class RuleMatch:
     category_evidence: dict[str, tuple[str, ...]]
     sector_scores: dict[str, float]
     sector_evidence: dict[str, tuple[str, ...]]
+    #: The weight of the strongest word found for each category.
+    category_strongest: dict[str, float] = field(default_factory=dict)
 
     def category_probabilities(self) -> dict[str, float]:
-        """Softmax of the category scores (with the default-category prior), over CATEGORY_KEYS."""
+        """Softmax of the category scores (with the default-category prior, and symptoms counted
+        at a share when an offence is named), over CATEGORY_KEYS."""
+        offence = any(self.category_strongest.get(k, 0.0) >= _OFFENCE_WEIGHT for k in _OFFENCE_CATEGORIES)
         logits = {
-            k: _RULE_TEMPERATURE * self.category_scores.get(k, 0.0) + _RULE_PRIOR.get(k, 0.0)
+            k: _RULE_TEMPERATURE * self.category_scores.get(k, 0.0)
+            * (_SYMPTOM_SHARE if offence and k in _SYMPTOM_CATEGORIES else 1.0)
+            + _RULE_PRIOR.get(k, 0.0)
             for k in CATEGORY_KEYS
         }
         top = max(logits.values())
@@ -465,21 +486,61 @@ class RuleMatch:
         return np.log1p(np.asarray(vals, dtype=np.float64)) / 2.0
 
 
-def _summarise(found: dict[str, dict[str, float]]) -> tuple[dict[str, float], dict[str, tuple[str, ...]]]:
+def _summarise(found: dict[str, dict[str, float]], *, rest: float = 1.0,
+               ) -> tuple[dict[str, float], dict[str, tuple[str, ...]]]:
+    """Scores and evidence per key: the strongest word's weight plus ``rest`` times the others'."""
     scores: dict[str, float] = {}
     evidence: dict[str, tuple[str, ...]] = {}
     for key, ev in found.items():
-        scores[key] = float(sum(ev.values()))
+        top = max(ev.values(), default=0.0)
+        scores[key] = float(top + rest * (sum(ev.values()) - top))
         ordered = sorted(ev.items(), key=lambda item: (-item[1], -len(item[0]), item[0]))
-        evidence[key] = tuple(s for s, _ in ordered[:_MAX_EVIDENCE])
+        clear = [s for s, weight in ordered if weight >= _CLEAR_EVIDENCE]
+        evidence[key] = tuple((clear or [s for s, _ in ordered])[:_MAX_EVIDENCE])
     return scores, evidence
+
+
+# A street address ("jalan raya natar no 45", "gang 4") says where, not what: its "jalan" or "gang"
+# is not a road the report is about, so it is no evidence of a public-works complaint or sector.
+_ADDRESS_HEADS = frozenset({"jalan", "gang"})
+_ADDRESS_FILLERS = frozenset({"no", "nomor", "nomer", "raya"})
+_ADDRESS_NUMBER_RE = re.compile(r"\d{1,4}[a-z]?")
+_MAX_STREET_NAME = 3  # words between "jalan" and its number
+_MASKED = "\u2205"  # matches no lexicon entry, and keeps n-grams from joining across it
+
+
+@lru_cache(maxsize=1)
+def _lexicon_words() -> frozenset[str]:
+    return frozenset(tok for lex in _lexicons() for phrase in lex.phrases for tok in phrase)
+
+
+def _without_addresses(toks: Sequence[str]) -> list[str]:
+    """``toks`` with the head word of each street address masked: "jalan" followed by a name of at
+    most three words that are no lexicon words (so "jalan rusak no 5" stays) and a house number,
+    or "gang" followed by its number."""
+    words = _lexicon_words()
+    out = list(toks)
+    for i, tok in enumerate(toks):
+        if tok not in _ADDRESS_HEADS:
+            continue
+        for j in range(i + 1, min(len(toks), i + 2 + _MAX_STREET_NAME)):
+            if _ADDRESS_NUMBER_RE.fullmatch(toks[j]):
+                if j > i + 1 or tok == "gang":
+                    out[i] = _MASKED
+                break
+            if toks[j] in words and toks[j] not in _ADDRESS_FILLERS:
+                break
+    return out
 
 
 def _rules_from_tokens(toks: Sequence[str]) -> RuleMatch:
     cat_lex, sec_lex = _lexicons()
-    cat_scores, cat_ev = _summarise(_match(toks, cat_lex))
+    toks = _without_addresses(toks)
+    found = _match(toks, cat_lex)
+    cat_scores, cat_ev = _summarise(found, rest=_CATEGORY_REST)
     sec_scores, sec_ev = _summarise(_match(toks, sec_lex))
-    return RuleMatch(cat_scores, cat_ev, sec_scores, sec_ev)
+    strongest = {key: max(ev.values()) for key, ev in found.items() if ev}
+    return RuleMatch(cat_scores, cat_ev, sec_scores, sec_ev, strongest)
 
 
 def _clean(text: object) -> str:

@@ -369,3 +369,30 @@ def test_evaluate_rare_class_is_train_only() -> None:
     report = evaluate(texts, labels)
     assert "unit_langka" in report.train_only_labels
     assert "unit_langka" not in report.labels
+
+
+def test_a_named_offence_outweighs_its_symptoms_and_its_context() -> None:
+    # A bribed road project whose asphalt broke is a bribery report: the broken road and the tender
+    # are its context, not its category.
+    formal = classify("Kepala Dinas PUPR diduga menerima suap Rp 1,2 M dari kontraktor pemenang tender "
+                      "pengaspalan Jalan Raya Natar No. 45. Aspal baru tiga bulan sudah rusak.")
+    chat = classify("min tolong jln raya natar no 45 aspalnya udh rusak, katanya kadis pupr dpt suap 1,2 M "
+                    "dr kontraktor")
+    for c in (formal, chat):
+        assert c.category == "suap" and "suap" in c.evidence
+        assert c.alternatives[0][0] != "pelayanan_publik" or c.alternatives[0][1] < c.confidence
+    # Without an offence the same symptoms are a public-service complaint.
+    assert classify("Aspal Jalan Raya Natar baru tiga bulan sudah rusak, mohon diperbaiki").category == (
+        "pelayanan_publik"
+    )
+
+
+def test_a_street_address_is_no_evidence_of_a_road_complaint() -> None:
+    levy = classify("Sekolah di Jalan Melati No 7 dan di Gang 4 meminta sumbangan wajib Rp 500 ribu untuk seragam")
+    assert levy.category == "pungli"
+    assert "infrastruktur" not in {key for key, _, _ in levy.sectors}
+    road = classify("jalan rusak parah di jalan mawar no 12 mohon diperbaiki")
+    assert road.category == "pelayanan_publik" and "infrastruktur" in {key for key, _, _ in road.sectors}
+    # Weak hints ("mohon", "jalan") are shown only when nothing clearer was found.
+    assert "mohon" not in road.evidence and "jalan rusak" in road.evidence
+    assert classify("mohon tolong").evidence  # nothing clearer: the hints are the evidence
