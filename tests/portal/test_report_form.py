@@ -281,3 +281,16 @@ def test_image_evidence_is_stored_without_location(agency_a) -> None:
     [evidence] = evidence_of_report(report=report)
     assert report.evidence_count == 1 and evidence.metadata_removed
     assert "gps" not in exif_of(b"".join(iter_plaintext(evidence)))
+
+
+@pytest.mark.parametrize("junk", [" . ", "....", "\U0001f621\U0001f621\U0001f621", "\u200b" * 7, "12 34 !!"])
+def test_a_report_without_a_word_is_refused_and_the_rest_kept(agency_a, junk) -> None:
+    response = submit_report(Client(), URL, what=junk, where="Kantor Kelurahan Sukamaju")
+    html = response.content.decode()
+    assert response.status_code == 400 and Report.objects.count() == 0
+    assert "Ceritakan dengan kata-kata apa yang terjadi" in html and "Kantor Kelurahan Sukamaju" in html
+
+
+def test_a_few_words_are_enough(agency_a) -> None:
+    assert submit_report(Client(), URL, what="pungli KTP").status_code == 302
+    assert Report.objects.count() == 1

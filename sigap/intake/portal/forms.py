@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Any
 
@@ -90,6 +91,10 @@ def _area(label: Any, *, required: bool = False, rows: int = 4, help_text: Any =
         help_text=help_text,
         widget=forms.Textarea(attrs={"rows": rows}),
     )
+
+
+# A word: three letters in a row, in any script (an emoji, a dot or a zero-width space is none).
+_WORD_RE = re.compile(r"[^\W\d_]{3}")
 
 
 class ReportForm(AccessibleForm):
@@ -191,6 +196,13 @@ class ReportForm(AccessibleForm):
             (i + 1, [self[f"who_{i}_{part}"] for part in ("name", "position", "institution")])
             for i in range(WHO_ROWS)
         ]
+
+    def clean_what(self) -> str:
+        """Some words, not only dots, emoji or invisible characters: "pungli KTP" is enough."""
+        what = self.cleaned_data.get("what") or ""
+        if not _WORD_RE.search(what):
+            raise forms.ValidationError(_("Tell in words what happened: a few words are enough."))
+        return what
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
