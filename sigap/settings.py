@@ -115,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sigap.tenants.context_processors.instansi",
+                "sigap.vault.context_processors.vault",
             ],
         },
     },

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from sigap.core import views as core_views
 
@@ -11,7 +10,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="cases:list", permanent=False)),
+    path("", core_views.home, name="home"),
     path("healthz", healthz),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", core_views.SigapLoginView.as_view(), name="login"),

@@ -8,6 +8,15 @@ from sigap.tenants.permissions import Cap
 from sigap.vault.models import IdentityRequest
 
 
+def may_use_vault(actor: Actor | None) -> bool:
+    """Whether the vault's pages are for this actor: officers who may ask for a reporter's identity,
+    custodians who decide, and the agency's administrators who set the disclosure policy. The vault's
+    start page and the link to it in every page header both ask this."""
+    return actor is not None and (
+        actor.can(Cap.IDENTITY_REQUEST) or actor.can(Cap.IDENTITY_APPROVE) or actor.can(Cap.INSTANSI_MANAGE)
+    )
+
+
 def access_identity_request(
     actor: Actor, request_id: int | str, *, cap: Cap, own: bool = False, for_update: bool = False
 ) -> IdentityRequest:

@@ -20,7 +20,7 @@ from sigap.core.errors import InvalidTransition, NotFound, PermissionDenied, Sig
 from sigap.tenants.access import Actor
 from sigap.tenants.permissions import Cap
 from sigap.vault import actions, selectors
-from sigap.vault.access import access_identity_request
+from sigap.vault.access import access_identity_request, may_use_vault
 from sigap.vault.errors import WrongPassphraseError
 from sigap.vault.models import RequestStatus
 
@@ -37,9 +37,7 @@ def _actor(request: HttpRequest) -> Actor:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if not (
-        actor.can(Cap.IDENTITY_REQUEST) or actor.can(Cap.IDENTITY_APPROVE) or actor.can(Cap.INSTANSI_MANAGE)
-    ):
+    if not may_use_vault(actor):
         raise Http404
     return render(
         request,

@@ -237,3 +237,15 @@ def test_evidence_added_later_is_all_or_nothing_on_disk_too(reported, settings) 
     root = Path(settings.SIGAP_EVIDENCE_DIR)
     left = [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
     assert left == []  # the photo prepared before the refusal is gone too
+
+
+@pytest.mark.parametrize("address", ["masuk", "keluar", "tulis", "transkrip", "bukti"])
+def test_opening_a_form_target_goes_back_to_the_mailbox(reported, address) -> None:
+    receipt, report = reported
+    for client in (Client(), logged_in(receipt)):
+        response = client.get(f"/kotak-surat/{address}/")
+        assert response.status_code == 302 and response["Location"] == "/kotak-surat/"
+        assert client.put(f"/kotak-surat/{address}/").status_code == 405
+    client = logged_in(receipt)
+    client.get("/kotak-surat/keluar/")  # a GET does not leave the mailbox
+    assert report.tracking_number in client.get("/kotak-surat/").content.decode()

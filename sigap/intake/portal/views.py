@@ -4,17 +4,19 @@ selectors. Every page works without JavaScript; none is cached; no view reads a 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from sigap.audit.actions import record
 from sigap.core.errors import NotFound, ValidationFailed
@@ -211,6 +213,21 @@ def receipt(request: HttpRequest) -> HttpResponse:
 # -- the mailbox -------------------------------------------------------------------------------------
 
 
+def post_or_back_to_mailbox(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For the mailbox's form targets, which take POST only: a GET (an address reloaded, bookmarked
+    or typed after a form was sent) goes back to the mailbox page instead of a bare "405"."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method in ("GET", "HEAD"):
+            return redirect("portal:mailbox")
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def _session_reporter(request: HttpRequest) -> Reporter | None:
     state = request.session.get(MAILBOX_SESSION_KEY)
     if not isinstance(state, dict):
@@ -293,7 +310,7 @@ def mailbox_home(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_POST
+@post_or_back_to_mailbox
 def mailbox_login(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST)
     if not form.is_valid():
@@ -368,7 +385,7 @@ def mailbox_login(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_POST
+@post_or_back_to_mailbox
 def mailbox_logout(request: HttpRequest) -> HttpResponse:
     request.session.flush()
     return redirect(reverse("portal:mailbox") + "?keluar=1")
@@ -384,7 +401,7 @@ def _require_reporter(request: HttpRequest) -> Reporter | HttpResponse:
 
 
 @never_cache
-@require_POST
+@post_or_back_to_mailbox
 def mailbox_write(request: HttpRequest) -> HttpResponse:
     reporter = _require_reporter(request)
     if isinstance(reporter, HttpResponse):
@@ -409,7 +426,7 @@ def mailbox_write(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_POST
+@post_or_back_to_mailbox
 def mailbox_transcript(request: HttpRequest) -> HttpResponse:
     reporter = _require_reporter(request)
     if isinstance(reporter, HttpResponse):
@@ -440,7 +457,7 @@ def mailbox_transcript(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_POST
+@post_or_back_to_mailbox
 def mailbox_evidence(request: HttpRequest) -> HttpResponse:
     reporter = _require_reporter(request)
     if isinstance(reporter, HttpResponse):
