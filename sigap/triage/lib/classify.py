@@ -6,10 +6,16 @@ Rules (zero-shot)
     A curated Indonesian lexicon per category and per sector (words, phrases, informal variants,
     and a few ``prefix*`` stems for affixed verbs such as ``menggelap*``). Lexicon entries go through
     the same ``normalize_text`` as the report, so abbreviation expansion applies to both sides; they
-    are matched on normalised token n-grams (1..4 tokens). Each distinct entry counts once with its
-    weight (1 weak hint, 2 clear, 3 decisive). Category probabilities are a softmax of the scores
+    are matched on normalised token n-grams (1..4 tokens); the "jalan" or "gang" of a street address
+    ("jalan raya natar no 45") is not matched. Each distinct entry counts once with its weight (1
+    weak hint, 2 clear, 3 decisive); a category scores its strongest entry plus half the others, so
+    one decisive word is not outvoted by context words piled up around it. A report that names an
+    offence (a corruption group or pungli, by an entry of weight 2.5 or more) is about the offence:
+    the symptom categories (public service, information request, aspiration) then count at half.
+    Category probabilities are a softmax of the scores
     (``_RULE_TEMPERATURE``) with a small prior for ``pelayanan_publik``, so a text without any
-    evidence comes out as a public-service complaint with a low confidence (about 0.13).
+    evidence comes out as a public-service complaint with a low confidence (about 0.13). The
+    evidence shown is a category's clear entries (weight 2 or more), weak hints only when it has none.
     Sectors are independent tags: a sector needs a score of at least 2, its confidence is
     ``1 - exp(-score / 3)``.
 
