@@ -9,6 +9,7 @@ from django.utils import formats
 from django.utils.translation import get_language
 from lokal.rupiah import format_rupiah
 
+from sigap.audit.labels import action_label
 from sigap.cases import workflow
 from sigap.core import clock
 
@@ -53,3 +54,6 @@ def state_label(state: str, instansi: object = None) -> str:
 def get_item(mapping: object, key: str) -> object:
     getter = getattr(mapping, "get", None)
     return getter(key) if getter else None
+
+
+register.filter("action_label", action_label)

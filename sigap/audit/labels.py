@@ -1,0 +1,57 @@
+"""Words for the audit trail's action codes, in the page's language: a case's history reads
+"Report triaged", not "report.triaged". The code stays what is stored and verified; an unknown code
+is shown as it is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS: dict[str, Any] = {
+    "report.submitted": _("Report received"),
+    "report.acknowledged": _("Receipt acknowledged to the reporter"),
+    "report.triaged": _("Report read by triage"),
+    "reporter.receipt_issued": _("Receipt issued to the reporter"),
+    "case.assigned": _("Case assigned"),
+    "case.category_confirmed": _("Category confirmed"),
+    "case.duplicate_received": _("Duplicate report joined this case"),
+    "case.retaliation_reported": _("Retaliation reported"),
+    "case.demo_state": _("Demo data: case set to its state"),
+    "triage.duplicate_confirmed": _("Duplicate confirmed"),
+    "triage.duplicate_rejected": _("Duplicate rejected"),
+    "triage.model_trained": _("Category model retrained"),
+    "mailbox.opened": _("Reporter opened the mailbox"),
+    "mailbox.notified": _("Reporter notified"),
+    "mailbox.acknowledged": _("Reporter acknowledged a message"),
+    "mailbox.reporter_asked": _("Reporter asked a question"),
+    "mailbox.reporter_answered": _("Reporter answered"),
+    "mailbox.transcript_confirmed": _("Reporter confirmed the transcript"),
+    "mailbox.evidence_added": _("Reporter added evidence"),
+    "mailbox.officer_question": _("Question sent to the reporter"),
+    "mailbox.officer_answer": _("Answer sent to the reporter"),
+    "mailbox.officer_transcript": _("Transcript sent to the reporter to confirm"),
+    "mailbox.officer_status": _("Status update sent to the reporter"),
+    "evidence.stored": _("Evidence stored"),
+    "evidence.viewed": _("Evidence viewed"),
+    "evidence.opened": _("Evidence opened"),
+    "identity.requested": _("Reporter identity requested"),
+    "identity.approved": _("Reporter identity disclosure approved"),
+    "identity.refused": _("Reporter identity disclosure refused"),
+    "identity.viewed": _("Reporter identity viewed"),
+    "identity.reporter_informed": _("Reporter informed of the disclosure"),
+    "identity.reporter_inform_pending": _("Reporter to be informed of the disclosure"),
+    "identity.reporter_not_informed": _("Reporter not informed of the disclosure"),
+}
+
+
+def action_label(code: str) -> str:
+    """The words for an audit action; a workflow step ("case.<step>") by the step's own label."""
+    from sigap.cases.workflow import TRANSITIONS
+
+    known = ACTIONS.get(code)
+    if known is not None:
+        return str(known)
+    if code.startswith("case.") and code.removeprefix("case.") in TRANSITIONS:
+        return str(TRANSITIONS[code.removeprefix("case.")].label)
+    return code
