@@ -53,3 +53,23 @@ def test_maladministration_and_service_complaints() -> None:
 def test_empty() -> None:
     j = assess_jurisdiction(Entities(), "")
     assert not j.kpk_competent and j.max_amount == 0 and j.reasons
+
+
+def test_no_amount_is_not_said_to_be_below_the_threshold() -> None:
+    j = _assess("Kepala desa menyelewengkan dana desa untuk kepentingan pribadi")
+    assert not j.kpk_competent and j.max_amount == 0
+    assert not any("di bawah" in r for r in j.reasons)
+    assert any("tidak menyebut nilai" in r for r in j.reasons)
+
+
+def test_an_amount_read_below_the_threshold_is_said_so_with_the_amount() -> None:
+    j = _assess("pak kades menyelewengkan dana desa 50 jt")
+    assert any("(Rp50.000.000) di bawah Rp1.000.000.000" in r for r in j.reasons)
+    assert not any("tidak menyebut nilai" in r for r in j.reasons)
+
+
+def test_english_amounts_count_for_the_threshold() -> None:
+    j = _assess("The village head embezzled the village fund, a loss of IDR 1.5 billion (korupsi dana desa)")
+    assert j.kpk_competent and j.max_amount == 1_500_000_000
+    assert any("huruf b" in r for r in j.reasons)
+
