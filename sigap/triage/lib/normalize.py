@@ -16,6 +16,8 @@ from lokal.rupiah import parse_rupiah
 
 __all__ = [
     "ABBREVIATIONS",
+    "addressee_spans",
+    "addressee_words",
     "answer_amount",
     "normalize_text",
     "parse_amounts",
@@ -339,6 +341,86 @@ def strip_courtesies(normalized: str) -> str:
     tail_words = text.rsplit(maxsplit=_MAX_COURTESY)
     tail = _courtesy_run(tail_words[::-1][:_MAX_COURTESY], _CLOSING_REVERSED, _ADDRESS_REVERSED)
     return " ".join(tail_words[: len(tail_words) - tail]) if tail else text
+
+
+# --------------------------------------------------------------------------------------------
+# The addressee: whom a letter is written to ("Kepada Yth. Bapak Gubernur Lampung, ...")
+
+# Where an addressee is named: "Yth.", "Kepada Yth.", "Yang terhormat", "Ditujukan kepada"
+# anywhere; "Kepada ..." opening the text or a line; "Dengan hormat, Bapak/Ibu ..." (a vocative).
+# Every blank run is bounded, and no two optional parts meet on blanks.
+_ADDRESSEE_RE = re.compile(
+    r"(?P<to>(?:\b(?:kepada|kpd)\.?[ \t]{1,3})?\b(?:yth|ykh|yang[ \t]{1,3}terhormat"
+    r"|yang[ \t]{1,3}kami[ \t]{1,3}hormati)\b\.?"
+    r"|\bditujukan[ \t]{1,3}(?:kepada|kpd)\b\.?"
+    r"|^[ \t>*-]{0,4}(?:kepada|kpd)\b\.?:?)"
+    r"|(?P<vocative>\bdengan[ \t]{1,3}hormat\b[ \t,.:]{0,4}(?=(?:bapak|bpk|bp|pak|ibu|bu|sdr|saudara)\b))",
+    re.IGNORECASE | re.MULTILINE,
+)
+# The addressee ends at a line end, a comma or colon (not between digits), a full stop after a
+# word that is not an abbreviation, or where the letter's own words begin.
+_ADDRESSEE_END_RE = re.compile(
+    r"\n|[;:!?]|,(?!\d)|(?<!\w)(?P<abbr>[a-z]{1,6})\.(?=\s|$|[a-z]\.)|\.(?=\s|$)"
+    r"|\b(?:saya|sy|kami|aku|mohon|mhn|tolong|ingin|mau|melaporkan|melapor|lapor|bahwa|perihal|hal"
+    r"|terkait|tentang|di[ \t]?tempat|dengan[ \t]{1,3}hormat|assalamualaikum|selamat)\b",
+    re.IGNORECASE,
+)
+_ADDRESS_ABBREVIATIONS = frozenset(
+    {"yth", "ykh", "kpd", "bpk", "bp", "pak", "bu", "sdr", "sdri", "kab", "kec", "kel", "ds", "prov",
+     "prop", "jl", "jln", "no", "drs", "dr", "ir", "hj", "st", "sh", "se", "mm", "msi", "mt", "mh", "ssos",
+     "spd", "cq", "qq", "up"}
+)
+_ADDRESSEE_MAX_CHARS = 160  # an addressee is a name and a title, not a paragraph
+_ADDRESSEE_MAX_SPANS = 4
+
+
+def _addressee_end(text: str, start: int) -> tuple[int, bool]:
+    """Where the addressee that starts at `start` ends, and whether a mark (line end, comma, full
+    stop) closes it rather than the letter's own words or the length cap."""
+    limit = min(len(text), start + _ADDRESSEE_MAX_CHARS)
+    for m in _ADDRESSEE_END_RE.finditer(text, start, limit):
+        abbr = m.group("abbr")
+        if abbr is not None and (len(abbr) == 1 or abbr.lower() in _ADDRESS_ABBREVIATIONS):
+            continue  # "Kab. Lampung Selatan", "Bpk. Budi", "c.q."
+        if abbr is not None:
+            return m.end() - 1, True
+        return m.start(), m.group(0)[:1] in "\n;:!?,."
+    if limit == len(text):
+        return limit, True
+    blank = text.rfind(" ", start, limit)  # never cut a word
+    return (blank if blank > start else limit), False
+
+
+def addressee_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of `text` that name whom a letter is written to: "Bapak Gubernur Lampung" in
+    "Kepada Yth. Bapak Gubernur Lampung, di Bandar Lampung. Dengan hormat, ...". What they name is
+    the reader, not the reported."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    while len(spans) < _ADDRESSEE_MAX_SPANS:
+        m = _ADDRESSEE_RE.search(text, pos)
+        if m is None:
+            break
+        end, closed = _addressee_end(text, m.end())
+        # a vocative is set off by a mark: "Dengan hormat, Bapak Camat kami minta uang" is the matter
+        vocative_open = m.group("vocative") is not None and not closed
+        if text[m.end() : end].strip() and not vocative_open:
+            spans.append((m.end(), end))
+        pos = max(end, m.end())
+    return spans
+
+
+def addressee_words(text: str, spans: list[tuple[int, int]] | None = None) -> list[range]:
+    """The addressee spans (`addressee_spans`, or `spans` found before) as ranges of indexes into
+    ``tokens(text)``."""
+    out: list[range] = []
+    read, count = 0, 0  # words before `read`: spans start and end where no word is cut
+    for start, end in addressee_spans(text) if spans is None else spans:
+        first = count + len(_normalize(text[read:start]).split())
+        count = first + len(_normalize(text[start:end]).split())
+        out.append(range(first, count))
+        read = end
+    return out
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from sigap.triage.lib.entities import Entities, extract_entities
 from sigap.triage.lib.jurisdiction import assess_jurisdiction
 
@@ -73,3 +75,32 @@ def test_english_amounts_count_for_the_threshold() -> None:
     assert j.kpk_competent and j.max_amount == 1_500_000_000
     assert any("huruf b" in r for r in j.reasons)
 
+
+LETTER_TO_THE_GOVERNOR = (
+    "Kepada Yth. Bapak Gubernur Lampung, di Bandar Lampung.\n"
+    "Dengan hormat, saya warga Desa Sukamaju. BLT Dana Desa saya sebesar Rp 900.000 belum dibayarkan dan "
+    "diduga dipotong oleh perangkat desa. Mohon ditindaklanjuti."
+)
+
+
+def test_the_addressee_is_not_the_accused() -> None:
+    j = _assess(LETTER_TO_THE_GOVERNOR)
+    assert not j.kpk_competent and j.competent_body != "kpk"
+    assert not any("gubernur" in r for r in j.reasons)
+    assert any("perangkat_desa" in r for r in j.reasons)  # the one reported
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gubernur X menerima suap Rp 100 juta dari kontraktor",
+        "Kepada Yth. Bapak Presiden, Gubernur Lampung menerima suap Rp 100 juta dari kontraktor",
+        "Yth. Bapak Kapolda, saya melaporkan Bupati Lampung Selatan yang menerima suap dari kontraktor",
+        "yth bapak kapolda bupati menerima suap dari kontraktor",  # no mark: the second position is reported
+    ],
+)
+def test_an_official_reported_still_counts(text: str) -> None:
+    j = _assess(text)
+    assert j.kpk_competent
+    assert any("penyelenggara negara" in r for r in j.reasons)
+    assert not any("penegak hukum" in r for r in j.reasons)  # the police chief is only addressed

@@ -246,3 +246,28 @@ def test_an_answer_without_an_amount(answer: str) -> None:
 
     assert answer_amount(answer) is None
 
+
+@pytest.mark.parametrize(
+    ("text", "addressed"),
+    [
+        ("Kepada Yth. Bapak Gubernur Lampung, di Bandar Lampung. Dengan hormat, saya warga Sukamaju.",
+         ["bapak gubernur lampung"]),
+        ("Yth Bapak Bupati saya melaporkan kepala desa", ["bapak bupati"]),
+        ("Dengan hormat, Bapak Gubernur, saya ingin melapor.", ["bapak gubernur"]),
+        ("Surat ini ditujukan kepada Bapak Bupati Lampung Selatan. Kepala desa memotong dana.",
+         ["bapak bupati lampung selatan"]),
+        ("Kepada Yth. Kepala Dinas PUPR Kab. Lampung Selatan c.q. Kepala Bidang Bina Marga\nDi tempat",
+         ["kepala dinas pupr kabupaten lampung selatan c q kepala bidang bina marga"]),
+        ("Kepada: Gubernur Lampung\nPerihal: pungli", ["gubernur lampung"]),
+        # no addressee: the official is the matter
+        ("Gubernur X menerima suap Rp 2 miliar", []),
+        ("saya sudah memberi uang kepada Bapak Camat, tapi", []),
+        ("Dengan hormat, Bapak Camat kami meminta uang Rp 5 juta.", []),  # no vocative: the matter
+        ("Dengan hormat, saya melaporkan Kepala Desa Sukamaju", []),
+    ],
+)
+def test_the_letters_addressee(text: str, addressed: list[str]) -> None:
+    from sigap.triage.lib.normalize import addressee_words
+
+    words = tokens(text)
+    assert [" ".join(words[r.start : r.stop]) for r in addressee_words(text)] == addressed
