@@ -76,6 +76,12 @@ def triage_of_case(*, actor: Actor, case: Case) -> list[TriageView]:
     return views
 
 
+def largest_amount_found(views: list[TriageView]) -> int | None:
+    """The largest amount triage read in the texts of a case's reports (None when none was read):
+    what the case page shows when no reporter's answer gave the case its amount."""
+    return max((v.result.max_amount for v in views if v.result and v.result.max_amount), default=None)
+
+
 def category_choices() -> list[tuple[str, str]]:
     return [(key, c.label_id) for key, c in CATEGORIES.items()]
 
