@@ -82,6 +82,12 @@ def triage_of_case(*, actor: Actor, case: Case) -> list[TriageView]:
     return views
 
 
+def largest_amount_found(views: list[TriageView]) -> int | None:
+    """The largest amount triage read in the texts of a case's reports (None when none was read):
+    what the case page shows when no reporter's answer gave the case its amount."""
+    return max((v.result.max_amount for v in views if v.result and v.result.max_amount), default=None)
+
+
 def category_choices() -> list[tuple[str, str]]:
     """(key, label in the page's language) of every category."""
     return [(key, category_label(key)) for key in CATEGORIES]

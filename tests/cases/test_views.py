@@ -57,6 +57,34 @@ def test_case_page_shows_content_deadlines_and_steps(officer, agency_a, submit) 
     assert "Mulai verifikasi" in page  # the step offered to this role in this state
 
 
+def test_case_page_shows_the_reporters_own_amount_answer(officer, agency_a, submit) -> None:
+    from sigap.cases.content import ReportContent
+
+    unread = submit(system_actor(agency_a), amount=None,
+                    content=ReportContent(what="Dana desa dipotong", how_much="sekitar dua ratus-an lebih")).case
+    page = officer.get(f"/kasus/{unread.pk}/").content.decode()
+    assert "sekitar dua ratus-an lebih" in page  # not read as a figure, still shown to the officer
+    read = submit(system_actor(agency_a), amount=2_000_000_000,
+                  content=ReportContent(what="Mark up proyek", how_much="about 2 billion")).case
+    page = officer.get(f"/kasus/{read.pk}/").content.decode()
+    assert "about 2 billion" in page and "dibaca sebagai Rp2.000.000.000" in page
+
+
+def test_case_amount_falls_back_to_the_amount_found_in_the_text(officer, agency_a, submit) -> None:
+    from sigap.cases.content import ReportContent
+    from sigap.triage.actions import triage_report
+
+    report = submit(system_actor(agency_a), amount=None,
+                    content=ReportContent(what="Kepala dinas mark up proyek jembatan senilai Rp 1,2 M"))
+    page = officer.get(f"/kasus/{report.case.pk}/").content.decode()
+    assert "ditemukan dalam teks laporan" not in page  # not triaged yet: nothing found
+    triage_report(report_id=report.pk)
+    page = officer.get(f"/kasus/{report.case.pk}/").content.decode()
+    assert "Rp1.200.000.000 <span class=\"muted\">(ditemukan dalam teks laporan)</span>" in page
+    english = officer.get(f"/kasus/{report.case.pk}/", headers={"accept-language": "en"})
+    assert "(found in the report text)" in english.content.decode()
+
+
 def test_step_post_moves_the_case_and_errors_keep_input(officer, agency_a, submit) -> None:
     case = submit(system_actor(agency_a)).case
     response = officer.post(f"/kasus/{case.pk}/step/start_verification/")

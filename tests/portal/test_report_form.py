@@ -78,6 +78,25 @@ def test_agency_report_lands_in_that_agency(agency_a) -> None:
     assert receipt not in db_text()  # only the Argon2 hash and a keyed lookup of the prefix are stored
 
 
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("about 2 billion", 2_000_000_000),  # the English help text's own example
+        ("IDR 1.5 billion", 1_500_000_000),
+        ("IDR 1,500,000", 1_500_000),
+        ("2bn", 2_000_000_000),
+        ("Rp 1,2 M", 1_200_000_000),
+        ("sekitar dua ratus jutaan lebih", 200_000_000),
+        ("tidak tahu pasti", None),
+    ],
+)
+def test_the_amount_answer_is_read_in_english_and_indonesian(agency_a, typed, amount) -> None:
+    submit_and_get_receipt(Client(), URL, how_much=typed)
+    report = Report.objects.get()
+    assert report.amount == amount and report.case.amount == amount
+    assert open_content(report.instansi_id, report.content_sealed).how_much == typed  # kept as typed
+
+
 def test_hub_portal_lands_in_the_hub_queue(agency_a, hub) -> None:
     client = Client()
     assert "/lapor/" in client.get("/lapor/").content.decode()

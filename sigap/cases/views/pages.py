@@ -73,6 +73,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 def _detail_context(actor: Actor, case: Any, **extra: Any) -> dict[str, Any]:
     transitions = workflow.available(case, actor)
     others = Instansi.objects.filter(active=True).exclude(pk=actor.instansi.pk).order_by("name")
+    triage = triage_selectors.triage_of_case(actor=actor, case=case) if actor.can(Cap.CASE_READ) else []
     return {
         "case": case,
         "summary": selectors.case_summary(actor=actor, case=case) if actor.can(Cap.CASE_READ) else "",
@@ -84,7 +85,8 @@ def _detail_context(actor: Actor, case: Any, **extra: Any) -> dict[str, Any]:
         "other_instansi": others,
         "units": actor.instansi.units.all(),
         "channels": dict(Channel.choices),
-        "triage": triage_selectors.triage_of_case(actor=actor, case=case) if actor.can(Cap.CASE_READ) else [],
+        "triage": triage,
+        "text_amount": triage_selectors.largest_amount_found(triage),
         "category_choices": triage_selectors.category_choices(),
         "sector_choices": triage_selectors.sector_choices(),
         **extra,

@@ -9,11 +9,11 @@ from typing import Any
 from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
-from lokal.rupiah import parse_rupiah
 
 from sigap.cases.content import ReportContent, ReportedPerson
 from sigap.reporters.models import Anonymity
 from sigap.tenants.models import Instansi
+from sigap.triage.lib.normalize import answer_amount
 
 WHO_ROWS = 3
 TOKEN_SALT = "sigap.portal.form"
@@ -243,11 +243,7 @@ class ReportForm(AccessibleForm):
         )
 
     def amount(self) -> int | None:
-        typed = (self.cleaned_data.get("how_much") or "").strip()
-        if not typed:
-            return None
-        parsed = parse_rupiah(typed)
-        return int(parsed.amount) if parsed is not None and parsed.amount is not None else None
+        return answer_amount(self.cleaned_data.get("how_much") or "")
 
     def identity(self) -> dict[str, str] | None:
         """The identity to seal; None in anonymous mode, whatever was typed."""

@@ -89,8 +89,9 @@ log = logging.getLogger(__name__)
 SIGNATURE_VERSION = 3  # 2: the matter text; 3: a chat's opening plea ("tolong min") is a courtesy
 # What entity extraction finds and which entity keys it writes: raise it whenever either changes, so
 # that the entities and keys stored by an older version are read again (`sigap triage index`).
-# 0: stored before versions were kept; 1: at most MAX_KEYS_PER_KIND keys of a kind, linear patterns.
-ENTITY_VERSION = 1
+# 0: stored before versions were kept; 1: at most MAX_KEYS_PER_KIND keys of a kind, linear patterns;
+# 2: English amounts ("IDR 1.5 billion", "2bn"), a letter's addressee is no position, official or person.
+ENTITY_VERSION = 2
 DEFAULT_THRESHOLD = 0.6  # best F1 region of bench/bench_dedup_quality.py with recall >= 0.93
 MIN_TEXT_FOR_BONUS = 0.08  # "moderate similarity": below this entities alone never decide
 MIN_TOKENS = 4  # shorter texts ("lampu mati") carry too little to call anything a duplicate

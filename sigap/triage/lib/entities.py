@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from .gazetteer import locate
-from .normalize import normalize_text, parse_amounts
+from .normalize import addressee_spans, addressee_words, normalize_text, parse_amounts
 
 __all__ = ["OBJECTS", "POSITIONS", "Entities", "extract_entities"]
 
@@ -600,18 +600,37 @@ def _phrase_hits(words: list[str], table: dict[str, str]) -> set[str]:
     return out
 
 
-def _positions(words: list[str]) -> tuple[set[str], list[tuple[int, str]]]:
-    """Position keys and (end index, key) of every position mention."""
+# Between two positions named in the addressee, a word that joins them: both are addressed
+# ("Bapak Bupati dan Ketua DPRD", "Kepala Dinas c.q. Kepala Bidang").
+_ADDRESSEE_JOINS = frozenset({"dan", "serta", "atau", "cq", "qq", "up", "q", "p", "selaku"})
+
+
+def _positions(
+    words: list[str], addressed: list[range] | None = None
+) -> tuple[set[str], list[tuple[int, str]]]:
+    """Position keys and (end index, key) of every position mention, but those naming a letter's
+    addressee (`addressed`: word ranges): in "Kepada Yth. Bapak Gubernur Lampung, ..." the
+    governor is who reads the report, not who is reported."""
     found: set[str] = set()
     spans: list[tuple[int, str]] = []
+    ranges = iter(addressed or ())
+    current = next(ranges, None)
+    joined_from = -1  # in the current addressee, where the last addressed position ended
     i = 0
     while i < len(words):
+        while current is not None and i >= current.stop:
+            current, joined_from = next(ranges, None), -1
         for n in range(min(_MAX_PHRASE, len(words) - i), 0, -1):
             key = " ".join(words[i : i + n])
             pos = POSITIONS.get(key)
             if pos and not (key == "rt" and i + 1 < len(words) and words[i + 1].isdigit()):
-                found.add(pos)
-                spans.append((i + n, pos))
+                if current is not None and i in current and (
+                    joined_from < 0 or _ADDRESSEE_JOINS.intersection(words[joined_from:i])
+                ):
+                    joined_from = i + n  # the addressee (the first position in it, and those joined)
+                else:
+                    found.add(pos)
+                    spans.append((i + n, pos))
                 i += n
                 break
         else:
@@ -619,12 +638,16 @@ def _positions(words: list[str]) -> tuple[set[str], list[tuple[int, str]]]:
     return found, spans
 
 
-def _persons(text: str) -> set[str]:
+def _persons(text: str, addressed: list[tuple[int, int]] | None = None) -> set[str]:
+    """Names after a title ("Bapak Budi Santoso"), but those named only as a letter's addressee
+    (`addressed`: character spans)."""
     out: set[str] = set()
     for m in _NAME_RE.finditer(text):
+        at = m.start(1)
+        in_addressee = any(start <= at < end for start, end in addressed or ())
         parts = [p for p in m.group(1).replace(".", " ").split() if p not in _NAME_STOP]
         parts = [p for p in parts if p.lower() not in _PERSON_TITLES]
-        if parts and not any(p in _NAME_STOP for p in parts[:1]):
+        if parts and not any(p in _NAME_STOP for p in parts[:1]) and not in_addressee:
             out.add(" ".join(parts).lower())
     return out
 
@@ -717,8 +740,9 @@ def extract_entities(text: str, *, region_hint: str | None = None) -> Entities:
         return Entities()
     text = unicodedata.normalize("NFKC", text)
     words = normalize_text(text).split()
-    positions, spans = _positions(words)
-    persons = _persons(text)
+    addressed = addressee_spans(text)
+    positions, spans = _positions(words, addressee_words(text, addressed))
+    persons = _persons(text, addressed)
     try:
         places = tuple(dict.fromkeys(h.code for h in locate(text, region_hint=region_hint)))
     except Exception:  # noqa: BLE001 - a bad region hint must not break extraction

@@ -136,12 +136,24 @@ def _kpk_reasons(ent: Entities, corruption: bool, max_amount: int) -> list[str]:
     return reasons
 
 
+def _outside_kpk(max_amount: int) -> str:
+    """Why the commission is not competent: below the threshold only when an amount was read."""
+    if max_amount > 0:
+        return (
+            f"Tidak ada aparat penegak hukum atau penyelenggara negara yang disebut dan nilai yang disebut "
+            f"({_rupiah(max_amount)}) di bawah Rp1.000.000.000, sehingga di luar kewenangan KPK menurut "
+            "UU 19/2019 pasal 11."
+        )
+    return (
+        "Tidak ada aparat penegak hukum atau penyelenggara negara yang disebut dan laporan tidak menyebut "
+        "nilai kerugian, sehingga menurut isinya di luar kewenangan KPK menurut UU 19/2019 pasal 11 "
+        "(ditinjau kembali bila nilainya ternyata mencapai Rp1.000.000.000)."
+    )
+
+
 def _other_body(ent: Entities, words: str, corruption: bool, max_amount: int) -> tuple[str, list[str]]:
     staff = sorted(set(ent.positions) & GOVERNMENT_STAFF)
-    limit = (
-        "Tidak ada aparat penegak hukum atau penyelenggara negara yang disebut dan nilai di bawah "
-        "Rp1.000.000.000, sehingga di luar kewenangan KPK menurut UU 19/2019 pasal 11."
-    )
+    limit = _outside_kpk(max_amount)
     if corruption and staff:
         return "apip", [
             limit,

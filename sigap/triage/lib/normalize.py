@@ -12,7 +12,18 @@ import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["ABBREVIATIONS", "normalize_text", "parse_amounts", "strip_courtesies", "tokens"]
+from lokal.rupiah import parse_rupiah
+
+__all__ = [
+    "ABBREVIATIONS",
+    "addressee_spans",
+    "addressee_words",
+    "answer_amount",
+    "normalize_text",
+    "parse_amounts",
+    "strip_courtesies",
+    "tokens",
+]
 
 #: Informal abbreviation -> full form (applied per token after normalisation).
 ABBREVIATIONS: dict[str, str] = {
@@ -333,6 +344,86 @@ def strip_courtesies(normalized: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------
+# The addressee: whom a letter is written to ("Kepada Yth. Bapak Gubernur Lampung, ...")
+
+# Where an addressee is named: "Yth.", "Kepada Yth.", "Yang terhormat", "Ditujukan kepada"
+# anywhere; "Kepada ..." opening the text or a line; "Dengan hormat, Bapak/Ibu ..." (a vocative).
+# Every blank run is bounded, and no two optional parts meet on blanks.
+_ADDRESSEE_RE = re.compile(
+    r"(?P<to>(?:\b(?:kepada|kpd)\.?[ \t]{1,3})?\b(?:yth|ykh|yang[ \t]{1,3}terhormat"
+    r"|yang[ \t]{1,3}kami[ \t]{1,3}hormati)\b\.?"
+    r"|\bditujukan[ \t]{1,3}(?:kepada|kpd)\b\.?"
+    r"|^[ \t>*-]{0,4}(?:kepada|kpd)\b\.?:?)"
+    r"|(?P<vocative>\bdengan[ \t]{1,3}hormat\b[ \t,.:]{0,4}(?=(?:bapak|bpk|bp|pak|ibu|bu|sdr|saudara)\b))",
+    re.IGNORECASE | re.MULTILINE,
+)
+# The addressee ends at a line end, a comma or colon (not between digits), a full stop after a
+# word that is not an abbreviation, or where the letter's own words begin.
+_ADDRESSEE_END_RE = re.compile(
+    r"\n|[;:!?]|,(?!\d)|(?<!\w)(?P<abbr>[a-z]{1,6})\.(?=\s|$|[a-z]\.)|\.(?=\s|$)"
+    r"|\b(?:saya|sy|kami|aku|mohon|mhn|tolong|ingin|mau|melaporkan|melapor|lapor|bahwa|perihal|hal"
+    r"|terkait|tentang|di[ \t]?tempat|dengan[ \t]{1,3}hormat|assalamualaikum|selamat)\b",
+    re.IGNORECASE,
+)
+_ADDRESS_ABBREVIATIONS = frozenset(
+    {"yth", "ykh", "kpd", "bpk", "bp", "pak", "bu", "sdr", "sdri", "kab", "kec", "kel", "ds", "prov",
+     "prop", "jl", "jln", "no", "drs", "dr", "ir", "hj", "st", "sh", "se", "mm", "msi", "mt", "mh", "ssos",
+     "spd", "cq", "qq", "up"}
+)
+_ADDRESSEE_MAX_CHARS = 160  # an addressee is a name and a title, not a paragraph
+_ADDRESSEE_MAX_SPANS = 4
+
+
+def _addressee_end(text: str, start: int) -> tuple[int, bool]:
+    """Where the addressee that starts at `start` ends, and whether a mark (line end, comma, full
+    stop) closes it rather than the letter's own words or the length cap."""
+    limit = min(len(text), start + _ADDRESSEE_MAX_CHARS)
+    for m in _ADDRESSEE_END_RE.finditer(text, start, limit):
+        abbr = m.group("abbr")
+        if abbr is not None and (len(abbr) == 1 or abbr.lower() in _ADDRESS_ABBREVIATIONS):
+            continue  # "Kab. Lampung Selatan", "Bpk. Budi", "c.q."
+        if abbr is not None:
+            return m.end() - 1, True
+        return m.start(), m.group(0)[:1] in "\n;:!?,."
+    if limit == len(text):
+        return limit, True
+    blank = text.rfind(" ", start, limit)  # never cut a word
+    return (blank if blank > start else limit), False
+
+
+def addressee_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of `text` that name whom a letter is written to: "Bapak Gubernur Lampung" in
+    "Kepada Yth. Bapak Gubernur Lampung, di Bandar Lampung. Dengan hormat, ...". What they name is
+    the reader, not the reported."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    while len(spans) < _ADDRESSEE_MAX_SPANS:
+        m = _ADDRESSEE_RE.search(text, pos)
+        if m is None:
+            break
+        end, closed = _addressee_end(text, m.end())
+        # a vocative is set off by a mark: "Dengan hormat, Bapak Camat kami minta uang" is the matter
+        vocative_open = m.group("vocative") is not None and not closed
+        if text[m.end() : end].strip() and not vocative_open:
+            spans.append((m.end(), end))
+        pos = max(end, m.end())
+    return spans
+
+
+def addressee_words(text: str, spans: list[tuple[int, int]] | None = None) -> list[range]:
+    """The addressee spans (`addressee_spans`, or `spans` found before) as ranges of indexes into
+    ``tokens(text)``."""
+    out: list[range] = []
+    read, count = 0, 0  # words before `read`: spans start and end where no word is cut
+    for start, end in addressee_spans(text) if spans is None else spans:
+        first = count + len(_normalize(text[read:start]).split())
+        count = first + len(_normalize(text[start:end]).split())
+        out.append(range(first, count))
+        read = end
+    return out
+
+
+# --------------------------------------------------------------------------------------------
 # Money amounts
 # --------------------------------------------------------------------------------------------
 
@@ -353,7 +444,15 @@ _MAGNITUDES: dict[str, int] = {
     "triliun": 10**12,
     "trilyun": 10**12,
     "t": 10**12,
+    # English, as the English portal suggests ("about 2 billion", "IDR 1.5 billion", "2bn")
+    "thousand": 10**3,
+    "million": 10**6,
+    "mln": 10**6,
+    "billion": 10**9,
+    "bn": 10**9,
+    "trillion": 10**12,
 }
+_ENGLISH_MAGS = {"thousand", "million", "mln", "billion", "bn", "trillion"}
 _SHORT_MAGS = {"m", "t"}  # ambiguous with metres/tonnes: need a currency marker or capital letter
 _MAG_ALT = "|".join(sorted(_MAGNITUDES, key=len, reverse=True))
 _NUM_RE = re.compile(
@@ -366,12 +465,15 @@ _NUM_RE = re.compile(
 _MONEY_WORDS_RE = re.compile(
     r"\b(?:bayar\w*|dibayar\w*|membayar|biaya\w*|uang|dana|setor\w*|disetor\w*|pungut\w*|dipungut"
     r"|pungli|minta|diminta|meminta|sebesar|senilai|kerugian|rugi|anggaran|harga|tarif|nilai|sejumlah"
-    r"|total|rupiah|imbalan|suap|sogok\w*|fee|upeti|setoran|tagih\w*|ditagih|denda|iuran|gaji|honor\w*)\b",
+    r"|total|rupiah|imbalan|suap|sogok\w*|fee|upeti|setoran|tagih\w*|ditagih|denda|iuran|gaji|honor\w*"
+    r"|pay|paid|payment|bribe\w*|cost\w*|loss|losses|budget|price|charged)\b",
     re.IGNORECASE,
 )
 _NOT_MONEY_AFTER_RE = re.compile(
     r"\s*(?:orang|warga|jiwa|kk|unit|ekor|meter|km|ha|hektar\w*|ton|kg|liter|buah|rumah|kepala|siswa"
-    r"|murid|peserta|pegawai|penduduk|pelanggan|hari|tahun|bulan|jam)\b",
+    r"|murid|peserta|pegawai|penduduk|pelanggan|hari|tahun|bulan|jam"
+    r"|people|persons|residents|citizens|families|households|students|employees|units|meters|metres"
+    r"|hectares|tons|tonnes|liters|litres|days|weeks|months|years|hours)\b",
     re.IGNORECASE,
 )
 _CURRENCY_AFTER_RE = re.compile(r"\s*(?:rupiah|rp\b|idr\b)", re.IGNORECASE)
@@ -413,11 +515,18 @@ _WORD_SEQ_RE = re.compile(
     re.IGNORECASE,
 )
 _MAX_AMOUNT = 10**16
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
 
 
-def _to_decimal(num: str, has_mag: bool) -> Decimal | None:
-    """Read "1.200.000", "1,2", "2.5", "1,200,000", "1.200.000,50" with Indonesian conventions."""
+def _to_decimal(num: str, has_mag: bool, english: bool = False) -> Decimal | None:
+    """Read "1.200.000", "1,2", "2.5", "1,200,000", "1.200.000,50" with Indonesian conventions; the
+    digit groups decide ("1,500,000" is grouped, "1,5" a decimal comma). Before an English scale word
+    one separator is read the English way: "1,500 million" is grouped, "1.500 million" a decimal."""
     dots, commas = num.count("."), num.count(",")
+    if english and dots + commas == 1:
+        whole, _, after = num.replace(",", ".").partition(".")
+        plain = whole + after if commas and len(after) == 3 else f"{whole}.{after}"
+        return Decimal(plain)
     if dots and commas:
         dec = "," if num.rfind(",") > num.rfind(".") else "."
         thou = "." if dec == "," else ","
@@ -477,8 +586,9 @@ def _word_amounts(text: str) -> Iterator[tuple[int, int]]:
             yield m.start(), value
 
 
-def _numeric_amounts(text: str) -> Iterator[tuple[int, int, int, int]]:
-    """Yield (start, end, value, magnitude) for each numeric money amount."""
+def _numeric_amounts(text: str, *, money: bool = False) -> Iterator[tuple[int, int, int, int]]:
+    """Yield (start, end, value, magnitude) for each numeric money amount (`money`: the text is
+    about money, so a number needs no marker)."""
     for m in _NUM_RE.finditer(text):
         cur, num, mag_raw = m.group("cur"), m.group("num"), m.group("mag")
         if not cur and m.start() > 0 and text[m.start() - 1].isalpha():
@@ -492,9 +602,12 @@ def _numeric_amounts(text: str) -> Iterator[tuple[int, int, int, int]]:
         if _NOT_MONEY_AFTER_RE.match(after) and not cur:
             continue
         marked = cur or mag_key or _CURRENCY_AFTER_RE.match(after)
+        if money and not marked and _YEAR_RE.fullmatch(num):
+            continue  # "Rp 150.000 per bulan sejak 2023"
+        marked = marked or money
         if not marked and not _grouped_near_money_word(text, m.start("num"), num):
             continue
-        value = _to_decimal(num, mag_key is not None)
+        value = _to_decimal(num, mag_key is not None, english=mag_key in _ENGLISH_MAGS)
         if value is None:
             continue
         mult = _MAGNITUDES[mag_key] if mag_key else 1
@@ -513,20 +626,22 @@ def _grouped_near_money_word(text: str, start: int, num: str) -> bool:
     return _MONEY_WORDS_RE.search(window) is not None
 
 
-def parse_amounts(text: str) -> list[int]:
+def parse_amounts(text: str, *, money: bool = False) -> list[int]:
     """Every money amount in ``text`` as integer rupiah, in order of appearance.
 
     Needs a currency marker (Rp, IDR, rupiah), a magnitude word (ribu, rb, jt, juta, M, miliar,
     T, triliun) or a thousands-grouped number of >= 5 digits near a money word (bayar, biaya,
     uang, dana, sebesar...). Years, dates, phone numbers, NIK and RT/RW numbers are ignored.
-    "Rp 2 juta 500 ribu" is read as one amount.
+    English scale words and IDR are read too ("IDR 1.5 billion", "about 2 billion", "2bn", "500
+    thousand"). "Rp 2 juta 500 ribu" is read as one amount. ``money=True`` is for a text that is
+    all about money (the answer to "how much?"): a plain number counts as rupiah there.
     """
     if not text:
         return []
     text = unicodedata.normalize("NFKC", text)
     found: list[tuple[int, int]] = []
     prev_end, prev_mult = -10, 0
-    for start, end, amount, mult in _numeric_amounts(text):
+    for start, end, amount, mult in _numeric_amounts(text, money=money):
         gap = text[prev_end:start]
         if found and mult > 1 and prev_mult > mult and len(gap) <= 2 and not gap.strip(" "):
             found[-1] = (found[-1][0], found[-1][1] + amount)  # "2 juta 500 ribu"
@@ -536,3 +651,20 @@ def parse_amounts(text: str) -> list[int]:
     found.extend(_word_amounts(text))
     found.sort(key=lambda item: item[0])
     return [amount for _, amount in found]
+
+
+def answer_amount(answer: str) -> int | None:
+    """The amount in a reporter's answer to "how much money is involved?", in whole rupiah, or None.
+
+    A whole answer in the Indonesian ways, slang and approximations included ("Rp 150.000", "2jtan",
+    "sejuta setengah", "sekitar dua ratus jutaan"), is read by lokal-id's parser, which refuses any
+    other answer; anything else as `parse_amounts` reads a text about money ("about 2 billion",
+    "IDR 1,500,000", "Rp 2 juta per bulan"): the largest amount in it.
+    """
+    answer = (answer or "").strip()
+    if not answer:
+        return None
+    whole = parse_rupiah(answer)
+    if whole is not None and whole.amount >= 1:
+        return int(whole.amount)
+    return max(parse_amounts(answer, money=True), default=None)

@@ -131,3 +131,20 @@ def test_objects_read_under_their_common_names() -> None:
     assert extract_entities("Aspal di depan sekolah mengelupas dan berlubang").objects == ("jalan rusak",)
     assert extract_entities("ada ODGJ tidur di halte tiap malam").objects == ("pmks",)
     assert extract_entities("Selokan mampet, got depan rumah bau").objects == ("bau", "saluran")
+
+
+def test_the_letters_addressee_is_not_reported() -> None:
+    e = extract_entities(
+        "Kepada Yth. Bapak Bupati Lampung Selatan dan Ketua DPRD, di Kalianda.\n"
+        "Dengan hormat, Kepala Desa Sukamaju, Bapak Joko Widodo, memotong BLT warga."
+    )
+    assert e.positions == ("kepala_desa",)  # the regent and the council chairman are addressed
+    assert e.officials == ("kepala_desa:joko widodo",)
+    named = extract_entities("Kepada Yth. Kepala Dinas Sosial Bapak Budi Santoso, bansos kami dipotong camat.")
+    assert named.persons == () and named.officials == () and named.positions == ("camat",)
+
+
+def test_an_official_named_outside_the_addressee_counts() -> None:
+    e = extract_entities("Yth. Bapak Gubernur, Gubernur menerima suap dari kontraktor.")
+    assert "gubernur" in e.positions
+    assert "gubernur" in extract_entities("Gubernur menerima suap dari kontraktor.").positions

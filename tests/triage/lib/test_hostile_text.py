@@ -32,6 +32,10 @@ HOSTILE = {
     "blanks after a customer-number label": "nopel" + " " * 60_000 + "!",
     "blanks after saya": "saya" + " " * 60_000 + "!",
     "blanks after a name field": "nama :" + " " * 60_000 + "!",
+    # A letter's addressee is looked for a few times, each over a bounded stretch of text.
+    "blanks after kepada yth": "Kepada" + " " * 60_000 + "Yth" + " " * 60_000 + "Bapak",
+    "many addressees": "Yth. Bapak Gubernur, " * 5_000 + "dengan hormat bapak " * 5_000,
+    "an addressee at the end": "dana desa dipotong " * 5_000 + "Ditujukan kepada Bapak Bupati",
 }
 _SYLLABLES = ("ba", "di", "ko", "ru", "se", "ta", "mi", "no", "pe", "lu", "ga", "he")
 _WORDS = [a + b + c for a in _SYLLABLES for b in _SYLLABLES for c in _SYLLABLES]

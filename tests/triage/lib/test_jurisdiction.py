@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from sigap.triage.lib.entities import Entities, extract_entities
 from sigap.triage.lib.jurisdiction import assess_jurisdiction
 
@@ -53,3 +55,52 @@ def test_maladministration_and_service_complaints() -> None:
 def test_empty() -> None:
     j = assess_jurisdiction(Entities(), "")
     assert not j.kpk_competent and j.max_amount == 0 and j.reasons
+
+
+def test_no_amount_is_not_said_to_be_below_the_threshold() -> None:
+    j = _assess("Kepala desa menyelewengkan dana desa untuk kepentingan pribadi")
+    assert not j.kpk_competent and j.max_amount == 0
+    assert not any("di bawah" in r for r in j.reasons)
+    assert any("tidak menyebut nilai" in r for r in j.reasons)
+
+
+def test_an_amount_read_below_the_threshold_is_said_so_with_the_amount() -> None:
+    j = _assess("pak kades menyelewengkan dana desa 50 jt")
+    assert any("(Rp50.000.000) di bawah Rp1.000.000.000" in r for r in j.reasons)
+    assert not any("tidak menyebut nilai" in r for r in j.reasons)
+
+
+def test_english_amounts_count_for_the_threshold() -> None:
+    j = _assess("The village head embezzled the village fund, a loss of IDR 1.5 billion (korupsi dana desa)")
+    assert j.kpk_competent and j.max_amount == 1_500_000_000
+    assert any("huruf b" in r for r in j.reasons)
+
+
+LETTER_TO_THE_GOVERNOR = (
+    "Kepada Yth. Bapak Gubernur Lampung, di Bandar Lampung.\n"
+    "Dengan hormat, saya warga Desa Sukamaju. BLT Dana Desa saya sebesar Rp 900.000 belum dibayarkan dan "
+    "diduga dipotong oleh perangkat desa. Mohon ditindaklanjuti."
+)
+
+
+def test_the_addressee_is_not_the_accused() -> None:
+    j = _assess(LETTER_TO_THE_GOVERNOR)
+    assert not j.kpk_competent and j.competent_body != "kpk"
+    assert not any("gubernur" in r for r in j.reasons)
+    assert any("perangkat_desa" in r for r in j.reasons)  # the one reported
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gubernur X menerima suap Rp 100 juta dari kontraktor",
+        "Kepada Yth. Bapak Presiden, Gubernur Lampung menerima suap Rp 100 juta dari kontraktor",
+        "Yth. Bapak Kapolda, saya melaporkan Bupati Lampung Selatan yang menerima suap dari kontraktor",
+        "yth bapak kapolda bupati menerima suap dari kontraktor",  # no mark: the second position is reported
+    ],
+)
+def test_an_official_reported_still_counts(text: str) -> None:
+    j = _assess(text)
+    assert j.kpk_competent
+    assert any("penyelenggara negara" in r for r in j.reasons)
+    assert not any("penegak hukum" in r for r in j.reasons)  # the police chief is only addressed

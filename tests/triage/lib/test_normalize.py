@@ -163,3 +163,111 @@ def test_the_ascii_punctuation_path_equals_the_general_one(text: str) -> None:
 
     assert _strip_punctuation(text) == _PUNCT_RE.sub(" ", text)
     assert _strip_punctuation("Rp 1.200.000,50, a.b_c-d") == "Rp 1.200.000,50  a b c d"
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("the loss is about 2 billion", 2_000_000_000),  # the English portal's own example
+        ("they asked Rp 2 billion", 2_000_000_000),  # was read as Rp2
+        ("IDR 1.5 billion", 1_500_000_000),  # was read as Rp1
+        ("2.5 million", 2_500_000),
+        ("500 thousand", 500_000),
+        ("a 2bn project", 2_000_000_000),
+        ("Rp 3 trillion", 3_000_000_000_000),
+        ("IDR 1,500,000", 1_500_000),
+        ("Rp 2 million 500 thousand", 2_500_000),
+        ("Rp 1,2 billion", 1_200_000_000),  # a decimal comma: one digit after it
+        ("Rp 1,500 million", 1_500_000_000),  # English grouping before an English scale word
+        ("I paid 1,500,000 to the clerk", 1_500_000),  # grouped, next to an English money word
+    ],
+)
+def test_english_money_forms(text: str, amount: int) -> None:
+    assert parse_amounts(text) == [amount]
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [  # every Indonesian form still reads as before
+        ("Rp 1,2 M", 1_200_000_000),
+        ("kerugian 1.200.000.000", 1_200_000_000),
+        ("1,2 miliar", 1_200_000_000),
+        ("150rb", 150_000),
+        ("satu miliar", 1_000_000_000),
+        ("Rp 999.999.999,99", 999_999_999),
+        ("Rp 1,5 juta", 1_500_000),
+        ("Rp 1.500", 1_500),
+        ("Rp 1,500", 1_500),
+    ],
+)
+def test_indonesian_forms_unchanged_by_english_reading(text: str, amount: int) -> None:
+    assert parse_amounts(text) == [amount]
+
+
+def test_english_counts_are_not_money() -> None:
+    assert parse_amounts("2 million people were affected") == []
+    assert parse_amounts("500 thousand residents") == []
+
+
+@pytest.mark.parametrize(
+    ("answer", "amount"),
+    [
+        ("about 2 billion", 2_000_000_000),
+        ("Rp 2 billion", 2_000_000_000),
+        ("IDR 1.5 billion", 1_500_000_000),
+        ("2.5 million", 2_500_000),
+        ("500 thousand", 500_000),
+        ("2bn", 2_000_000_000),
+        ("IDR 1,500,000", 1_500_000),
+        ("1,500,000", 1_500_000),  # English grouping
+        ("Rp 1,2 M", 1_200_000_000),
+        ("1.200.000.000", 1_200_000_000),  # a plain number answers "how much?"
+        ("1,2 miliar", 1_200_000_000),
+        ("150rb", 150_000),
+        ("satu miliar", 1_000_000_000),
+        ("Rp 999.999.999,99", 999_999_999),
+        ("Rp 150.000", 150_000),
+        ("2jtan", 2_000_000),
+        ("sekitar dua ratus jutaan lebih", 200_000_000),
+        ("sekitar 150000", 150_000),
+        ("Rp 150.000 per bulan sejak 2023", 150_000),  # the year is no amount
+        ("2 juta per orang, total 50 juta", 50_000_000),  # the largest
+    ],
+)
+def test_the_answer_to_how_much(answer: str, amount: int) -> None:
+    from sigap.triage.lib.normalize import answer_amount
+
+    assert answer_amount(answer) == amount
+
+
+@pytest.mark.parametrize("answer", ["", "  ", "tidak tahu", "I don't know", "0"])
+def test_an_answer_without_an_amount(answer: str) -> None:
+    from sigap.triage.lib.normalize import answer_amount
+
+    assert answer_amount(answer) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "addressed"),
+    [
+        ("Kepada Yth. Bapak Gubernur Lampung, di Bandar Lampung. Dengan hormat, saya warga Sukamaju.",
+         ["bapak gubernur lampung"]),
+        ("Yth Bapak Bupati saya melaporkan kepala desa", ["bapak bupati"]),
+        ("Dengan hormat, Bapak Gubernur, saya ingin melapor.", ["bapak gubernur"]),
+        ("Surat ini ditujukan kepada Bapak Bupati Lampung Selatan. Kepala desa memotong dana.",
+         ["bapak bupati lampung selatan"]),
+        ("Kepada Yth. Kepala Dinas PUPR Kab. Lampung Selatan c.q. Kepala Bidang Bina Marga\nDi tempat",
+         ["kepala dinas pupr kabupaten lampung selatan c q kepala bidang bina marga"]),
+        ("Kepada: Gubernur Lampung\nPerihal: pungli", ["gubernur lampung"]),
+        # no addressee: the official is the matter
+        ("Gubernur X menerima suap Rp 2 miliar", []),
+        ("saya sudah memberi uang kepada Bapak Camat, tapi", []),
+        ("Dengan hormat, Bapak Camat kami meminta uang Rp 5 juta.", []),  # no vocative: the matter
+        ("Dengan hormat, saya melaporkan Kepala Desa Sukamaju", []),
+    ],
+)
+def test_the_letters_addressee(text: str, addressed: list[str]) -> None:
+    from sigap.triage.lib.normalize import addressee_words
+
+    words = tokens(text)
+    assert [" ".join(words[r.start : r.stop]) for r in addressee_words(text)] == addressed
