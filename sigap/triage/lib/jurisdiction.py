@@ -110,6 +110,11 @@ def _rupiah(amount: int) -> str:
     return "Rp" + f"{amount:,}".replace(",", ".")
 
 
+def _words(positions: list[str]) -> str:
+    """Position keys as an officer reads them: "kepala_desa" -> "kepala desa"."""
+    return ", ".join(p.replace("_", " ") for p in positions)
+
+
 def _kpk_reasons(ent: Entities, corruption: bool, max_amount: int) -> list[str]:
     reasons: list[str] = []
     if not corruption:
@@ -118,13 +123,13 @@ def _kpk_reasons(ent: Entities, corruption: bool, max_amount: int) -> list[str]:
     officials = sorted((set(ent.positions) & PENYELENGGARA_NEGARA) - LAW_ENFORCERS)
     if enforcers:
         reasons.append(
-            "Melibatkan aparat penegak hukum (" + ", ".join(enforcers) + "): KPK berwenang menurut "
+            "Melibatkan aparat penegak hukum (" + _words(enforcers) + "): KPK berwenang menurut "
             "UU 19/2019 pasal 11 ayat (1) huruf a."
         )
     if officials:
         reasons.append(
             "Melibatkan penyelenggara negara menurut UU 28/1999 ("
-            + ", ".join(officials)
+            + _words(officials)
             + "): KPK berwenang "
             "menurut UU 19/2019 pasal 11 ayat (1) huruf a."
         )
@@ -157,7 +162,7 @@ def _other_body(ent: Entities, words: str, corruption: bool, max_amount: int) ->
     if corruption and staff:
         return "apip", [
             limit,
-            "Melibatkan aparatur pemerintah (" + ", ".join(staff) + "): ditangani terlebih "
+            "Melibatkan aparatur pemerintah (" + _words(staff) + "): ditangani terlebih "
             "dahulu oleh APIP (inspektorat) instansi terkait, yang dapat meneruskan ke kejaksaan.",
         ]
     if corruption:

@@ -87,7 +87,7 @@ def test_the_addressee_is_not_the_accused() -> None:
     j = _assess(LETTER_TO_THE_GOVERNOR)
     assert not j.kpk_competent and j.competent_body != "kpk"
     assert not any("gubernur" in r for r in j.reasons)
-    assert any("perangkat_desa" in r for r in j.reasons)  # the one reported
+    assert any("perangkat desa" in r for r in j.reasons)  # the one reported
 
 
 @pytest.mark.parametrize(
@@ -104,3 +104,12 @@ def test_an_official_reported_still_counts(text: str) -> None:
     assert j.kpk_competent
     assert any("penyelenggara negara" in r for r in j.reasons)
     assert not any("penegak hukum" in r for r in j.reasons)  # the police chief is only addressed
+
+
+def test_reasons_name_positions_in_words() -> None:
+    from sigap.triage.lib.entities import extract_entities
+    from sigap.triage.lib.jurisdiction import assess_jurisdiction
+
+    for text, words in (("Kepala desa Sukamaju menggelapkan dana BLT Rp 50 juta.", "kepala desa"),):
+        reasons = " ".join(assess_jurisdiction(extract_entities(text), text).reasons)
+        assert words in reasons and "_" not in reasons, reasons
