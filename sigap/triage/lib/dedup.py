@@ -46,6 +46,7 @@ import logging
 import multiprocessing
 import os
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -1100,15 +1101,52 @@ class _PairScores:
         return hit
 
 
+# Scoring the candidate pairs is most of grouping a corpus once it is read (about 50 µs a pair, and
+# millions of pairs in 100,000 reports). It runs on several processes when the corpus is large
+# enough to pay for starting them, and only by fork: the workers then share the parent's features
+# instead of each receiving a copy. Forking a process that runs other threads is unsafe, so such a
+# caller (a web or task process) scores in its own process.
+PARALLEL_SCORING_FROM = 200_000  # candidate pairs
+_SCORE_CHUNK = 20_000
+_FORKED_UNITS: list[_Unit] = []  # what the forked scoring workers read
+
+
+def _score_chunk(chunk: tuple[list[int], list[int], list[float]]) -> list[tuple[float, bool]]:
+    units = _FORKED_UNITS
+    return [_score(units[a].rep, units[b].rep, t) for a, b, t in zip(*chunk, strict=True)]
+
+
+def _pair_scores(units: list[_Unit], a: list[int], b: list[int], t: list[float],
+                 workers: int) -> Iterator[tuple[float, bool]]:
+    """(score, distinct) of each pair (a[k], b[k]) with text similarity t[k], in order."""
+    if (workers > 1 and len(a) >= PARALLEL_SCORING_FROM and threading.active_count() == 1
+            and "fork" in multiprocessing.get_all_start_methods()):
+        global _FORKED_UNITS
+        _FORKED_UNITS = units
+        try:
+            chunks = [(a[s : s + _SCORE_CHUNK], b[s : s + _SCORE_CHUNK], t[s : s + _SCORE_CHUNK])
+                      for s in range(0, len(a), _SCORE_CHUNK)]
+            fork = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=fork) as pool:
+                for part in pool.map(_score_chunk, chunks):
+                    yield from part
+        finally:
+            _FORKED_UNITS = []
+        return
+    for x, y, s in zip(a, b, t, strict=True):
+        yield _score(units[x].rep, units[y].rep, s)
+
+
 def _score_candidates(units: list[_Unit], pairs: npt.NDArray[np.int64], scores: _PairScores,
-                      threshold: float, stats: GroupStats) -> list[tuple[float, int, int]]:
+                      threshold: float, stats: GroupStats, workers: int = 1) -> list[tuple[float, int, int]]:
     n = len(units)
     i, j = pairs // n, pairs % n
     text = _text_similarities(units, i, j) if pairs.shape[0] else np.zeros(0)
     keep = text >= MIN_TEXT_FOR_BONUS - 0.03  # refined to exact Jaccard in _score near the gate
     edges = []
-    for a, b, t in zip(i[keep].tolist(), j[keep].tolist(), text[keep].tolist(), strict=True):
-        score, distinct = _score(units[a].rep, units[b].rep, t)
+    a_list, b_list = i[keep].tolist(), j[keep].tolist()
+    scored = _pair_scores(units, a_list, b_list, text[keep].tolist(), workers)
+    for a, b, (score, distinct) in zip(a_list, b_list, scored, strict=True):
         scores.put(a, b, score, distinct)
         stats.scored_pairs += 1
         if score >= threshold and not distinct:
@@ -1169,20 +1207,22 @@ def _group_of(units: list[_Unit], cluster: list[int], scores: _PairScores) -> Gr
 
 def group_corpus(items: Iterable[ReportFeatures], *, threshold: float = DEFAULT_THRESHOLD,
                  link_floor: float | None = None, bands: int = minhash.DEFAULT_BANDS,
-                 max_bucket: int = MAX_BUCKET, stats: GroupStats | None = None) -> list[Group]:
+                 max_bucket: int = MAX_BUCKET, stats: GroupStats | None = None,
+                 workers: int = 1) -> list[Group]:
     """Groups (two or more reports) of duplicates in a corpus, without chaining.
 
     Candidates come from in-memory LSH band buckets plus entity blocking keys; a bucket larger
     than ``max_bucket`` is split by a second key (the next band, or the text's first band for
     entity buckets) and skipped if still too large (counted in ``stats.skipped_buckets``).
-    Identical normalised texts are collapsed first and always grouped together.
+    Identical normalised texts are collapsed first and always grouped together. Candidate pairs
+    are scored on ``workers`` processes when there are many (see ``PARALLEL_SCORING_FROM``).
     """
     stats = stats if stats is not None else GroupStats()
     floor = threshold - LINK_MARGIN if link_floor is None else link_floor
     units = _units(items, stats)
     scores = _PairScores(units)
     pairs = _candidate_pairs(units, bands, max_bucket, stats)
-    edges = _score_candidates(units, pairs, scores, threshold, stats)
+    edges = _score_candidates(units, pairs, scores, threshold, stats, workers)
     clusters = _cluster(len(units), edges, scores, floor, stats)
     singles = [[i] for i, u in enumerate(units) if len(u.ids) > 1]
     clustered = {i for c in clusters for i in c}
@@ -1243,14 +1283,15 @@ def dedup_jsonl(input_path: str | Path, output_path: str | Path, *,
     """Read reports ({id, text, title?, received_at?, instansi?, channel?} per line) and write one
     JSON line per duplicate group: {"ids": [...], "score": min pair score, "pairs": [[a, b, s]]}.
 
-    Reports are read on ``workers`` processes (default: one per core). Malformed lines are
+    Reports are read, and their candidate pairs scored, on ``workers`` processes (default: one
+    per core). Malformed lines are
     skipped (logged). Returns the run's counters.
     """
     workers = workers or max(1, os.cpu_count() or 1)
     stats = GroupStats()
     bad: list[int] = []
     items = _corpus_features(_rows_jsonl(Path(input_path), bad), bad, workers)
-    groups = group_corpus(items, threshold=threshold, stats=stats)
+    groups = group_corpus(items, threshold=threshold, stats=stats, workers=workers)
     bad.sort()
     if bad:
         log.warning("skipped %d malformed lines (first: %s)", len(bad), bad[:5])

@@ -253,7 +253,22 @@ def test_dedup_jsonl(tmp_path: Path) -> None:
     assert stats.reports == 4
 
 
-def test_dedup_jsonl_reads_on_several_processes_with_the_same_result(tmp_path: Path) -> None:
+def test_dedup_jsonl_reads_and_scores_on_several_processes_with_the_same_result(tmp_path: Path,
+                                                                               monkeypatch) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from sigap.triage.lib import dedup
+
+    started: list[str] = []
+
+    class Recording(ProcessPoolExecutor):
+        def __init__(self, *args, mp_context=None, **kwargs):  # type: ignore[no-untyped-def]
+            started.append(mp_context.get_start_method() if mp_context else "default")
+            super().__init__(*args, mp_context=mp_context, **kwargs)
+
+    monkeypatch.setattr(dedup, "ProcessPoolExecutor", Recording)
+    monkeypatch.setattr(dedup, "PARALLEL_SCORING_FROM", 10)  # this small corpus is scored in parallel too
+    monkeypatch.setattr(dedup, "_SCORE_CHUNK", 97)
     rng = random.Random(5)
     rows = []
     for i in range(300):  # more than one chunk of work per process
@@ -266,9 +281,11 @@ def test_dedup_jsonl_reads_on_several_processes_with_the_same_result(tmp_path: P
     src.write_text("\n".join(rows) + "\n", encoding="utf-8")
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
     stats_one = dedup_jsonl(src, one, workers=1)
+    assert started == []
     stats_two = dedup_jsonl(src, two, workers=2)
+    assert started == ["forkserver", "fork"]  # read, then score, on two processes
     assert one.read_text(encoding="utf-8") == two.read_text(encoding="utf-8")
-    assert stats_one == stats_two and stats_two.reports == 300
+    assert stats_one == stats_two and stats_two.reports == 300 and stats_two.scored_pairs > 97
     assert one.read_text(encoding="utf-8").count("\n") >= 2  # the corpus does hold groups
 
 
