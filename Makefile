@@ -20,7 +20,7 @@ demo: install
 	@$(BIN)/sigap demo
 
 lint: install
-	$(BIN)/ruff check sigap tests bench
+	$(BIN)/ruff check sigap tests bench tools
 	$(BIN)/mypy sigap
 
 test-sqlite: install

@@ -253,22 +253,30 @@ def test_dedup_jsonl(tmp_path: Path) -> None:
     assert stats.reports == 4
 
 
-def test_dedup_jsonl_reads_and_scores_on_several_processes_with_the_same_result(tmp_path: Path,
-                                                                               monkeypatch) -> None:
-    from concurrent.futures import ProcessPoolExecutor
+# Runs a corpus in a fresh process (one thread: the test process may run others, and then scoring
+# stays in the caller's process), recording which process pools were started.
+_DEDUP_IN_A_FRESH_PROCESS = """
+import dataclasses, json, sys
+from concurrent.futures import ProcessPoolExecutor
+from sigap.triage.lib import dedup
+started = []
+class Recording(ProcessPoolExecutor):
+    def __init__(self, *args, mp_context=None, **kwargs):
+        started.append(mp_context.get_start_method() if mp_context else "default")
+        super().__init__(*args, mp_context=mp_context, **kwargs)
+if __name__ == "__main__":
+    dedup.ProcessPoolExecutor = Recording
+    dedup.PARALLEL_SCORING_FROM = 10  # this small corpus is scored in parallel too
+    dedup._SCORE_CHUNK = 97
+    stats = dedup.dedup_jsonl(sys.argv[1], sys.argv[2], workers=int(sys.argv[3]))
+    print(json.dumps({"started": started, "stats": dataclasses.asdict(stats)}))
+"""
 
-    from sigap.triage.lib import dedup
 
-    started: list[str] = []
+def test_dedup_jsonl_reads_and_scores_on_several_processes_with_the_same_result(tmp_path: Path) -> None:
+    import subprocess
+    import sys
 
-    class Recording(ProcessPoolExecutor):
-        def __init__(self, *args, mp_context=None, **kwargs):  # type: ignore[no-untyped-def]
-            started.append(mp_context.get_start_method() if mp_context else "default")
-            super().__init__(*args, mp_context=mp_context, **kwargs)
-
-    monkeypatch.setattr(dedup, "ProcessPoolExecutor", Recording)
-    monkeypatch.setattr(dedup, "PARALLEL_SCORING_FROM", 10)  # this small corpus is scored in parallel too
-    monkeypatch.setattr(dedup, "_SCORE_CHUNK", 97)
     rng = random.Random(5)
     rows = []
     for i in range(300):  # more than one chunk of work per process
@@ -280,12 +288,18 @@ def test_dedup_jsonl_reads_and_scores_on_several_processes_with_the_same_result(
     src = tmp_path / "in.jsonl"
     src.write_text("\n".join(rows) + "\n", encoding="utf-8")
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
-    stats_one = dedup_jsonl(src, one, workers=1)
-    assert started == []
-    stats_two = dedup_jsonl(src, two, workers=2)
-    assert started == ["forkserver", "fork"]  # read, then score, on two processes
+    script = tmp_path / "run.py"
+    script.write_text(_DEDUP_IN_A_FRESH_PROCESS, encoding="utf-8")
+    runs = {}
+    for workers, out in ((1, one), (2, two)):
+        done = subprocess.run([sys.executable, str(script), str(src), str(out), str(workers)], check=True,
+                              capture_output=True, text=True, cwd=Path(__file__).resolve().parents[3], timeout=300)
+        runs[workers] = json.loads(done.stdout.strip().splitlines()[-1])
+    assert runs[1]["started"] == []
+    assert runs[2]["started"] == ["forkserver", "fork"]  # read, then score, on two processes
     assert one.read_text(encoding="utf-8") == two.read_text(encoding="utf-8")
-    assert stats_one == stats_two and stats_two.reports == 300 and stats_two.scored_pairs > 97
+    assert runs[1]["stats"] == runs[2]["stats"] and runs[2]["stats"]["reports"] == 300
+    assert runs[2]["stats"]["scored_pairs"] > 97
     assert one.read_text(encoding="utf-8").count("\n") >= 2  # the corpus does hold groups
 
 
