@@ -20,7 +20,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
@@ -48,19 +48,21 @@ def wait_for(url: str, seconds: float = 120) -> None:
     raise SystemExit(f"the demo did not answer at {url}")
 
 
-def case_with_duplicate(page: Page, base: str) -> str:
-    """The first case in the queue whose triage panel lists a likely duplicate."""
-    page.goto(f"{base}/kasus/")
-    links = page.eval_on_selector_all(
-        "main a[href^='/kasus/']", "els => [...new Set(els.map(e => e.getAttribute('href')))]"
-    )
-    for href in links:
-        if not href.rstrip("/").split("/")[-1].isdigit():
-            continue
-        page.goto(base + href)
-        if page.locator("#triage h4").count():
-            return base + href
-    raise SystemExit("no case with a likely duplicate in the demo queue")
+# The officer's agency case with the best open duplicate suggestion (one inside the agency first).
+FIND_CASE = """
+from sigap.triage.models import DuplicateSuggestion as D
+mine = D.objects.filter(instansi__slug="lampung", decision="open").order_by("-score")
+best = mine.filter(other_instansi__slug="lampung").first() or mine.first()
+print(best.report.case_id if best else "")
+"""
+
+
+def case_with_duplicate(env: dict[str, str]) -> str:
+    found = subprocess.run([*SIGAP, "shell", "-c", FIND_CASE], env=env, cwd=ROOT, check=True,  # noqa: S603
+                           capture_output=True, text=True).stdout.strip().splitlines()
+    if not found or not found[-1].isdigit():
+        raise SystemExit("no case with a likely duplicate in the demo data")
+    return found[-1]
 
 
 def main() -> int:
@@ -93,7 +95,7 @@ def main() -> int:
                     page.click("main form button[type=submit]")
                 page.goto(f"{base}/kasus/")
                 page.screenshot(path=OUT / "case-list.png")
-                page.goto(case_with_duplicate(page, base))
+                page.goto(f"{base}/kasus/{case_with_duplicate(env)}/")
                 page.screenshot(path=OUT / "case-detail.png", full_page=True)
                 phone = browser.new_context(locale="id-ID", viewport={"width": 390, "height": 844},
                                             device_scale_factor=1, is_mobile=True, has_touch=True)
