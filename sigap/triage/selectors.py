@@ -7,6 +7,7 @@ from typing import Any
 
 from sigap.cases.models import Case, Report
 from sigap.core import crypto
+from sigap.reporters.mailbox import can_write_to_reporter
 from sigap.tenants.access import Actor
 from sigap.tenants.permissions import Cap
 from sigap.triage.actions import PURPOSE_EVIDENCE, PURPOSE_FEATURES
@@ -31,13 +32,18 @@ class TriageView:
     result: TriageResult | None
     features: dict[str, Any]
     suggestions: list[SuggestionView]
+    has_mailbox: bool = False  # the reporter holds a receipt: questions can reach them here
+    can_ask: bool = False  # and this officer may send them (one click per question)
 
 
 def triage_of_case(*, actor: Actor, case: Case) -> list[TriageView]:
     actor.require(Cap.CASE_READ)
     reports = list(
-        Report.objects.filter(instansi_id=actor.instansi.pk, case_id=case.pk).order_by("received_at")
+        Report.objects.filter(instansi_id=actor.instansi.pk, case_id=case.pk)
+        .select_related("reporter")
+        .order_by("received_at")
     )
+    may_write = can_write_to_reporter(actor)
     results = {
         r.report_id: r for r in TriageResult.objects.filter(instansi_id=actor.instansi.pk, report__in=reports)
     }
@@ -78,7 +84,9 @@ def triage_of_case(*, actor: Actor, case: Case) -> list[TriageView]:
                     else {},
                 )
             )
-        views.append(TriageView(report=report, result=result, features=features, suggestions=rows))
+        has_mailbox = bool(report.reporter.receipt_hash)
+        views.append(TriageView(report=report, result=result, features=features, suggestions=rows,
+                                has_mailbox=has_mailbox, can_ask=has_mailbox and may_write))
     return views
 
 

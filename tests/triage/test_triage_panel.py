@@ -90,3 +90,16 @@ def test_a_merged_case_no_longer_lists_its_own_reports_as_duplicates(agency_a, s
     assert {v.report.pk for v in views} == {first.pk, reworded.pk}
     assert all(not v.suggestions for v in views)
     assert TriageResult.objects.filter(report=reworded).exists()
+
+
+def test_questions_go_out_with_one_click_only_where_the_reporter_has_a_mailbox(agency_a, submit) -> None:
+    report = _submit(submit, agency_a, ROAD)  # entered by an officer: the reporter has no receipt
+    triage_report(report_id=report.pk)
+    assert not report.reporter.receipt_hash
+    html = _page(agency_a, report.case_id, "id")
+    assert "Tanyakan kepada pelapor" not in html
+    assert "Pelapor ini tidak memiliki kotak surat di sini" in html
+    report.reporter.receipt_hash = "argon2id$stand-in"  # a reporter who holds a receipt
+    report.reporter.save(update_fields=["receipt_hash"])
+    html = _page(agency_a, report.case_id, "en")
+    assert "Ask the reporter" in html and "no mailbox here" not in html
