@@ -179,11 +179,19 @@ def test_merge_guards(walk, boss_a) -> None:
 def test_merge_into_another_agencys_case_is_not_found(walk, boss_a, agency_b, submit) -> None:
     foreign = submit(system_actor(agency_b)).case
     case = walk(State.VERIFICATION)
-    with pytest.raises(ValidationFailed) as err:
-        do_transition(
-            actor=boss_a, case_id=case.pk, name="merge_duplicate", data={"target_case": str(foreign.pk)}
-        )
-    assert "target_case" in err.value.fields
+    for given in (str(foreign.pk), foreign.number):  # by id or by the number officers see
+        with pytest.raises(ValidationFailed) as err:
+            do_transition(actor=boss_a, case_id=case.pk, name="merge_duplicate", data={"target_case": given})
+        assert "target_case" in err.value.fields
+
+
+def test_merge_target_is_given_by_the_case_number_officers_see(walk, boss_a) -> None:
+    target = walk(State.VERIFICATION)
+    dup = walk(State.VERIFICATION)
+    typed = f"  {target.number.lower()} "  # as an officer may type it
+    do_transition(actor=boss_a, case_id=dup.pk, name="merge_duplicate", data={"target_case": typed})
+    dup.refresh_from_db()
+    assert dup.status == State.MERGED and dup.merged_into_id == target.pk
 
 
 def test_refer_to_own_agency_is_refused(walk, boss_a, agency_a) -> None:

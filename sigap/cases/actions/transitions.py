@@ -8,7 +8,7 @@ from django.db import transaction
 
 from sigap.audit.actions import record
 from sigap.cases import sla, workflow
-from sigap.cases.access import access_case
+from sigap.cases.access import access_case, access_case_by_number
 from sigap.cases.content import PURPOSE_NOTE, seal_text
 from sigap.cases.models import Case, CaseNote, Deadline, Report
 from sigap.cases.workflow import FieldKind, State
@@ -29,10 +29,13 @@ def _resolve(actor: Actor, transition: workflow.Transition, raw: dict[str, Any])
         if value in (None, ""):
             continue
         try:
-            if f.kind == FieldKind.CASE:
-                payload[f.name] = (
-                    value if isinstance(value, Case) else access_case(actor, value, cap=Cap.CASE_LIST)
-                )
+            if f.kind == FieldKind.CASE:  # a case, its id, or the number officers see ("LPG/K/2026/00019")
+                if isinstance(value, Case):
+                    payload[f.name] = value
+                elif isinstance(value, int) or str(value).isdigit():
+                    payload[f.name] = access_case(actor, value, cap=Cap.CASE_LIST)
+                else:
+                    payload[f.name] = access_case_by_number(actor, str(value).upper(), cap=Cap.CASE_LIST)
             elif f.kind == FieldKind.INSTANSI:
                 payload[f.name] = (
                     value if isinstance(value, Instansi) else Instansi.objects.get(pk=int(value), active=True)
