@@ -236,6 +236,13 @@ def _write(rows: Loaded, futures: list, workers: int, stats: BulkStats) -> None:
     stats.reports += len(rows)
 
 
+def _resealed(instansi_id: int, sealed: bytes | None, changes: dict[str, Any]) -> bytes:
+    """A result's sealed features with `changes` applied (the rest of what it stores kept)."""
+    stored = crypto.open_json(instansi_id, bytes(sealed), purpose=PURPOSE_FEATURES) if sealed else {}
+    stored.update(changes)
+    return crypto.seal_json(instansi_id, stored, purpose=PURPOSE_FEATURES)
+
+
 def _rewrite(rows: Loaded, futures: list, workers: int, stats: BulkStats) -> None:
     """Replaces the signature and the stored matter text of one batch of stale reports, and the
     band rows of those whose signature changed. Reports that a full triage re-signed meanwhile are
@@ -253,10 +260,8 @@ def _rewrite(rows: Loaded, futures: list, workers: int, stats: BulkStats) -> Non
         )
         for report_id, instansi_id, sealed, old_sig in current:
             norm, sig, bands, sketch = signed[report_id]
-            stored = crypto.open_json(instansi_id, bytes(sealed), purpose=PURPOSE_FEATURES) if sealed else {}
-            stored["normalized"] = norm
-            sealed = crypto.seal_json(instansi_id, stored, purpose=PURPOSE_FEATURES)
-            updates.append((sealed, sig, SIGNATURE_VERSION, now, report_id))
+            updates.append((_resealed(instansi_id, sealed, {"normalized": norm}), sig, SIGNATURE_VERSION, now,
+                            report_id))
             if bytes(old_sig or b"") != sig:  # the band rows follow from the signature alone
                 band_rows.append(index.Row(report_id, instansi_id, bands, sketch))
         with connection.cursor() as cursor:
@@ -291,11 +296,9 @@ def _rekey(rows: Loaded, futures: list, workers: int, stats: BulkStats) -> None:
         )
         for report_id, instansi_id, sealed, keys in current:
             reading = read[report_id]
-            stored = crypto.open_json(instansi_id, bytes(sealed), purpose=PURPOSE_FEATURES) if sealed else {}
-            stored.update(reading.fields)
-            sealed = crypto.seal_json(instansi_id, stored, purpose=PURPOSE_FEATURES)
-            updates.append((sealed, as_json(reading.entity_keys, connection), reading.max_amount,
-                            ENTITY_VERSION, now, report_id))
+            sealed = _resealed(instansi_id, sealed, reading.fields)
+            keys_json = as_json(reading.entity_keys, connection)
+            updates.append((sealed, keys_json, reading.max_amount, ENTITY_VERSION, now, report_id))
             old_keys += [(int(k), report_id) for k in keys or ()]
             new_keys += [(k, report_id) for k in reading.entity_keys]
         with connection.cursor() as cursor:
