@@ -236,7 +236,7 @@ def _write(rows: Loaded, futures: list, workers: int, stats: BulkStats) -> None:
     stats.reports += len(rows)
 
 
-def _resealed(instansi_id: int, sealed: bytes | None, changes: dict[str, Any]) -> bytes:
+def _resealed(instansi_id: int, sealed: bytes | memoryview | None, changes: dict[str, Any]) -> bytes:
     """A result's sealed features with `changes` applied (the rest of what it stores kept)."""
     stored = crypto.open_json(instansi_id, bytes(sealed), purpose=PURPOSE_FEATURES) if sealed else {}
     stored.update(changes)
