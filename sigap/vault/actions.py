@@ -19,12 +19,12 @@ from sigap.audit.actions import record
 from sigap.audit.chain import append
 from sigap.cases.access import access_report
 from sigap.core import clock, crypto
-from sigap.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from sigap.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from sigap.reporters.models import Reporter
 from sigap.tenants.access import Actor
 from sigap.tenants.permissions import Cap
 from sigap.vault import identity as vault_identity
-from sigap.vault.access import access_identity_request
+from sigap.vault.access import access_identity_request, may_use_vault
 from sigap.vault.errors import WrongPassphraseError
 from sigap.vault.models import IdentityRequest, PersonalKey, RequestStatus, VaultPolicy
 from sigap.vault.selectors import PURPOSE_REASON, PURPOSE_REFUSAL, policy_of
@@ -112,6 +112,8 @@ def ensure_officer_key(user: AbstractBaseUser, passphrase: str) -> PersonalKey:
 def set_up_key(*, actor: Actor, passphrase: str, confirm: str) -> PersonalKey:
     if actor.user is None:
         raise PermissionDenied(_("Only a person can hold a personal key."))
+    if not may_use_vault(actor):  # a key is for those who request, decide on or manage disclosures
+        raise NotFound("not found")
     if passphrase != confirm:
         raise ValidationFailed(_("The two passphrases differ."), {"confirm": _("Does not match.")})
     if PersonalKey.objects.filter(user_id=_person(actor)).exists():

@@ -60,6 +60,8 @@ def index(request: HttpRequest) -> HttpResponse:
 def personal_key(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     key = selectors.personal_key_of(actor.user_id)
+    if key is None and not may_use_vault(actor):  # one who has a key may still change its passphrase
+        raise Http404
     error = ""
     if request.method == "POST":
         try:

@@ -94,3 +94,12 @@ def test_cross_agency_pages_404(setup, agency_b):  # type: ignore[no-untyped-def
         assert c.post(f"/brankas/permintaan/{req.pk}/buka/", {"passphrase": "x"}).status_code == 404
         assert c.get(f"/brankas/laporan/{report.pk}/minta/").status_code == 404
     assert IdentityRequest.objects.get(pk=req.pk).status == RequestStatus.PENDING
+
+
+@pytest.mark.parametrize("role", [Role.ANALYST, Role.HUB_MONITOR])
+def test_roles_without_the_vault_cannot_set_up_a_key(agency_a, role) -> None:  # type: ignore[no-untyped-def]
+    user = make_user(agency_a, role)
+    c = client_for(user)
+    assert c.get("/brankas/kunci/").status_code == 404
+    r = c.post("/brankas/kunci/", {"passphrase": "frasa-baru-panjang", "confirm": "frasa-baru-panjang"})
+    assert r.status_code == 404 and not PersonalKey.objects.filter(user=user).exists()
