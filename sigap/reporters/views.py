@@ -8,9 +8,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from sigap.core.errors import NotFound, PermissionDenied, ValidationFailed
+from sigap.core.http import post_or_back
 from sigap.reporters.mailbox import officer_write as do_officer_write
 
 
@@ -19,7 +19,7 @@ def _int_or_none(value: str | None) -> int | None:
 
 
 @login_required
-@require_POST
+@post_or_back("cases:detail", "case_id")
 def officer_write(request: HttpRequest, case_id: int) -> HttpResponse:
     actor = getattr(request, "actor", None)
     if actor is None:

@@ -7,15 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from sigap.cases.actions.categorize import set_category
 from sigap.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from sigap.core.http import post_or_back
 from sigap.triage.decide import decide_duplicate
 
 
 @login_required
-@require_POST
+@post_or_back("cases:detail", "case_id")
 def confirm_category(request: HttpRequest, case_id: int) -> HttpResponse:
     actor = getattr(request, "actor", None)
     if actor is None:
@@ -37,7 +37,7 @@ def confirm_category(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_or_back("cases:detail", "case_id")
 def duplicate_decision(request: HttpRequest, case_id: int, suggestion_id: int) -> HttpResponse:
     actor = getattr(request, "actor", None)
     if actor is None:

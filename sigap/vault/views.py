@@ -13,10 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
 
 from sigap.cases.access import access_report
 from sigap.core.errors import InvalidTransition, NotFound, PermissionDenied, SigapError, ValidationFailed
+from sigap.core.http import post_or_back
 from sigap.tenants.access import Actor
 from sigap.tenants.permissions import Cap
 from sigap.vault import actions, selectors
@@ -170,7 +170,7 @@ def _decision(request: HttpRequest, request_id: int, do) -> HttpResponse:  # typ
 
 
 @login_required
-@require_POST
+@post_or_back("vault:request", "request_id")
 @sensitive_post_parameters(*SENSITIVE)
 def approve(request: HttpRequest, request_id: int) -> HttpResponse:
     def do(actor: Actor) -> HttpResponse:
@@ -184,7 +184,7 @@ def approve(request: HttpRequest, request_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_or_back("vault:request", "request_id")
 def refuse(request: HttpRequest, request_id: int) -> HttpResponse:
     def do(actor: Actor) -> HttpResponse:
         actions.refuse_identity_request(
@@ -197,7 +197,7 @@ def refuse(request: HttpRequest, request_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_or_back("vault:request", "request_id")
 @never_cache
 @sensitive_post_parameters(*SENSITIVE)
 def open_identity(request: HttpRequest, request_id: int) -> HttpResponse:
@@ -213,7 +213,7 @@ def open_identity(request: HttpRequest, request_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_or_back("vault:index")
 @sensitive_post_parameters(*SENSITIVE)
 def share(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
@@ -230,7 +230,7 @@ def share(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_or_back("vault:index")
 def policy(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     try:

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from sigap.cases import selectors, workflow
 from sigap.cases.access import access_case
@@ -17,6 +16,7 @@ from sigap.cases.actions.transitions import do_transition
 from sigap.cases.models import Channel
 from sigap.cases.workflow import State
 from sigap.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from sigap.core.http import post_or_back
 from sigap.tenants.access import Actor, instansi_of_user
 from sigap.tenants.middleware import SESSION_KEY
 from sigap.tenants.models import Instansi
@@ -94,7 +94,7 @@ def _detail_context(actor: Actor, case: Any, **extra: Any) -> dict[str, Any]:
 
 
 @login_required
-@require_POST
+@post_or_back("cases:detail", "case_id")
 def case_step(request: HttpRequest, case_id: int, name: str) -> HttpResponse:
     actor = _actor(request)
     try:
@@ -124,7 +124,7 @@ def case_step(request: HttpRequest, case_id: int, name: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_or_back("cases:list")
 def switch_instansi(request: HttpRequest) -> HttpResponse:
     wanted = request.POST.get("instansi")
     allowed = {str(i.pk) for i in instansi_of_user(request.user)}  # type: ignore[arg-type]

@@ -4,13 +4,11 @@ selectors. Every page works without JavaScript; none is cached; no view reads a 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -20,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from sigap.audit.actions import record
 from sigap.core.errors import NotFound, ValidationFailed
+from sigap.core.http import post_or_back
 from sigap.intake.incoming import IncomingReport
 from sigap.intake.portal import actions
 from sigap.intake.portal.forms import (
@@ -213,19 +212,8 @@ def receipt(request: HttpRequest) -> HttpResponse:
 # -- the mailbox -------------------------------------------------------------------------------------
 
 
-def post_or_back_to_mailbox(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """For the mailbox's form targets, which take POST only: a GET (an address reloaded, bookmarked
-    or typed after a form was sent) goes back to the mailbox page instead of a bare "405"."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method in ("GET", "HEAD"):
-            return redirect("portal:mailbox")
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# The mailbox's form targets take POST only: a GET goes back to the mailbox page.
+post_or_back_to_mailbox = post_or_back("portal:mailbox")
 
 
 def _session_reporter(request: HttpRequest) -> Reporter | None:
