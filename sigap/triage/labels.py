@@ -3,10 +3,12 @@ evidence), in the page's language: an officer reads "Suap-menyuap" or "Bribery",
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from sigap.triage.lib.taxonomy import CATEGORIES, SECTORS
+from sigap.triage.lib.taxonomy import CATEGORIES, SECTORS, Category, Sector
 
 ELEMENTS = {
     "apa": _("what"),
@@ -45,18 +47,19 @@ def _english() -> bool:
     return (get_language() or "id").startswith("en")
 
 
-def category_label(key: str) -> str:
-    found = CATEGORIES.get(key)
+def _taxonomy_label(entries: Mapping[str, Category | Sector], key: str) -> str:
+    found = entries.get(key)
     if found is None:
         return key
     return found.label_en if _english() else found.label_id
+
+
+def category_label(key: str) -> str:
+    return _taxonomy_label(CATEGORIES, key)
 
 
 def sector_label(key: str) -> str:
-    found = SECTORS.get(key)
-    if found is None:
-        return key
-    return found.label_en if _english() else found.label_id
+    return _taxonomy_label(SECTORS, key)
 
 
 def element_label(key: str) -> str:
