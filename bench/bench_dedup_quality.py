@@ -94,8 +94,14 @@ def random_pairs(ids: list[str], n: int, seed: int) -> set[Pair]:
     return out
 
 
-def build_corpus(rows: list[tuple[str, str]], sample: int, seed: int) -> tuple[list[tuple[str, str]],
-                                                                                 dict[str, str]]:
+# Edits of the copies: "light" (one to three kinds at the default rates), "heavy" (three to six kinds,
+# twice as many swapped and dropped words and typos: a copy retyped in a hurry).
+EDITS = {"light": {"min_kinds": 1, "max_kinds": 3, "strength": 1.0},
+         "heavy": {"min_kinds": 3, "max_kinds": 6, "strength": 2.0}}
+
+
+def build_corpus(rows: list[tuple[str, str]], sample: int, seed: int,
+                 edits: str = "light") -> tuple[list[tuple[str, str]], dict[str, str]]:
     """(id, text) of originals + copies, and id -> true group label."""
     first_by_text: dict[str, str] = {}
     label = {}
@@ -106,7 +112,7 @@ def build_corpus(rows: list[tuple[str, str]], sample: int, seed: int) -> tuple[l
     for rid, text in rng.sample(rows, min(sample, len(rows))):
         for k in range(rng.randint(1, 3)):
             cid = f"{rid}~copy{k}"
-            corpus.append((cid, perturb(text, rng)))
+            corpus.append((cid, perturb(text, rng, **EDITS[edits])))  # type: ignore[arg-type]
             label[cid] = label[rid]
     return corpus, label
 
@@ -224,15 +230,17 @@ def main() -> int:
     parser.add_argument("--sample", type=int, default=1500, help="originals that get edited copies")
     parser.add_argument("--seed", type=int, default=20240611)
     parser.add_argument("--no-sweep", action="store_true")
+    parser.add_argument("--edits", choices=sorted(EDITS), default="light",
+                        help="how hard the copies are edited (heavy: a copy retyped in a hurry)")
     args = parser.parse_args()
     path = data_path()
     if not path.exists():
         print(f"SKIP: {path} not found (set SIGAP_SHARED_DATA to the folder holding {FILE_NAME})")
         return 0
     rows, filing = load_rows(path)
-    corpus, label = build_corpus(rows, args.sample, args.seed)
+    corpus, label = build_corpus(rows, args.sample, args.seed, args.edits)
     truth = true_pairs(label)
-    print(f"rows {len(rows)}, edited copies {len(corpus) - len(rows)}, corpus {len(corpus)}, "
+    print(f"rows {len(rows)}, edited copies ({args.edits}) {len(corpus) - len(rows)}, corpus {len(corpus)}, "
           f"true duplicate pairs {len(truth)}")
     feats, sig_rate, feat_rate = timed_features(corpus)
     print(f"signatures/s (normalised text): {sig_rate:,.0f}; full features/s (normalise + entities "

@@ -114,13 +114,17 @@ KINDS: dict[str, Perturbation] = {
 _ORDER = ("reorder", "swap", "drop", "typo", "abbreviate", "whatsapp")
 
 
+_RATED = {"swap": 0.06, "drop": 0.06, "typo": 0.05}  # default rates of the kinds that take one
+
+
 def perturb(text: str, rng: random.Random, kinds: Sequence[str] | None = None,
-            *, min_kinds: int = 1, max_kinds: int = 3) -> str:
+            *, min_kinds: int = 1, max_kinds: int = 3, strength: float = 1.0) -> str:
     """An edited copy of ``text``.
 
     With ``kinds`` given, exactly those are applied; otherwise ``min_kinds..max_kinds`` kinds are
     drawn at random.  Kinds are applied in a fixed order (sentence reorder first, chat style
-    last) so results are stable for a seed.
+    last) so results are stable for a seed.  ``strength`` multiplies the rates of swapped and
+    dropped words and of typos.
     """
     if kinds is None:
         count = rng.randint(min_kinds, max_kinds)
@@ -131,5 +135,8 @@ def perturb(text: str, rng: random.Random, kinds: Sequence[str] | None = None,
     out = text
     for kind in _ORDER:
         if kind in kinds:
-            out = KINDS[kind](out, rng)
+            if kind in _RATED and strength != 1.0:
+                out = KINDS[kind](out, rng, _RATED[kind] * strength)  # type: ignore[call-arg]
+            else:
+                out = KINDS[kind](out, rng)
     return out

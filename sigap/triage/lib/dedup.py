@@ -4,7 +4,10 @@ A pair of reports is scored as::
 
     score = text + bonus - penalty        (clipped to 0..1)
 
-* ``text``: estimated Jaccard of 5-character shingles (MinHash, see ``minhash``).
+* ``text``: estimated Jaccard of 5-character shingles (MinHash, see ``minhash``), or, when higher,
+  the Jaccard of the two texts' word sets less ``WORD_OFFSET``, a word with one typo counting as
+  shared: a copy edited by hand (typos, swapped, dropped or reordered words) keeps most of its words
+  but loses many shingles, since one typo breaks five of them and every moved word two boundaries.
 * ``bonus``: shared *specific* entities (same numbered address, same official, same website/URL,
   same ID number, same amount, same object at the same place ...), counted only when the texts are
   at least loosely related (``text >= MIN_TEXT_FOR_BONUS``): campaigns and follow-ups that tell
@@ -79,7 +82,9 @@ __all__ = [
     "features",
     "group_corpus",
     "matter_text",
+    "text_similarity",
     "with_passages",
+    "word_similarity",
 ]
 
 log = logging.getLogger(__name__)
@@ -91,11 +96,17 @@ SIGNATURE_VERSION = 3  # 2: the matter text; 3: a chat's opening plea ("tolong m
 # What entity extraction finds and which entity keys it writes: raise it whenever either changes, so
 # that the entities and keys stored by an older version are read again (`sigap triage index`).
 # 0: stored before versions were kept; 1: at most MAX_KEYS_PER_KIND keys of a kind, linear patterns;
-# 2: English amounts ("IDR 1.5 billion", "2bn"), a letter's addressee is no position, official or person.
-ENTITY_VERSION = 2
+# 2: English amounts ("IDR 1.5 billion", "2bn"), a letter's addressee is no position, official or person;
+# 3: nor are those in its copy list ("Tembusan: 1. Bupati ...").
+ENTITY_VERSION = 3
 DEFAULT_THRESHOLD = 0.6  # best F1 region of bench/bench_dedup_quality.py with recall >= 0.93
 MIN_TEXT_FOR_BONUS = 0.08  # "moderate similarity": below this entities alone never decide
 MIN_TOKENS = 4  # shorter texts ("lampu mati") carry too little to call anything a duplicate
+# Word-set similarity counts this much less than shingle similarity: two reports that share most of
+# their words are alike, but topic words ("jalan", "rusak", "mohon") make unrelated texts share some.
+WORD_OFFSET = 0.10
+WORD_TYPO_MIN = 5  # a word of this many letters or more matches another one edit (OSA) away
+TYPO_MATCH_FROM = 0.3  # ... once the texts share this much of their words exactly (a retyped copy)
 MAX_BONUS = 0.60
 CONFLICT_CAP = 0.25  # score of a pair with a hard (or unanchored soft) conflict
 MAX_BUCKET = 200  # larger LSH buckets are split by a second key, then skipped if still large
@@ -813,6 +824,15 @@ UNCERTAIN = (0.02, 0.3)  # where a 128-slot estimate is too coarse for the entit
 
 
 def text_similarity(a: ReportFeatures, b: ReportFeatures, estimate: float | None = None) -> float:
+    """How alike two texts are: the shingle similarity, or the word similarity less WORD_OFFSET
+    when that is higher (a copy edited by hand keeps its words better than its shingles)."""
+    chars = shingle_similarity(a, b, estimate)
+    if chars >= 1.0:
+        return chars
+    return max(chars, word_similarity(a, b, floor=chars + WORD_OFFSET) - WORD_OFFSET)
+
+
+def shingle_similarity(a: ReportFeatures, b: ReportFeatures, estimate: float | None = None) -> float:
     """Jaccard of the 5-character shingles: the signature estimate, made exact where it decides
     whether entities may count (near MIN_TEXT_FOR_BONUS), since the estimate's error there
     (about +-0.03) would turn a campaign report into a stranger or the reverse."""
@@ -827,6 +847,39 @@ def text_similarity(a: ReportFeatures, b: ReportFeatures, estimate: float | None
         return 0.0
     shared = np.intersect1d(x, y, assume_unique=True).shape[0]
     return float(shared) / float(union - shared)
+
+
+def word_similarity(a: ReportFeatures, b: ReportFeatures, floor: float = 0.0) -> float:
+    """Jaccard of the two normalised texts' word sets, where a word of WORD_TYPO_MIN+ letters with
+    one typo (a letter dropped, doubled, swapped or changed) in the other text counts as shared,
+    once the texts share TYPO_MATCH_FROM of their words exactly (unrelated texts, most candidate
+    pairs, never get that far: the typo matching runs only on copies of one text).
+
+    Returns 0.0 early when the result cannot exceed ``floor``."""
+    x, y = _token_set(a.text), _token_set(b.text)
+    if not x or not y:
+        return 0.0
+    shared = len(x & y)
+    union = len(x) + len(y) - shared
+    plain = shared / union
+    if plain < TYPO_MATCH_FROM:  # not one text retyped: typos would not make it one
+        return plain if plain > floor else 0.0
+    # a word that lost a letter to a typo has one letter less: the longer of the two counts
+    only_x = [w for w in x - y if len(w) >= WORD_TYPO_MIN - 1]
+    only_y = [w for w in y - x if len(w) >= WORD_TYPO_MIN - 1]
+    most = min(len(only_x), len(only_y))  # typo matches possible at best
+    if (shared + most) / (union - most) <= floor:
+        return 0.0
+    if most:
+        close = process.cdist(only_x, only_y, scorer=OSA.distance, score_cutoff=1, dtype=np.int32) <= 1
+        long_x = np.fromiter((len(w) >= WORD_TYPO_MIN for w in only_x), dtype=bool, count=len(only_x))
+        long_y = np.fromiter((len(w) >= WORD_TYPO_MIN for w in only_y), dtype=bool, count=len(only_y))
+        close &= long_x[:, None] | long_y[None, :]
+        # each word pairs with at most one other: count the smaller side of the words with a match
+        # (a bound on the one-to-one pairing, equal to it when the typos are few and far apart)
+        typo = min(int(close.any(axis=1).sum()), int(close.any(axis=0).sum()))
+        shared, union = shared + typo, union - typo
+    return shared / union
 
 
 @functools.lru_cache(maxsize=32_768)

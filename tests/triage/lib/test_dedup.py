@@ -19,6 +19,7 @@ from sigap.triage.lib.dedup import (
     entity_keys,
     features,
     group_corpus,
+    word_similarity,
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
@@ -75,6 +76,46 @@ def test_mixed_perturbations_are_found() -> None:
     rng = random.Random(5)
     found = sum(compare(f("a", POTHOLE), f("b", perturb(POTHOLE, rng))).is_duplicate for _ in range(30))
     assert found >= 29
+
+
+NOISE = (
+    "Setiap malam minggu ada kafe di ujung kampung kami yang memutar musik keras sampai jam tiga pagi. "
+    "Warga sudah berkali kali menegur pemiliknya tetapi tidak pernah digubris, malah kami ditantang. "
+    "Anak anak tidak bisa tidur dan orang tua yang sakit terganggu. Mohon petugas ketertiban segera "
+    "menertibkan kafe tersebut dan memeriksa izin usahanya."
+)
+
+
+def test_a_copy_retyped_in_a_hurry_is_found() -> None:
+    """Three to six kinds of edits at twice the usual rates, on a text with no address, name or sum
+    to anchor it: one typo breaks five shingles and a moved word two boundaries, but the words stay."""
+    rng = random.Random(3)
+    copies = [perturb(NOISE, rng, min_kinds=3, max_kinds=6, strength=2.0) for _ in range(40)]
+    found = sum(compare(f("a", NOISE), f("b", copy)).is_duplicate for copy in copies)
+    assert found == 40  # by shingles alone: 32
+
+
+def test_word_similarity_counts_a_word_with_one_typo_as_shared() -> None:
+    base = "pengendara motor jatuh karena lubang tertutup genangan air"
+    typo = "pengedara motor jatuh karena lubnag tertutup genangan air"  # a letter dropped, two swapped
+    assert word_similarity(f("a", base), f("b", typo)) == 1.0
+    short = "pengendara motr jatuh karena lubang tertutup genangan air"  # "motor" has five letters
+    assert word_similarity(f("a", base), f("b", short)) == 1.0
+    four = "pengendara motor jatuh karena lubang tertutup genangan api"  # "air"/"api": too short to tell
+    assert word_similarity(f("a", base), f("b", four)) == pytest.approx(7 / 9)
+    far = "pengendara mobil jatuh karena lubang tertutup genangan air"  # another word, not a typo
+    assert word_similarity(f("a", base), f("b", far)) == pytest.approx(7 / 9)
+    # texts that share few words exactly are not made alike by words one letter apart
+    other = "pengedara motir jatoh krena lubnag tertutop genangn aer"
+    assert word_similarity(f("a", base), f("b", other)) < 0.3
+
+
+def test_a_template_retyped_with_typos_still_tells_its_citizens_apart() -> None:
+    a = AID.format(name="Budi Santoso", nik="3578011203800001", rek="1234567890")
+    b = perturb(AID.format(name="Siti Aminah", nik="3578014506850002", rek="9876543210"), random.Random(2),
+                kinds=["typo", "swap"], strength=2.0)
+    m = compare(f("a", a), f("b", b))
+    assert m.text_similarity > 0.6 and not m.is_duplicate
 
 
 def test_whatsapp_style_rewrite() -> None:
