@@ -391,23 +391,73 @@ def _addressee_end(text: str, start: int) -> tuple[int, bool]:
     return (blank if blank > start else limit), False
 
 
+# A letter's copy list closes it: "Tembusan:" (or "Tembusan Yth.", "cc:") at the start of a line,
+# then one addressee a line ("1. Bupati Lampung Selatan", "- Inspektorat") until a blank line.
+# A heading, not a sentence: "Tembusan surat sudah saya kirim ke camat" and "CC TV rusak" are none.
+_CC_RE = re.compile(r"^[ \t>*-]{0,4}(?:tembusan[ \t]{0,3}:|tembusan[ \t]{1,3}(?:yth|kepada)\b\.?[ \t]{0,3}:?"
+                    r"|tembusan[ \t]{0,3}$|c\.?c\.?[ \t]{0,3}:)", re.IGNORECASE | re.MULTILINE)
+_CC_ITEM_RE = re.compile(r"[ \t]*(?P<mark>\d{1,2}[.)]|[-*•]|(?:yth|kepada)\b\.?)?[ \t]*"
+                         r"(?:(?:yth|kepada)\b\.?[ \t]*)?", re.IGNORECASE)
+_CC_MAX_LINES = 10
+_CC_MAX_LINE_CHARS = 160
+
+
+def _copy_list_spans(text: str) -> list[tuple[int, int]]:
+    """The lines of a letter's copy list ("Tembusan: 1. Bupati ... 2. Inspektorat ..."): those it is
+    sent to for their information, not those it reports.
+
+    The list is read as it is written: after a heading with an addressee on its own line, or after
+    a numbered or bulleted first item, only further items marked the same way; after an unmarked
+    first line under the heading, lines up to a blank one."""
+    m = _CC_RE.search(text)
+    if m is None:
+        return []
+    spans: list[tuple[int, int]] = []
+    pos, line_no, marked_only = m.end(), 0, True
+    while len(spans) < _CC_MAX_LINES and pos <= len(text):
+        line_end = text.find("\n", pos)
+        line_end = len(text) if line_end < 0 else line_end
+        item = _CC_ITEM_RE.match(text, pos, line_end)
+        start = item.end() if item else pos
+        marked = bool(item and item.group("mark"))
+        content = bool(text[start:line_end].strip())
+        if line_no == 0:  # the heading's own line
+            if content:
+                spans.append((start, line_end))
+        elif not content or line_end - start > _CC_MAX_LINE_CHARS:
+            break  # a blank line or a paragraph: the list is over
+        elif line_no == 1 and not spans:  # the first item under the heading sets the style
+            marked_only = marked
+            spans.append((start, line_end))
+        elif marked or not marked_only:
+            spans.append((start, line_end))
+        else:
+            break
+        line_no += 1
+        pos = line_end + 1
+    return spans
+
+
 def addressee_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of `text` that name whom a letter is written to: "Bapak Gubernur Lampung" in
-    "Kepada Yth. Bapak Gubernur Lampung, di Bandar Lampung. Dengan hormat, ...". What they name is
-    the reader, not the reported."""
+    "Kepada Yth. Bapak Gubernur Lampung, di Bandar Lampung. Dengan hormat, ...", and the lines of
+    its copy list ("Tembusan: ..."). What they name is the reader, not the reported."""
+    copies = _copy_list_spans(text)
+    copy_from = copies[0][0] if copies else len(text) + 1
     spans: list[tuple[int, int]] = []
     pos = 0
     while len(spans) < _ADDRESSEE_MAX_SPANS:
         m = _ADDRESSEE_RE.search(text, pos)
-        if m is None:
+        if m is None or m.start() >= copy_from:
             break
         end, closed = _addressee_end(text, m.end())
+        end = min(end, copy_from)
         # a vocative is set off by a mark: "Dengan hormat, Bapak Camat kami minta uang" is the matter
         vocative_open = m.group("vocative") is not None and not closed
         if text[m.end() : end].strip() and not vocative_open:
             spans.append((m.end(), end))
         pos = max(end, m.end())
-    return spans
+    return spans + copies
 
 
 def addressee_words(text: str, spans: list[tuple[int, int]] | None = None) -> list[range]:

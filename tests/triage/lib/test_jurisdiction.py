@@ -90,6 +90,17 @@ def test_the_addressee_is_not_the_accused() -> None:
     assert any("perangkat desa" in r for r in j.reasons)  # the one reported
 
 
+def test_those_a_letter_is_copied_to_are_not_the_accused() -> None:
+    letter = (
+        "Kepada Yth. Inspektur Kabupaten Lampung Selatan\n\nDengan hormat, BLT Dana Desa saya sebesar "
+        "Rp 900.000 dipotong oleh perangkat desa.\n\nTembusan:\n1. Gubernur Lampung\n2. Bupati Lampung "
+        "Selatan\n3. Ketua DPRD"
+    )
+    j = _assess(letter)
+    assert not j.kpk_competent and not any("gubernur" in r or "bupati" in r for r in j.reasons)
+    assert any("perangkat desa" in r for r in j.reasons)
+
+
 @pytest.mark.parametrize(
     "text",
     [

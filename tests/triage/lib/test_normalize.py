@@ -259,6 +259,15 @@ def test_an_answer_without_an_amount(answer: str) -> None:
         ("Kepada Yth. Kepala Dinas PUPR Kab. Lampung Selatan c.q. Kepala Bidang Bina Marga\nDi tempat",
          ["kepala dinas pupr kabupaten lampung selatan c q kepala bidang bina marga"]),
         ("Kepada: Gubernur Lampung\nPerihal: pungli", ["gubernur lampung"]),
+        # a copy list: one addressee a line, numbered or not, until a blank line
+        ("Kades memotong BLT.\n\nTembusan:\n1. Bupati Lampung Selatan\n2) Ketua DPRD\n- Yth. Camat\n\nHormat kami",
+         ["bupati lampung selatan", "ketua dprd", "camat"]),
+        ("Yth. Inspektur, lurah minta uang.\nTembusan Yth. Gubernur Lampung", ["inspektur", "gubernur lampung"]),
+        ("Tembusan\nBupati Lampung Selatan\nInspektorat\n\nHormat kami", ["bupati lampung selatan", "inspektorat"]),
+        ("cc: Bupati\n- Kapolres\nLurah minta uang", ["bupati", "kapolres"]),  # an unmarked line is the letter
+        # a sentence, not a copy list's heading
+        ("Tembusan surat sudah saya kirim ke camat", []),
+        ("CC TV di kantor camat rusak", []),
         # no addressee: the official is the matter
         ("Gubernur X menerima suap Rp 2 miliar", []),
         ("saya sudah memberi uang kepada Bapak Camat, tapi", []),
