@@ -99,6 +99,23 @@ def test_step_post_moves_the_case_and_errors_keep_input(officer, agency_a, submi
     assert case.status == "verification"
 
 
+def test_a_merged_case_page_points_to_where_its_reports_and_deadlines_went(officer, agency_a, submit) -> None:
+    target = submit(system_actor(agency_a)).case
+    dup = submit(system_actor(agency_a)).case
+    for case in (target, dup):
+        assert officer.post(f"/kasus/{case.pk}/step/start_verification/").status_code == 302
+    merged = officer.post(f"/kasus/{dup.pk}/step/merge_duplicate/", {"target_case": target.number})
+    assert merged.status_code == 302
+    page = officer.get(f"/kasus/{dup.pk}/").content.decode()
+    assert f"digabungkan ke {target.number}" in page and f'href="/kasus/{target.pk}/"' in page
+    # its deadlines were handed over, not met; no empty mailbox that says nobody has one
+    feedback = page.split("Umpan balik kepada pelapor", 1)[1].split("</li>", 1)[0]
+    assert f"berlanjut di {target.number}" in feedback and "terpenuhi" not in feedback
+    assert "Tidak ada pelapor" not in page and 'id="pesan-pelapor"' not in page
+    target_page = officer.get(f"/kasus/{target.pk}/").content.decode()
+    assert "Kasus ini digabungkan ke" not in target_page and 'id="pesan-pelapor"' in target_page
+
+
 def test_step_refused_for_wrong_state_shows_a_message(officer, agency_a, submit) -> None:
     case = submit(system_actor(agency_a)).case
     response = officer.post(f"/kasus/{case.pk}/step/close/", follow=True)
