@@ -56,6 +56,20 @@ def test_a_page_that_is_not_there_says_so_in_the_site_layout(agency_a, lang, tit
     assert title in anonymous.content.decode() and 'href="/kotak-surat/"' in anonymous.content.decode()
 
 
+def test_a_visitor_who_is_not_logged_in_gets_error_pages_in_the_portal_layout(agency_a) -> None:
+    """A reporter who mistypes a mailbox or receipt address must not land in the officers' layout
+    (their script, their header): the portal's page is plain, script-free and fits a phone."""
+    for address in ("/tidak-ada/", "/kotak-surat/tidak-ada/", "/kasus/999999/"):
+        response = Client().get(address)
+        if response.status_code == 302:  # officer pages send a visitor to the login
+            continue
+        assert response.status_code == 404, address
+        page = response.content.decode()
+        assert "/static/sigap/portal.css" in page and "/static/sigap/app.css" not in page, address
+        assert "<script" not in page and 'class="portal"' in page
+        assert "<h1>Halaman tidak ditemukan</h1>" in page
+
+
 def test_forbidden_and_server_errors_get_site_pages_too(agency_a, settings) -> None:
     settings.ROOT_URLCONF = "tests.core.error_urls"
     officer = client_of(make_user(agency_a, Role.VERIFIKATOR))
@@ -67,8 +81,9 @@ def test_forbidden_and_server_errors_get_site_pages_too(agency_a, settings) -> N
     assert broken.status_code == 500
     assert 'action="/i18n/setlang/"' not in broken.content.decode()  # no form that could not be posted
     assert "<h1>Something went wrong</h1>" in broken.content.decode()
+    # rendered without the request, so without knowing who asked: the plain portal layout
     assert (
-        "/static/sigap/app.css" in broken.content.decode() and "Server Error" not in broken.content.decode()
+        "/static/sigap/portal.css" in broken.content.decode() and "Server Error" not in broken.content.decode()
     )
 
 
@@ -78,6 +93,13 @@ def test_an_expired_form_is_explained(agency_a) -> None:
     assert response.status_code == 403
     page = response.content.decode()
     assert "<h1>Formulir ini sudah kedaluwarsa</h1>" in page and "CSRF" not in page
+    assert "/static/sigap/portal.css" in page  # a reporter's form: the reporter's layout
+    officer = Client(enforce_csrf_checks=True)
+    assert officer.login(username=make_user(agency_a, Role.VERIFIKATOR).username, password=PASSWORD)
+    expired = officer.post("/kasus/", {"q": "x"})
+    assert expired.status_code == 403
+    assert "/static/sigap/app.css" in expired.content.decode() and "Log out" not in expired.content.decode()
+    assert "Keluar" in expired.content.decode()  # the officer's own header, with the way out
 
 
 def test_staff_without_an_agency_role_lands_on_the_admin(db) -> None:
