@@ -6,6 +6,7 @@ Data folder: $SIGAP_SHARED_DATA, else ../shared/data next to the repository.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import os
 import statistics
@@ -75,7 +76,24 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+def _region_hint(mode: str, data: list[tuple[str, str, str]]) -> str | None:
+    """The hint every row is located with: the agency's region (how triage runs inside SIGAP), the
+    region inferred from the corpus itself (`sigap triage locate` without --region-hint), or none."""
+    if mode == "agency":
+        return REGION
+    if mode == "inferred":
+        t0 = time.perf_counter()
+        code = gazetteer.infer_region((text, address) for text, address, _ in data)
+        print(f"region inferred from the corpus: {code} ({time.perf_counter() - t0:.1f} s)")
+        return code
+    return None
+
+
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hint", choices=("agency", "inferred", "none"), default="agency",
+                        help="locate with the agency's region, the corpus's inferred region, or no hint")
+    args = parser.parse_args()
     path = data_path()
     if not path.exists():
         print(f"SKIP: {path} not found")
@@ -90,27 +108,28 @@ def main() -> int:
     covered_correct = 0
     times: list[float] = []
     with path.open(newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            text = (row.get("keluhan") or "").replace("\\n", "\n")
-            address = row.get("alamat") or ""
-            truth = official_code(kec_by_name, row.get("kecamatan") or "")
-            rows += 1
-            if truth is None:
-                unknown_truth += 1
-            t = time.perf_counter()
-            hits = gazetteer.locate(text, region_hint=REGION, address=address)
-            times.append((time.perf_counter() - t) * 1000)
-            predicted = gazetteer.best_kecamatan(text, region_hint=REGION, address=address)
-            has_place = any(h.level >= 3 and h.code.startswith(REGION + ".") for h in hits)
-            if predicted is not None and has_place:
-                covered += 1
-                if predicted == truth:
-                    covered_correct += 1
-            if predicted == truth and predicted is not None:
-                correct += 1
-            if truth is not None and _names_its_place(text + " \n " + address, place_names.get(truth, ())):
-                named += 1
-                named_correct += predicted == truth
+        data = [((row.get("keluhan") or "").replace("\\n", "\n"), row.get("alamat") or "",
+                 row.get("kecamatan") or "") for row in csv.DictReader(fh)]
+    hint = _region_hint(args.hint, data)
+    for text, address, official in data:
+        truth = official_code(kec_by_name, official)
+        rows += 1
+        if truth is None:
+            unknown_truth += 1
+        t = time.perf_counter()
+        hits = gazetteer.locate(text, region_hint=hint, address=address)
+        times.append((time.perf_counter() - t) * 1000)
+        predicted = gazetteer.best_kecamatan(text, region_hint=hint, address=address)
+        has_place = any(h.level >= 3 and h.code.startswith(REGION + ".") for h in hits)
+        if predicted is not None and has_place:
+            covered += 1
+            if predicted == truth:
+                covered_correct += 1
+        if predicted == truth and predicted is not None:
+            correct += 1
+        if truth is not None and _names_its_place(text + " \n " + address, place_names.get(truth, ())):
+            named += 1
+            named_correct += predicted == truth
     if not rows:
         print("SKIP: no rows")
         return 0

@@ -199,6 +199,35 @@ def test_locate_classify_dedup_commands(tmp_path, capsys) -> None:
     assert [sorted(g["ids"]) for g in groups] == [["a", "b"]]
 
 
+def test_locate_without_a_hint_settles_shared_place_names_by_the_corpus_region(tmp_path, capsys) -> None:
+    """An agency's history is about its own area: a kelurahan name that a dozen regions share
+    ("Sukarame") is read in the region the other reports name."""
+    texts = [
+        "Lampu jalan mati di Kelurahan Way Halim Permai, Kota Bandar Lampung",
+        "Sampah menumpuk di pasar Tugu, Kecamatan Tanjungkarang Timur, Bandar Lampung",
+        "Pungli pembuatan KTP di kantor Kecamatan Rajabasa Bandar Lampung",
+        "Drainase tersumbat di Kelurahan Pasir Gintung, Kota Bandar Lampung",
+        "Jalan berlubang di Kecamatan Kemiling Kota Bandar Lampung",
+        "Parkir liar di Kecamatan Enggal, Bandar Lampung",
+        "Jalan rusak parah di Kelurahan Sukarame sudah tiga bulan",
+    ]
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(json.dumps({"id": str(i), "text": t}) for i, t in enumerate(texts)) + "\n")
+    call_command("triage", "locate", "--input", str(src))
+    captured = capsys.readouterr()
+    out = {o["id"]: o for o in map(json.loads, captured.out.splitlines())}
+    assert out["6"]["kecamatan"] == "18.71.02"  # Sukarame, Bandar Lampung
+    assert "18.71" in captured.err and "--region-hint" in captured.err
+    # a hint given wins; a corpus with no leading region is read without one
+    call_command("triage", "locate", "--input", str(src), "--region-hint", "35.78")
+    assert json.loads(capsys.readouterr().out.splitlines()[6])["kecamatan"] is None
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text(json.dumps({"id": "x", "text": texts[6]}) + "\n")
+    call_command("triage", "locate", "--input", str(mixed))
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["kecamatan"] is None and captured.err == ""
+
+
 def test_bulk_index_then_full_triage_finds_the_duplicate(agency_a, submit, capsys) -> None:
     first = _submit(submit, agency_a, ROAD)
     _submit(submit, agency_a, OTHER)

@@ -15,6 +15,7 @@ import re
 import threading
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import process
@@ -25,6 +26,7 @@ __all__ = [
     "RegionHit",
     "best_kecamatan",
     "get_gazetteer",
+    "infer_region",
     "locate",
     "name_key",
     "region_level",
@@ -617,6 +619,42 @@ def best_kecamatan(text: str, *, region_hint: str | None = None, address: str | 
     if not kec:
         return None
     return min(kec, key=lambda k: (-round(kec[k], 6), kec_first[k], k))
+
+
+INFER_MIN_ROWS = 5  # a corpus's region needs at least this many reports placed in it
+INFER_MIN_SHARE = 0.3  # ... and this share of the reports placed anywhere
+INFER_LEAD = 2.0  # ... and this many times as many as the next region
+
+
+def infer_region(items: Iterable[tuple[str, str | None]], *, limit: int = 20_000) -> str | None:
+    """The kabupaten/kota (else the province) that a corpus of (text, address) is mostly about, or
+    None when no region clearly leads: an agency's history is about its own area, and knowing it
+    settles the place names that many regions share (a "Kelurahan Sawahan" is in a dozen of them).
+
+    Each report votes once for the region of its best place found without a hint; at most
+    ``limit`` reports are read."""
+    votes: dict[int, dict[str, int]] = {1: defaultdict(int), 2: defaultdict(int)}
+    for n, (text, address) in enumerate(items):
+        if n >= limit:
+            break
+        hits = locate(text, address=address)
+        if not hits:
+            continue
+        best = hits[0].code
+        for level in (1, 2):
+            if _code_level(best) >= level:
+                votes[level][".".join(best.split(".")[:level])] += 1
+    for level in (2, 1):
+        counts = sorted(votes[level].values(), reverse=True)
+        if not counts:
+            continue
+        top = max(votes[level], key=lambda c: (votes[level][c], c))
+        runner_up = counts[1] if len(counts) > 1 else 0
+        placed = sum(counts)
+        if (counts[0] >= INFER_MIN_ROWS and counts[0] >= INFER_MIN_SHARE * placed
+                and counts[0] >= INFER_LEAD * runner_up):
+            return top
+    return None
 
 
 def _squash(score: float) -> float:

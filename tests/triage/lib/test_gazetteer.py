@@ -135,3 +135,17 @@ def test_robust_inputs(text: str) -> None:
 def test_locate_never_crashes(text: str, hint: str | None) -> None:
     for hit in locate(text, region_hint=hint):
         assert 0 <= hit.score <= 1 and 1 <= hit.level <= 4
+
+
+def test_a_corpus_region_is_inferred_only_when_one_clearly_leads() -> None:
+    from sigap.triage.lib.gazetteer import infer_region
+
+    lampung = [(f"Jalan rusak di Kecamatan {k}, Kota Bandar Lampung", None)
+               for k in ("Kemiling", "Rajabasa", "Enggal", "Kedaton", "Sukarame", "Panjang")]
+    surabaya = [(f"Saluran mampet di Kecamatan {k}, Kota Surabaya", None)
+                for k in ("Wonokromo", "Tegalsari", "Genteng", "Rungkut", "Sawahan", "Gubeng")]
+    assert infer_region(lampung + surabaya[:2]) == "18.71"
+    assert infer_region(surabaya + lampung[:1]) == "35.78"
+    assert infer_region(lampung + surabaya) is None  # two areas: no hint is better than a wrong one
+    assert infer_region(lampung[:3]) is None  # too few to tell
+    assert infer_region([("tidak ada tempat disebut", None)] * 50) is None

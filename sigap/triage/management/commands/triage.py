@@ -139,13 +139,14 @@ class Command(BaseCommand):
     def _locate(self, options: dict[str, Any]) -> None:
         from sigap.triage.lib.gazetteer import best_kecamatan, locate
 
+        corpus_hint = options["region_hint"] or self._corpus_region(options)
         for lineno, item in read_objects(options["input"]):
             if item is None:
                 self.stderr.write(f"line {lineno}: not a JSON object, skipped")
                 continue
             text = str(item.get(options["text_field"]) or "")
             address = item.get("address") or item.get("alamat")
-            hint = item.get("region_hint") or options["region_hint"]
+            hint = item.get("region_hint") or corpus_hint
             hits = locate(text, region_hint=hint, address=address)
             self.stdout.write(
                 json.dumps(
@@ -160,6 +161,26 @@ class Command(BaseCommand):
                     ensure_ascii=False,
                 )
             )
+
+    def _corpus_region(self, options: dict[str, Any]) -> str | None:
+        """Without --region-hint: the region a file's reports are mostly about (an agency's history
+        is about its own area), found in a first reading; None when none clearly leads."""
+        from sigap.triage.lib.gazetteer import infer_region, region_name
+
+        if options["input"] == "-":
+            return None  # standard input can be read only once
+        rows = (
+            (str(item.get(options["text_field"]) or ""), item.get("address") or item.get("alamat"))
+            for _, item in read_objects(options["input"])
+            if item is not None and not item.get("region_hint")
+        )
+        code = infer_region(rows)
+        if code:
+            self.stderr.write(
+                f"no --region-hint: the reports are mostly about {region_name(code)} ({code}), "
+                "which settles place names that other regions share; pass --region-hint to choose"
+            )
+        return code
 
     def _classify(self, options: dict[str, Any]) -> None:
         from sigap.triage.lib.classify import classify
