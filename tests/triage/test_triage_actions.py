@@ -228,6 +228,25 @@ def test_locate_without_a_hint_settles_shared_place_names_by_the_corpus_region(t
     assert json.loads(captured.out)["kecamatan"] is None and captured.err == ""
 
 
+def test_the_corpus_tools_read_exports_that_name_the_text_and_address_otherwise(tmp_path, capsys) -> None:
+    src = tmp_path / "export.jsonl"
+    lines = [
+        {"id": "a", "keluhan": ROAD.what},
+        {"id": "b", "isi": ROAD_WA.what},
+        {"id": "c", "keluhan": "Pungutan liar saat mengurus KTP di kantor kecamatan, diminta uang 50 ribu",
+         "lokasi": "Kecamatan Kemiling, Kota Bandar Lampung"},
+    ]
+    src.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    call_command("triage", "locate", "--input", str(src), "--region-hint", "18.71")
+    found = [json.loads(x)["kecamatan"] for x in capsys.readouterr().out.splitlines()]
+    assert found == ["18.71.01", "18.71.01", "18.71.13"]  # Kedaton in the texts, Kemiling in the address
+    call_command("triage", "classify", "--input", str(src))
+    assert all(json.loads(x)["category"] for x in capsys.readouterr().out.splitlines())
+    dst = tmp_path / "groups.jsonl"
+    call_command("triage", "dedup", "--input", str(src), "--output", str(dst))
+    assert [sorted(json.loads(x)["ids"]) for x in dst.read_text().splitlines()] == [["a", "b"]]
+
+
 def test_bulk_index_then_full_triage_finds_the_duplicate(agency_a, submit, capsys) -> None:
     first = _submit(submit, agency_a, ROAD)
     _submit(submit, agency_a, OTHER)

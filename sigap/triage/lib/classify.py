@@ -61,7 +61,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from sigap.triage.lib.jsonl import read_objects
+from sigap.triage.lib.jsonl import read_objects, text_of
 from sigap.triage.lib.normalize import normalize_text
 from sigap.triage.lib.taxonomy import CATEGORY_KEYS, CORRUPTION_CATEGORY_KEYS, DEFAULT_CATEGORY, SECTOR_KEYS
 
@@ -1104,7 +1104,7 @@ def _read_jsonl(path: str | Path, label_field: str, text_field: str) -> tuple[li
         if item is None:
             skipped += 1
             continue
-        text, label = item.get(text_field), item.get(label_field)
+        text, label = text_of(item, text_field), item.get(label_field)
         if isinstance(label, bool) or not isinstance(label, str | int):
             skipped += 1
             continue

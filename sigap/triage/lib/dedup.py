@@ -65,7 +65,7 @@ from rapidfuzz.distance import OSA
 
 from . import minhash
 from .entities import INSTITUTIONS, OBJECTS, POSITIONS, Entities, extract_entities
-from .jsonl import read_objects
+from .jsonl import read_objects, text_of
 from .normalize import normalize_text, strip_courtesies
 
 __all__ = [
@@ -1301,7 +1301,7 @@ def _rows_jsonl(path: Path, bad: list[int]) -> Iterator[dict[str, Any]]:
 def _row_features(row: dict[str, Any]) -> ReportFeatures | int:
     """Features of one corpus line, or its line number when its fields are unusable."""
     try:
-        return features(str(row["id"]), row.get("text") or "", title=row.get("title"),
+        return features(str(row["id"]), text_of(row), title=row.get("title"),
                         received_at=row.get("received_at"), instansi=row.get("instansi"),
                         channel=row.get("channel"), region_hint=row.get("region_hint"))
     except (ValueError, KeyError, TypeError, AttributeError):

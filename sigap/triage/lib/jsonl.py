@@ -23,3 +23,32 @@ def read_objects(path: str | Path) -> Iterator[tuple[int, dict[str, Any] | None]
                 yield lineno, None
                 continue
             yield lineno, item if isinstance(item, dict) else None
+
+
+# Other names a report's text and address go by in exported files, tried when the named field is absent.
+TEXT_FIELDS = ("text", "isi", "keluhan", "laporan", "uraian", "pengaduan", "content", "body", "description")
+ADDRESS_FIELDS = ("address", "alamat", "lokasi", "location")
+
+
+def text_of(item: dict[str, Any], field: str = "text") -> str:
+    """The report text of a line: ``field``, or when the line has no such field, the first of
+    TEXT_FIELDS it has (an export that calls it "keluhan" or "isi" is still read)."""
+    if field in item:
+        return _str(item[field])
+    for name in TEXT_FIELDS:
+        if name in item:
+            return _str(item[name])
+    return ""
+
+
+def address_of(item: dict[str, Any]) -> str | None:
+    """The address written beside the text, if the line has one (under any of ADDRESS_FIELDS)."""
+    for name in ADDRESS_FIELDS:
+        value = item.get(name)
+        if value:
+            return _str(value)
+    return None
+
+
+def _str(value: Any) -> str:
+    return "" if value is None else str(value)

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sigap.triage.lib.jsonl import read_objects
+from sigap.triage.lib.jsonl import address_of, read_objects, text_of
 
 
 class Command(BaseCommand):
@@ -144,8 +144,8 @@ class Command(BaseCommand):
             if item is None:
                 self.stderr.write(f"line {lineno}: not a JSON object, skipped")
                 continue
-            text = str(item.get(options["text_field"]) or "")
-            address = item.get("address") or item.get("alamat")
+            text = text_of(item, options["text_field"])
+            address = address_of(item)
             hint = item.get("region_hint") or corpus_hint
             hits = locate(text, region_hint=hint, address=address)
             self.stdout.write(
@@ -170,7 +170,7 @@ class Command(BaseCommand):
         if options["input"] == "-":
             return None  # standard input can be read only once
         rows = (
-            (str(item.get(options["text_field"]) or ""), item.get("address") or item.get("alamat"))
+            (text_of(item, options["text_field"]), address_of(item))
             for _, item in read_objects(options["input"])
             if item is not None and not item.get("region_hint")
         )
@@ -189,7 +189,7 @@ class Command(BaseCommand):
             if item is None:
                 self.stderr.write(f"line {lineno}: not a JSON object, skipped")
                 continue
-            c = classify(str(item.get(options["text_field"]) or ""))
+            c = classify(text_of(item, options["text_field"]))
             self.stdout.write(
                 json.dumps(
                     {
