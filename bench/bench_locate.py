@@ -117,9 +117,13 @@ def main() -> int:
         if truth is None:
             unknown_truth += 1
         t = time.perf_counter()
-        hits = gazetteer.locate(text, region_hint=hint, address=address)
-        times.append((time.perf_counter() - t) * 1000)
-        predicted = gazetteer.best_kecamatan(text, region_hint=hint, address=address)
+        if args.hint == "inferred":  # as `sigap triage locate` reads a file without --region-hint
+            hits, predicted = gazetteer.locate_in_corpus(text, corpus_region=hint, address=address)
+            times.append((time.perf_counter() - t) * 1000)  # both readings of the text
+        else:
+            hits = gazetteer.locate(text, region_hint=hint, address=address)
+            times.append((time.perf_counter() - t) * 1000)
+            predicted = gazetteer.best_kecamatan(text, region_hint=hint, address=address)
         has_place = any(h.level >= 3 and h.code.startswith(REGION + ".") for h in hits)
         if predicted is not None and has_place:
             covered += 1

@@ -31,7 +31,10 @@ _GREETINGS = ("min", "kak", "admin", "pak", "bu", "halo min", "permisi kak", "to
 _CLOSINGS = ("min", "kak", "tolong", "makasih", "mohon dibantu", "trims")
 
 
-def swap_words(text: str, rng: random.Random, rate: float = 0.06) -> str:
+SWAP_RATE, DROP_RATE, TYPO_RATE = 0.06, 0.06, 0.05
+
+
+def swap_words(text: str, rng: random.Random, rate: float = SWAP_RATE) -> str:
     """Swap about ``rate`` of adjacent word pairs."""
     words = text.split()
     for i in range(len(words) - 1):
@@ -40,7 +43,7 @@ def swap_words(text: str, rng: random.Random, rate: float = 0.06) -> str:
     return " ".join(words)
 
 
-def drop_words(text: str, rng: random.Random, rate: float = 0.06) -> str:
+def drop_words(text: str, rng: random.Random, rate: float = DROP_RATE) -> str:
     """Drop about ``rate`` of the words (never all of them)."""
     words = text.split()
     kept = [w for w in words if rng.random() >= rate]
@@ -59,7 +62,7 @@ def _typo_word(word: str, rng: random.Random) -> str:
     return word[:i] + word[i] + word[i:]  # duplicate a character
 
 
-def typos(text: str, rng: random.Random, rate: float = 0.05) -> str:
+def typos(text: str, rng: random.Random, rate: float = TYPO_RATE) -> str:
     """Introduce a character-level typo into about ``rate`` of the words."""
     return " ".join(_typo_word(w, rng) if rng.random() < rate else w for w in text.split())
 
@@ -114,7 +117,7 @@ KINDS: dict[str, Perturbation] = {
 _ORDER = ("reorder", "swap", "drop", "typo", "abbreviate", "whatsapp")
 
 
-_RATED = {"swap": 0.06, "drop": 0.06, "typo": 0.05}  # default rates of the kinds that take one
+_RATED = {"swap": SWAP_RATE, "drop": DROP_RATE, "typo": TYPO_RATE}  # the kinds that take a rate
 
 
 def perturb(text: str, rng: random.Random, kinds: Sequence[str] | None = None,

@@ -42,7 +42,8 @@ SKETCH_FLOOR = 0.25
 EVIDENCE_FOR = 3
 SUGGEST_AT = dedup.DEFAULT_THRESHOLD
 AUTO_MERGE_AT = 0.97  # only inside one agency, only while both cases are still at intake,
-AUTO_MERGE_TEXT = 0.9  # and only for (nearly) the same text sent again: entities alone make a suggestion
+AUTO_MERGE_TEXT = 0.9  # and only for (nearly) the same text sent again: entities alone make a suggestion,
+# and so do the same words in another order (shingles, not the word measure, decide)
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,7 @@ def _maybe_auto_merge(report: Report, matches: list[tuple[Stored, dedup.Match]])
         if (
             other.instansi_id != report.instansi_id
             or match.score < AUTO_MERGE_AT
-            or match.text_similarity < AUTO_MERGE_TEXT
+            or match.shingle_similarity < AUTO_MERGE_TEXT
         ):
             continue
         case = Case.objects.get(pk=report.case_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -120,6 +121,21 @@ def test_identical_report_in_same_agency_is_merged_automatically(agency_a, submi
     assert Case.objects.filter(instansi=agency_a, status=State.MERGED).count() == 1
 
 
+def test_the_same_words_in_another_order_are_suggested_not_merged(agency_a, submit) -> None:
+    """Word for word the same, meaning the opposite: an officer decides, not the machine."""
+    one = ("Dana Rp 300 juta dari dinas kesehatan untuk puskesmas Kedaton dipakai membeli mobil dinas, "
+           "bukan obat untuk pasien")
+    other = ("Dana Rp 300 juta dari dinas kesehatan untuk puskesmas Kedaton dipakai membeli obat, "
+             "bukan mobil dinas untuk pasien")
+    first = _submit(submit, agency_a, ReportContent(what=one))
+    triage_report(report_id=first.pk)
+    second = _submit(submit, agency_a, ReportContent(what=other), channel="email")
+    triage_report(report_id=second.pk)
+    suggestion = DuplicateSuggestion.objects.get(report=second, other_report=first)
+    assert suggestion.decision == "open"
+    assert Report.objects.get(pk=second.pk).case_id != first.case_id
+
+
 def test_template_texts_of_different_people_are_not_duplicates(agency_a, submit) -> None:
     template = (
         "Saya {name} NIK {nik} warga RT 0{rt} RW 02 Kelurahan Kedaton mengajukan keberatan karena bantuan "
@@ -199,7 +215,8 @@ def test_locate_classify_dedup_commands(tmp_path, capsys) -> None:
     assert [sorted(g["ids"]) for g in groups] == [["a", "b"]]
 
 
-def test_locate_without_a_hint_settles_shared_place_names_by_the_corpus_region(tmp_path, capsys) -> None:
+def test_locate_without_a_hint_settles_shared_place_names_by_the_corpus_region(tmp_path, capsys,
+                                                                              monkeypatch) -> None:
     """An agency's history is about its own area: a kelurahan name that a dozen regions share
     ("Sukarame") is read in the region the other reports name."""
     texts = [
@@ -210,6 +227,7 @@ def test_locate_without_a_hint_settles_shared_place_names_by_the_corpus_region(t
         "Jalan berlubang di Kecamatan Kemiling Kota Bandar Lampung",
         "Parkir liar di Kecamatan Enggal, Bandar Lampung",
         "Jalan rusak parah di Kelurahan Sukarame sudah tiga bulan",
+        "Saluran mampet di Kelurahan Sawahan, Kota Surabaya",  # elsewhere, and says so: kept
     ]
     src = tmp_path / "in.jsonl"
     src.write_text("\n".join(json.dumps({"id": str(i), "text": t}) for i, t in enumerate(texts)) + "\n")
@@ -217,6 +235,7 @@ def test_locate_without_a_hint_settles_shared_place_names_by_the_corpus_region(t
     captured = capsys.readouterr()
     out = {o["id"]: o for o in map(json.loads, captured.out.splitlines())}
     assert out["6"]["kecamatan"] == "18.71.02"  # Sukarame, Bandar Lampung
+    assert out["7"]["kecamatan"] and out["7"]["kecamatan"].startswith("35.78.")
     assert "18.71" in captured.err and "--region-hint" in captured.err
     # a hint given wins; a corpus with no leading region is read without one
     call_command("triage", "locate", "--input", str(src), "--region-hint", "35.78")
@@ -226,6 +245,11 @@ def test_locate_without_a_hint_settles_shared_place_names_by_the_corpus_region(t
     call_command("triage", "locate", "--input", str(mixed))
     captured = capsys.readouterr()
     assert json.loads(captured.out)["kecamatan"] is None and captured.err == ""
+    # a stream can be read once: no first reading, and it says so
+    monkeypatch.setattr("sys.stdin", io.StringIO(src.read_text()))
+    call_command("triage", "locate", "--input", "-")
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == len(texts) and "stream" in captured.err
 
 
 def test_the_corpus_tools_read_exports_that_name_the_text_and_address_otherwise(tmp_path, capsys) -> None:

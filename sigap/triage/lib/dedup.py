@@ -107,6 +107,7 @@ MIN_TOKENS = 4  # shorter texts ("lampu mati") carry too little to call anything
 WORD_OFFSET = 0.10
 WORD_TYPO_MIN = 5  # a word of this many letters or more matches another one edit (OSA) away
 TYPO_MATCH_FROM = 0.3  # ... once the texts share this much of their words exactly (a retyped copy)
+MAX_TYPO_PAIRS = 250_000  # word pairs compared for typos at most (long name lists: exact words only)
 MAX_BONUS = 0.60
 CONFLICT_CAP = 0.25  # score of a pair with a hard (or unanchored soft) conflict
 MAX_BUCKET = 200  # larger LSH buckets are split by a second key, then skipped if still large
@@ -237,11 +238,15 @@ class Match:
     conflicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     passages: tuple[str, ...] = ()
     reasons: tuple[str, ...] = ()
+    # The shingle part of text_similarity alone: the same text sent again, not the same words in
+    # another order ("mobil, bukan obat" / "obat, bukan mobil"); automatic merges ask this one.
+    shingle_similarity: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "a_id": self.a_id, "b_id": self.b_id, "score": round(self.score, 4),
             "is_duplicate": self.is_duplicate, "text_similarity": round(self.text_similarity, 4),
+            "shingle_similarity": round(self.shingle_similarity, 4),
             "shared": {k: list(v) for k, v in self.shared.items()},
             "conflicts": {k: list(v) for k, v in self.conflicts.items()},
             "passages": list(self.passages), "reasons": list(self.reasons),
@@ -826,7 +831,10 @@ UNCERTAIN = (0.02, 0.3)  # where a 128-slot estimate is too coarse for the entit
 def text_similarity(a: ReportFeatures, b: ReportFeatures, estimate: float | None = None) -> float:
     """How alike two texts are: the shingle similarity, or the word similarity less WORD_OFFSET
     when that is higher (a copy edited by hand keeps its words better than its shingles)."""
-    chars = shingle_similarity(a, b, estimate)
+    return _with_words(a, b, shingle_similarity(a, b, estimate))
+
+
+def _with_words(a: ReportFeatures, b: ReportFeatures, chars: float) -> float:
     if chars >= 1.0:
         return chars
     return max(chars, word_similarity(a, b, floor=chars + WORD_OFFSET) - WORD_OFFSET)
@@ -851,7 +859,9 @@ def shingle_similarity(a: ReportFeatures, b: ReportFeatures, estimate: float | N
 
 def word_similarity(a: ReportFeatures, b: ReportFeatures, floor: float = 0.0) -> float:
     """Jaccard of the two normalised texts' word sets, where a word of WORD_TYPO_MIN+ letters with
-    one typo (a letter dropped, doubled, swapped or changed) in the other text counts as shared,
+    one typo (a letter dropped, doubled, swapped or changed) in the other text counts as shared
+    (counted from the words that have such a match on either side: a little generous when one
+    word is one letter from several),
     once the texts share TYPO_MATCH_FROM of their words exactly (unrelated texts, most candidate
     pairs, never get that far: the typo matching runs only on copies of one text).
 
@@ -870,7 +880,7 @@ def word_similarity(a: ReportFeatures, b: ReportFeatures, floor: float = 0.0) ->
     most = min(len(only_x), len(only_y))  # typo matches possible at best
     if (shared + most) / (union - most) <= floor:
         return 0.0
-    if most:
+    if most and len(only_x) * len(only_y) <= MAX_TYPO_PAIRS:
         close = process.cdist(only_x, only_y, scorer=OSA.distance, score_cutoff=1, dtype=np.int32) <= 1
         long_x = np.fromiter((len(w) >= WORD_TYPO_MIN for w in only_x), dtype=bool, count=len(only_x))
         long_y = np.fromiter((len(w) >= WORD_TYPO_MIN for w in only_y), dtype=bool, count=len(only_y))
@@ -942,15 +952,17 @@ def compare(a: ReportFeatures, b: ReportFeatures, *, threshold: float = DEFAULT_
 
     ``evidence=False`` skips the (slower) shared-passage search.
     """
-    text_sim = minhash.estimate_jaccard(a.signature, b.signature)
+    estimate = minhash.estimate_jaccard(a.signature, b.signature)
     if not (a.informative and b.informative):
-        return Match(a.id, b.id, 0.0, False, text_sim, reasons=("text too short or empty",))
-    text_sim = text_similarity(a, b, text_sim)
+        return Match(a.id, b.id, 0.0, False, estimate, reasons=("text too short or empty",),
+                     shingle_similarity=estimate)
+    chars = shingle_similarity(a, b, estimate)
+    text_sim = _with_words(a, b, chars)
     ev = _evidence(a, b)
     score, distinct = _combine(text_sim, ev)
     match = Match(a_id=a.id, b_id=b.id, score=score, is_duplicate=score >= threshold and not distinct,
                   text_similarity=text_sim, shared=dict(ev.shared), conflicts=dict(ev.conflicts),
-                  reasons=_reasons(text_sim, ev, distinct))
+                  reasons=_reasons(text_sim, ev, distinct), shingle_similarity=chars)
     return with_passages(match, a, b) if evidence else match
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "get_gazetteer",
     "infer_region",
     "locate",
+    "locate_in_corpus",
     "name_key",
     "region_level",
     "region_name",
@@ -655,6 +656,19 @@ def infer_region(items: Iterable[tuple[str, str | None]], *, limit: int = 20_000
                 and counts[0] >= INFER_LEAD * runner_up):
             return top
     return None
+
+
+def locate_in_corpus(text: str, *, corpus_region: str | None,
+                     address: str | None = None) -> tuple[list[RegionHit], str | None]:
+    """(``locate``, ``best_kecamatan``) of one report of a corpus whose region was inferred
+    (``infer_region``): the corpus's region settles the place names it shares with others, but a
+    report that clearly names a place elsewhere ("Kelurahan Sawahan, Kota Surabaya" in a Lampung
+    agency's history) keeps it. An agency's own region hint, given by its officers, is used as is."""
+    plain = locate(text, address=address)
+    if corpus_region and (not plain or any(_within(h.code, corpus_region) for h in plain)):
+        return (locate(text, region_hint=corpus_region, address=address),
+                best_kecamatan(text, region_hint=corpus_region, address=address))
+    return plain, best_kecamatan(text, address=address)
 
 
 def _squash(score: float) -> float:

@@ -31,13 +31,14 @@ ADDRESS_FIELDS = ("address", "alamat", "lokasi", "location")
 
 
 def text_of(item: dict[str, Any], field: str = "text") -> str:
-    """The report text of a line: ``field``, or when the line has no such field, the first of
-    TEXT_FIELDS it has (an export that calls it "keluhan" or "isi" is still read)."""
-    if field in item:
-        return _str(item[field])
-    for name in TEXT_FIELDS:
-        if name in item:
-            return _str(item[name])
+    """The report text of a line: ``field``; when that is the default "text" and the line has no
+    text there, the first of TEXT_FIELDS it has (an export that calls it "keluhan" or "isi" is
+    still read). A field named on the command line is read alone. Only strings count."""
+    names = (field, *TEXT_FIELDS) if field == "text" else (field,)
+    for name in names:
+        value = item.get(name)
+        if isinstance(value, str) and value.strip():
+            return value
     return ""
 
 
@@ -45,10 +46,6 @@ def address_of(item: dict[str, Any]) -> str | None:
     """The address written beside the text, if the line has one (under any of ADDRESS_FIELDS)."""
     for name in ADDRESS_FIELDS:
         value = item.get(name)
-        if value:
-            return _str(value)
+        if isinstance(value, str) and value.strip():
+            return value
     return None
-
-
-def _str(value: Any) -> str:
-    return "" if value is None else str(value)

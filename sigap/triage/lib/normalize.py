@@ -399,16 +399,21 @@ _CC_RE = re.compile(r"^[ \t>*-]{0,4}(?:tembusan[ \t]{0,3}:|tembusan[ \t]{1,3}(?:
 _CC_ITEM_RE = re.compile(r"[ \t]*(?P<mark>\d{1,2}[.)]|[-*•]|(?:yth|kepada)\b\.?)?[ \t]*"
                          r"(?:(?:yth|kepada)\b\.?[ \t]*)?", re.IGNORECASE)
 _CC_MAX_LINES = 10
-_CC_MAX_LINE_CHARS = 160
+_CC_MAX_SPANS = 20
+CC_MAX_WORDS = 8  # an addressee is a title and a name ("Kepala Dinas Sosial Kabupaten Lampung Selatan")
 
 
 def _copy_list_spans(text: str) -> list[tuple[int, int]]:
-    """The lines of a letter's copy list ("Tembusan: 1. Bupati ... 2. Inspektorat ..."): those it is
-    sent to for their information, not those it reports.
+    """The addressees of a letter's copy list ("Tembusan: 1. Bupati ... 2. Inspektorat ..."): those
+    it is sent to for their information, not those it reports.
 
     The list is read as it is written: after a heading with an addressee on its own line, or after
     a numbered or bulleted first item, only further items marked the same way; after an unmarked
-    first line under the heading, lines up to a blank one."""
+    first line under the heading, lines up to a blank one. A line may hold several addressees
+    between commas. Each addressee ends like a letter's addressee (`_addressee_end`) and is at most
+    CC_MAX_WORDS words: where a line goes on with anything else ("cc: Inspektorat. Bupati X meminta
+    fee ...") the letter has resumed, and the list ends there. Reading an accused official as a
+    copy's addressee would hide them, so a doubtful line is left to the letter."""
     m = _CC_RE.search(text)
     if m is None:
         return []
@@ -420,22 +425,39 @@ def _copy_list_spans(text: str) -> list[tuple[int, int]]:
         item = _CC_ITEM_RE.match(text, pos, line_end)
         start = item.end() if item else pos
         marked = bool(item and item.group("mark"))
-        content = bool(text[start:line_end].strip())
-        if line_no == 0:  # the heading's own line
-            if content:
-                spans.append((start, line_end))
-        elif not content or line_end - start > _CC_MAX_LINE_CHARS:
-            break  # a blank line or a paragraph: the list is over
+        if not text[start:line_end].strip():
+            if line_no > 0:
+                break  # a blank line: the list is over
         elif line_no == 1 and not spans:  # the first item under the heading sets the style
             marked_only = marked
-            spans.append((start, line_end))
-        elif marked or not marked_only:
-            spans.append((start, line_end))
-        else:
+        elif line_no > 0 and marked_only and not marked:
+            break
+        if text[start:line_end].strip() and not _copy_line(text, start, line_end, spans):
             break
         line_no += 1
         pos = line_end + 1
     return spans
+
+
+def _copy_line(text: str, start: int, line_end: int, spans: list[tuple[int, int]]) -> bool:
+    """Add the addressees of one copy-list line to ``spans``; False where the letter goes on."""
+    pos = start
+    while pos < line_end:
+        if len(spans) >= _CC_MAX_SPANS:
+            return False
+        end, _ = _addressee_end(text, pos)
+        end = min(end, line_end)
+        words = len(text[pos:end].split())
+        if words > CC_MAX_WORDS:
+            return False
+        if words:
+            spans.append((pos, end))
+        rest = text[end:line_end]
+        if rest[:1] == ",":
+            pos = end + 1
+            continue
+        return not rest.strip(" \t.;:")  # only closing marks after it, or the letter resumes
+    return True
 
 
 def addressee_spans(text: str) -> list[tuple[int, int]]:

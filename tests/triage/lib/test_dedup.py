@@ -99,6 +99,8 @@ def test_word_similarity_counts_a_word_with_one_typo_as_shared() -> None:
     base = "pengendara motor jatuh karena lubang tertutup genangan air"
     typo = "pengedara motor jatuh karena lubnag tertutup genangan air"  # a letter dropped, two swapped
     assert word_similarity(f("a", base), f("b", typo)) == 1.0
+    changed = "pengendara motor jatuh karena lubang tertutap genangan air"  # a letter changed
+    assert word_similarity(f("a", base), f("b", changed)) == 1.0
     short = "pengendara motr jatuh karena lubang tertutup genangan air"  # "motor" has five letters
     assert word_similarity(f("a", base), f("b", short)) == 1.0
     four = "pengendara motor jatuh karena lubang tertutup genangan api"  # "air"/"api": too short to tell
@@ -108,6 +110,17 @@ def test_word_similarity_counts_a_word_with_one_typo_as_shared() -> None:
     # texts that share few words exactly are not made alike by words one letter apart
     other = "pengedara motir jatoh krena lubnag tertutop genangn aer"
     assert word_similarity(f("a", base), f("b", other)) < 0.3
+
+
+def test_typo_matching_is_bounded_on_long_lists() -> None:
+    """Two lists of thousands of names are compared word for word only (the typo table would hold
+    millions of pairs); a short retyped text still gets its typos matched."""
+    rng = random.Random(1)
+    names = ["".join(rng.choice("abcdefghijklmnoprstuwy") for _ in range(7)) for _ in range(1200)]
+    a = " ".join(names)
+    b = " ".join(n[:-1] + "z" if i % 2 else n for i, n in enumerate(names))  # every other one a typo
+    assert word_similarity(f("a", a), f("b", b)) == pytest.approx(600 / 1800, abs=0.01)
+    assert word_similarity(f("a", " ".join(names[:40])), f("b", " ".join(b.split()[:40]))) == 1.0
 
 
 def test_a_template_retyped_with_typos_still_tells_its_citizens_apart() -> None:

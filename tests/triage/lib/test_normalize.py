@@ -265,6 +265,13 @@ def test_an_answer_without_an_amount(answer: str) -> None:
         ("Yth. Inspektur, lurah minta uang.\nTembusan Yth. Gubernur Lampung", ["inspektur", "gubernur lampung"]),
         ("Tembusan\nBupati Lampung Selatan\nInspektorat\n\nHormat kami", ["bupati lampung selatan", "inspektorat"]),
         ("cc: Bupati\n- Kapolres\nLurah minta uang", ["bupati", "kapolres"]),  # an unmarked line is the letter
+        ("Tembusan: Bupati, Inspektorat, Ketua DPRD", ["bupati", "inspektorat", "ketua dprd"]),
+        # where a copy line goes on with the letter, the letter has resumed: its officials are reported
+        ("cc: Inspektorat. Bupati Lampung Selatan meminta fee proyek Rp 300 juta.", ["inspektorat"]),
+        ("Tembusan: Kapolda. Kepala desa memotong BLT", ["kapolda"]),
+        ("cc: Bupati Lampung Selatan meminta fee proyek Rp 300 juta dari kontraktor", []),
+        ("Tembusan:\n1. Kepala Dinas Sosial Kab. Lampung Selatan\n2. Camat Kalianda\n3. Arsip.",
+         ["kepala dinas sosial kabupaten lampung selatan", "camat kalianda", "arsip"]),
         # a sentence, not a copy list's heading
         ("Tembusan surat sudah saya kirim ke camat", []),
         ("CC TV di kantor camat rusak", []),

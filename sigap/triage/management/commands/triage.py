@@ -137,22 +137,26 @@ class Command(BaseCommand):
         self.stdout.write(f"{stats}")
 
     def _locate(self, options: dict[str, Any]) -> None:
-        from sigap.triage.lib.gazetteer import best_kecamatan, locate
+        from sigap.triage.lib.gazetteer import best_kecamatan, locate, locate_in_corpus
 
-        corpus_hint = options["region_hint"] or self._corpus_region(options)
+        corpus_region = None if options["region_hint"] else self._corpus_region(options)
         for lineno, item in read_objects(options["input"]):
             if item is None:
                 self.stderr.write(f"line {lineno}: not a JSON object, skipped")
                 continue
             text = text_of(item, options["text_field"])
             address = address_of(item)
-            hint = item.get("region_hint") or corpus_hint
-            hits = locate(text, region_hint=hint, address=address)
+            hint = item.get("region_hint") or options["region_hint"]
+            if hint or not corpus_region:
+                hits = locate(text, region_hint=hint, address=address)
+                kecamatan = best_kecamatan(text, region_hint=hint, address=address)
+            else:
+                hits, kecamatan = locate_in_corpus(text, corpus_region=corpus_region, address=address)
             self.stdout.write(
                 json.dumps(
                     {
                         "id": item.get("id", lineno),
-                        "kecamatan": best_kecamatan(text, region_hint=hint, address=address),
+                        "kecamatan": kecamatan,
                         "regions": [
                             {"code": h.code, "name": h.name, "level": h.level, "score": round(h.score, 3)}
                             for h in hits[:5]
@@ -167,8 +171,9 @@ class Command(BaseCommand):
         is about its own area), found in a first reading; None when none clearly leads."""
         from sigap.triage.lib.gazetteer import infer_region, region_name
 
-        if options["input"] == "-":
-            return None  # standard input can be read only once
+        if not Path(options["input"]).is_file():  # standard input, a pipe: it can be read only once
+            self.stderr.write("no --region-hint and the input is a stream: places are read without a region")
+            return None
         rows = (
             (text_of(item, options["text_field"]), address_of(item))
             for _, item in read_objects(options["input"])
