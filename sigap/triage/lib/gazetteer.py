@@ -658,17 +658,25 @@ def infer_region(items: Iterable[tuple[str, str | None]], *, limit: int = 20_000
     return None
 
 
+# A place elsewhere overrides the corpus's region only when named with support (a kelurahan and its
+# city, a kecamatan and its kabupaten: two mentions that agree), not a lone name that other regions
+# share: a city's complaints name neighbouring cities often, mostly in passing.
+ELSEWHERE_SCORE = 0.85
+
+
 def locate_in_corpus(text: str, *, corpus_region: str | None,
                      address: str | None = None) -> tuple[list[RegionHit], str | None]:
     """(``locate``, ``best_kecamatan``) of one report of a corpus whose region was inferred
     (``infer_region``): the corpus's region settles the place names it shares with others, but a
     report that clearly names a place elsewhere ("Kelurahan Sawahan, Kota Surabaya" in a Lampung
-    agency's history) keeps it. An agency's own region hint, given by its officers, is used as is."""
+    agency's history: ELSEWHERE_SCORE) keeps it. An agency's own region hint, given by its officers,
+    is used as is."""
     plain = locate(text, address=address)
-    if corpus_region and (not plain or any(_within(h.code, corpus_region) for h in plain)):
-        return (locate(text, region_hint=corpus_region, address=address),
-                best_kecamatan(text, region_hint=corpus_region, address=address))
-    return plain, best_kecamatan(text, address=address)
+    if corpus_region is None or (plain and plain[0].score >= ELSEWHERE_SCORE
+                                 and not any(_within(h.code, corpus_region) for h in plain)):
+        return plain, best_kecamatan(text, address=address)
+    return (locate(text, region_hint=corpus_region, address=address),
+            best_kecamatan(text, region_hint=corpus_region, address=address))
 
 
 def _squash(score: float) -> float:

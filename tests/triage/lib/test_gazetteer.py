@@ -149,3 +149,16 @@ def test_a_corpus_region_is_inferred_only_when_one_clearly_leads() -> None:
     assert infer_region(lampung + surabaya) is None  # two areas: no hint is better than a wrong one
     assert infer_region(lampung[:3]) is None  # too few to tell
     assert infer_region([("tidak ada tempat disebut", None)] * 50) is None
+
+
+def test_a_corpus_region_settles_shared_names_but_not_places_named_elsewhere() -> None:
+    from sigap.triage.lib.gazetteer import locate_in_corpus
+
+    _, kec = locate_in_corpus("Jalan rusak parah di Kelurahan Sukarame", corpus_region="18.71")
+    assert kec == "18.71.02"  # the corpus's Sukarame, of a dozen
+    hits, _ = locate_in_corpus("Jalan rusak di Kelurahan Sukarame, Kota Palembang", corpus_region="18.71")
+    assert hits and hits[0].code.startswith("16.71")  # named with its city: kept
+    _, kec = locate_in_corpus("Saluran mampet di Kelurahan Sawahan, Kota Surabaya", corpus_region="18.71")
+    assert kec and kec.startswith("35.78.")
+    _, kec = locate_in_corpus("Jalan rusak parah di Kelurahan Sukarame", corpus_region=None)
+    assert kec is None  # no region, no guess
