@@ -147,10 +147,10 @@ class Command(BaseCommand):
             text = text_of(item, options["text_field"])
             address = address_of(item)
             hint = item.get("region_hint") or options["region_hint"]
-            if hint or not corpus_region:
+            if hint:
                 hits = locate(text, region_hint=hint, address=address)
                 kecamatan = best_kecamatan(text, region_hint=hint, address=address)
-            else:
+            else:  # the corpus's region, if one was found
                 hits, kecamatan = locate_in_corpus(text, corpus_region=corpus_region, address=address)
             self.stdout.write(
                 json.dumps(
