@@ -881,13 +881,16 @@ def word_similarity(a: ReportFeatures, b: ReportFeatures, floor: float = 0.0) ->
     if (shared + most) / (union - most) <= floor:
         return 0.0
     if most and len(only_x) * len(only_y) <= MAX_TYPO_PAIRS:
-        close = process.cdist(only_x, only_y, scorer=OSA.distance, score_cutoff=1, dtype=np.int32) <= 1
-        long_x = np.fromiter((len(w) >= WORD_TYPO_MIN for w in only_x), dtype=bool, count=len(only_x))
-        long_y = np.fromiter((len(w) >= WORD_TYPO_MIN for w in only_y), dtype=bool, count=len(only_y))
-        close &= long_x[:, None] | long_y[None, :]
+        close = process.cdist(only_x, only_y, scorer=OSA.distance, score_cutoff=1, dtype=np.int8) <= 1
+        matched_x: set[int] = set()
+        matched_y: set[int] = set()
+        for i, j in zip(*(side.tolist() for side in np.nonzero(close)), strict=True):
+            if len(only_x[i]) >= WORD_TYPO_MIN or len(only_y[j]) >= WORD_TYPO_MIN:
+                matched_x.add(i)
+                matched_y.add(j)
         # each word pairs with at most one other: count the smaller side of the words with a match
         # (a bound on the one-to-one pairing, equal to it when the typos are few and far apart)
-        typo = min(int(close.any(axis=1).sum()), int(close.any(axis=0).sum()))
+        typo = min(len(matched_x), len(matched_y))
         shared, union = shared + typo, union - typo
     return shared / union
 
