@@ -14,7 +14,7 @@ import math
 import re
 import threading
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -634,7 +634,7 @@ def infer_region(items: Iterable[tuple[str, str | None]], *, limit: int = 20_000
 
     Each report votes once for the region of its best place found without a hint; at most
     ``limit`` reports are read."""
-    votes: dict[int, dict[str, int]] = {1: defaultdict(int), 2: defaultdict(int)}
+    votes: dict[int, Counter[str]] = {1: Counter(), 2: Counter()}
     for n, (text, address) in enumerate(items):
         if n >= limit:
             break
@@ -646,14 +646,13 @@ def infer_region(items: Iterable[tuple[str, str | None]], *, limit: int = 20_000
             if _code_level(best) >= level:
                 votes[level][".".join(best.split(".")[:level])] += 1
     for level in (2, 1):
-        counts = sorted(votes[level].values(), reverse=True)
-        if not counts:
+        ranked = votes[level].most_common(2)
+        if not ranked:
             continue
-        top = max(votes[level], key=lambda c: (votes[level][c], c))
-        runner_up = counts[1] if len(counts) > 1 else 0
-        placed = sum(counts)
-        if (counts[0] >= INFER_MIN_ROWS and counts[0] >= INFER_MIN_SHARE * placed
-                and counts[0] >= INFER_LEAD * runner_up):
+        top, count = ranked[0]
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0
+        if (count >= INFER_MIN_ROWS and count >= INFER_MIN_SHARE * votes[level].total()
+                and count >= INFER_LEAD * runner_up):
             return top
     return None
 

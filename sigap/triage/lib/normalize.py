@@ -425,14 +425,15 @@ def _copy_list_spans(text: str) -> list[tuple[int, int]]:
         item = _CC_ITEM_RE.match(text, pos, line_end)
         start = item.end() if item else pos
         marked = bool(item and item.group("mark"))
-        if not text[start:line_end].strip():
+        content = bool(text[start:line_end].strip())
+        if not content:
             if line_no > 0:
                 break  # a blank line: the list is over
         elif line_no == 1 and not spans:  # the first item under the heading sets the style
             marked_only = marked
         elif line_no > 0 and marked_only and not marked:
             break
-        if text[start:line_end].strip() and not _copy_line(text, start, line_end, spans):
+        if content and not _copy_line(text, start, line_end, spans):
             break
         line_no += 1
         pos = line_end + 1
