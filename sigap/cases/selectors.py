@@ -112,17 +112,17 @@ class TimelineEntry:
 
 def case_timeline(*, actor: Actor, case: Case) -> list[TimelineEntry]:
     """The case's history from the audit trail, with the step's notes opened for readers."""
-    report_ids = [
-        str(pk)
-        for pk in Report.objects.filter(instansi_id=actor.instansi.pk, case_id=case.pk).values_list(
-            "pk", flat=True
-        )
-    ]
+    report_ids = list(
+        Report.objects.filter(instansi_id=actor.instansi.pk, case_id=case.pk).values_list("pk", flat=True)
+    )
     events = (
         AuditEvent.objects.filter(chain=actor.instansi.pk)
         .filter(
             Q(object_type="cases.case", object_id=str(case.pk))
-            | Q(object_type="cases.report", object_id__in=report_ids)
+            | Q(object_type="cases.report", object_id__in=[str(pk) for pk in report_ids])
+            # an officer's decision on a duplicate suggestion about one of its reports
+            | Q(object_type="triage.duplicatesuggestion", data__report__in=report_ids)
+            | Q(object_type="triage.duplicatesuggestion", data__other_report__in=report_ids)
         )
         .order_by("seq")
     )

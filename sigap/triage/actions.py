@@ -44,6 +44,9 @@ SUGGEST_AT = dedup.DEFAULT_THRESHOLD
 AUTO_MERGE_AT = 0.97  # only inside one agency, only while both cases are still at intake,
 AUTO_MERGE_TEXT = 0.9  # and only for (nearly) the same text sent again: entities alone make a suggestion,
 # and so do the same words in another order (shingles, not the word measure, decide)
+# The cases a report sent again joins on its own: those still at intake. One in analysis, referred,
+# archived or finished is an officer's call (an archived case reopens on new evidence).
+AUTO_MERGE_INTO = frozenset({State.RECEIVED, State.VERIFICATION})
 
 
 @dataclass(frozen=True)
@@ -187,7 +190,7 @@ def _maybe_auto_merge(report: Report, matches: list[tuple[Stored, dedup.Match]])
         target = Case.objects.get(pk=other.case_id)
         if (
             case.status != State.RECEIVED
-            or target.status in (State.MERGED, State.CLOSED)
+            or target.status not in AUTO_MERGE_INTO  # a case in hand or finished is an officer's call
             or case.reports.count() > 1
         ):
             continue
@@ -280,7 +283,7 @@ def mark_failed(*, report_id: int, error: BaseException) -> int:
     with transaction.atomic():
         result, _ = TriageResult.objects.get_or_create(report=report, defaults={"instansi": report.instansi})
         result.attempts += 1
-        result.last_error = f"{type(error).__name__}: {error}"[:200]
+        result.last_error = type(error).__name__[:200]  # never the message: it may quote the report
         result.save(update_fields=["attempts", "last_error", "updated_at"])
         Report.objects.filter(pk=report_id).update(triage_status=TriageStatus.FAILED)
     return result.attempts

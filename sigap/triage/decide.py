@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from sigap.audit.actions import record
 from sigap.cases.access import access_case
 from sigap.cases.actions.transitions import do_transition
 from sigap.cases.workflow import State
-from sigap.core.errors import NotFound
+from sigap.core.errors import InvalidTransition, NotFound
 from sigap.tenants.access import Actor
 from sigap.tenants.permissions import Cap
 from sigap.triage.models import DuplicateSuggestion
 
 
-def access_suggestion(actor: Actor, suggestion_id: int) -> DuplicateSuggestion:
+def access_suggestion(actor: Actor, suggestion_id: int, *, for_update: bool = False) -> DuplicateSuggestion:
     actor.require(Cap.CASE_VERIFY)
-    found = (
-        DuplicateSuggestion.objects.filter(instansi_id=actor.instansi.pk, pk=suggestion_id)
-        .select_related("report", "other_report")
-        .first()
-    )
+    qs = DuplicateSuggestion.objects.filter(instansi_id=actor.instansi.pk, pk=suggestion_id)
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    found = qs.select_related("report", "other_report").first()
     if found is None:
         raise NotFound("not found")
     return found
@@ -30,9 +30,13 @@ def access_suggestion(actor: Actor, suggestion_id: int) -> DuplicateSuggestion:
 def decide_duplicate(*, actor: Actor, suggestion_id: int, confirm: bool) -> DuplicateSuggestion:
     """Confirming inside one agency merges this report's case into the other's; across agencies it
     records that both agencies handle one matter, so they coordinate (contents stay apart)."""
-    s = access_suggestion(actor, suggestion_id)
+    s = access_suggestion(actor, suggestion_id, for_update=True)  # two officers at once: one decides
     if s.decision != DuplicateSuggestion.Decision.OPEN:
-        return s
+        by = (s.decided_by.get_full_name() or s.decided_by.get_username()) if s.decided_by else ""
+        raise InvalidTransition(
+            _("This suggestion was already decided by %(who)s: %(decision)s.")
+            % {"who": by or _("the system"), "decision": s.get_decision_display()}
+        )
     s.decision = DuplicateSuggestion.Decision.CONFIRMED if confirm else DuplicateSuggestion.Decision.REJECTED
     s.decided_by = actor.user  # type: ignore[assignment]
     s.save(update_fields=["decision", "decided_by"])

@@ -53,15 +53,27 @@ def _resolve(actor: Actor, transition: workflow.Transition, raw: dict[str, Any])
     return payload
 
 
+def _lock(case: Case, payload: dict[str, Any]) -> None:
+    """Lock the case and every case the step names (a merge's target) in id order, then read them
+    again: two officers merging A into B and B into A at once are served one after the other, and
+    the second sees the first's merge (no two cases merged into each other)."""
+    named = [value for value in payload.values() if isinstance(value, Case)]
+    ids = sorted({case.pk, *(c.pk for c in named)})
+    list(Case.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk").values_list("pk"))
+    for c in (case, *named):
+        c.refresh_from_db()
+
+
 @transaction.atomic
 def do_transition(*, actor: Actor, case_id: int, name: str, data: dict[str, Any] | None = None) -> Case:
     """Checks and fires one step; writes notes, deadlines and the audit event in one transaction."""
-    case = access_case(actor, case_id, cap=Cap.CASE_LIST, for_update=True)
+    case = access_case(actor, case_id, cap=Cap.CASE_LIST)
     transition = workflow.TRANSITIONS.get(name)
     if transition is None:
         workflow.check(case, actor, name, {})  # raises the standard error
         raise AssertionError("unreachable")
     payload = _resolve(actor, transition, data or {})
+    _lock(case, payload)
     workflow.check(case, actor, name, payload)
     source = case.status
     now = clock.now()

@@ -600,6 +600,8 @@ def _phrase_hits(words: list[str], table: dict[str, str]) -> set[str]:
     return out
 
 
+_TITLES = frozenset(POSITIONS)  # a title after the addressee's name is the addressee's (normalize)
+
 # Between two positions named in the addressee, a word that joins them: both are addressed
 # ("Bapak Bupati dan Ketua DPRD", "Kepala Dinas c.q. Kepala Bidang").
 _ADDRESSEE_JOINS = frozenset({"dan", "serta", "atau", "cq", "qq", "up", "q", "p", "selaku"})
@@ -740,7 +742,7 @@ def extract_entities(text: str, *, region_hint: str | None = None) -> Entities:
         return Entities()
     text = unicodedata.normalize("NFKC", text)
     words = normalize_text(text).split()
-    addressed = addressee_spans(text)
+    addressed = addressee_spans(text, titles=_TITLES)
     positions, spans = _positions(words, addressee_words(text, addressed))
     persons = _persons(text, addressed)
     try:

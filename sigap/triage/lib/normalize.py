@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from decimal import Decimal, InvalidOperation
 
 from lokal.rupiah import parse_rupiah
@@ -461,10 +461,36 @@ def _copy_line(text: str, start: int, line_end: int, spans: list[tuple[int, int]
     return True
 
 
-def addressee_spans(text: str) -> list[tuple[int, int]]:
+# Words of a title written in a letter's style that may stay lower case ("Kepala Dinas Sosial dan
+# Pemberdayaan Masyarakat", "Bupati c.q. Inspektur").
+_TITLE_JOINS = frozenset({"dan", "serta", "atau", "di", "c.q.", "cq", "qq", "u.p.", "up"})
+
+
+def _is_title(segment: str, titles: Collection[str]) -> bool:
+    """Whether `segment` (the words after an addressee's comma) is the addressee's title, as a
+    letter writes it: "Kepala Dinas PUPR Kabupaten Lampung Selatan". It starts with one of `titles`
+    (normalised), has at most CC_MAX_WORDS words, and every word of three letters or more but the
+    joining ones is capitalised; a sentence ("Kepala Dinas PUPR meminta fee") is not a title."""
+    words = segment.split()
+    if not 0 < len(words) <= CC_MAX_WORDS:
+        return False
+    for word in words:
+        letters = word.strip("().,")
+        if len(letters) >= 3 and letters[0].isalpha() and not letters[0].isupper() \
+                and word.lower() not in _TITLE_JOINS:
+            return False
+    head = _normalize(segment).split()[:3]
+    return any(" ".join(head[:n]) in titles for n in range(1, len(head) + 1))
+
+
+def addressee_spans(text: str, titles: Collection[str] = ()) -> list[tuple[int, int]]:
     """Character spans of `text` that name whom a letter is written to: "Bapak Gubernur Lampung" in
     "Kepada Yth. Bapak Gubernur Lampung, di Bandar Lampung. Dengan hormat, ...", and the lines of
-    its copy list ("Tembusan: ..."). What they name is the reader, not the reported."""
+    its copy list ("Tembusan: ..."). What they name is the reader, not the reported.
+
+    A title set off by a comma after the addressee's name ("Yth. Bapak Budi, Kepala Dinas PUPR")
+    is a span of its own when it starts with one of `titles` (normalised phrases) and is written as
+    a title (`_is_title`)."""
     copies = _copy_list_spans(text)
     copy_from = copies[0][0] if copies else len(text) + 1
     spans: list[tuple[int, int]] = []
@@ -479,6 +505,13 @@ def addressee_spans(text: str) -> list[tuple[int, int]]:
         vocative_open = m.group("vocative") is not None and not closed
         if text[m.end() : end].strip() and not vocative_open:
             spans.append((m.end(), end))
+            while titles and text[end : end + 1] == "," and len(spans) < _ADDRESSEE_MAX_SPANS:
+                title_end, _ = _addressee_end(text, end + 1)
+                title_end = min(title_end, copy_from)
+                if not _is_title(text[end + 1 : title_end], titles):
+                    break
+                spans.append((end + 1, title_end))
+                end = title_end
         pos = max(end, m.end())
     return spans + copies
 
@@ -659,9 +692,34 @@ def _word_amounts(text: str) -> Iterator[tuple[int, int]]:
             yield m.start(), value
 
 
+# Words that tell an English text from an Indonesian one: "5M" is five million in the first and
+# five miliar in the second.
+_ENGLISH_WORDS = frozenset({
+    "the", "and", "of", "to", "was", "were", "is", "are", "in", "for", "that", "with", "this", "they",
+    "he", "she", "my", "our", "we", "from", "has", "have", "had", "been", "by", "on", "at", "it", "his",
+    "her", "their", "which", "who", "asked", "paid",
+})
+_INDONESIAN_WORDS = frozenset({
+    "yang", "dan", "di", "ke", "dari", "untuk", "tidak", "tdk", "saya", "sy", "ini", "itu", "dengan",
+    "dgn", "kami", "ada", "sudah", "sdh", "akan", "pada", "oleh", "atau", "juga", "kepada", "kpd",
+    "karena", "krn", "minta", "meminta",
+})
+
+
+def _is_english(text: str) -> bool:
+    """Whether `text` is written in English (its function words, at least three, outnumber the
+    Indonesian ones two to one): a mixed text is read the Indonesian way."""
+    english = indonesian = 0
+    for word in re.findall(r"[a-z]+", text.lower()):
+        english += word in _ENGLISH_WORDS
+        indonesian += word in _INDONESIAN_WORDS
+    return english >= 3 and english >= 2 * indonesian
+
+
 def _numeric_amounts(text: str, *, money: bool = False) -> Iterator[tuple[int, int, int, int]]:
     """Yield (start, end, value, magnitude) for each numeric money amount (`money`: the text is
     about money, so a number needs no marker)."""
+    english: bool | None = None  # read once, at the first "M"
     for m in _NUM_RE.finditer(text):
         cur, num, mag_raw = m.group("cur"), m.group("num"), m.group("mag")
         if not cur and m.start() > 0 and text[m.start() - 1].isalpha():
@@ -669,6 +727,9 @@ def _numeric_amounts(text: str, *, money: bool = False) -> Iterator[tuple[int, i
         mag_key = mag_raw.lower() if mag_raw else None
         if mag_key in _SHORT_MAGS and not cur and mag_raw and mag_raw.islower():
             mag_key = None  # "5 m" is metres unless written "5 M" or "Rp 5 m"
+        if mag_key == "m":
+            english = _is_english(text) if english is None else english
+            mag_key = "million" if english else mag_key  # "IDR 5M" from an English writer
         after = text[m.end() : m.end() + 14]
         if mag_key is None and mag_raw:
             after = text[m.end("num") : m.end("num") + 14]

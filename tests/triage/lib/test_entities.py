@@ -144,6 +144,20 @@ def test_the_letters_addressee_is_not_reported() -> None:
     assert named.persons == () and named.officials == () and named.positions == ("camat",)
 
 
+def test_the_addressees_title_after_a_comma_is_not_reported() -> None:
+    letter = extract_entities(
+        "Kepada Yth. Bapak Budi Santoso, Kepala Dinas PUPR Kabupaten Lampung Selatan\ndi Tempat\n\n"
+        "Dengan hormat, saya melaporkan kepala desa Sukamaju memotong BLT."
+    )
+    assert letter.positions == ("kepala_desa",) and letter.persons == ()
+    between_commas = extract_entities("Yth. Bapak Budi, Kepala Dinas PUPR, saya melaporkan camat meminta uang.")
+    assert between_commas.positions == ("camat",)
+    # a sentence after the comma is the matter, not a title
+    sentence = extract_entities("Yth. Bapak Budi, Kepala Dinas PUPR meminta fee 10% dari kontraktor.")
+    assert "kepala_dinas" in sentence.positions
+    assert "kepala_desa" in extract_entities("Yth. Admin, Kepala Desa Sukamaju memotong BLT").positions
+
+
 def test_an_official_named_outside_the_addressee_counts() -> None:
     e = extract_entities("Yth. Bapak Gubernur, Gubernur menerima suap dari kontraktor.")
     assert "gubernur" in e.positions

@@ -180,6 +180,9 @@ def test_the_ascii_punctuation_path_equals_the_general_one(text: str) -> None:
         ("Rp 1,2 billion", 1_200_000_000),  # a decimal comma: one digit after it
         ("Rp 1,500 million", 1_500_000_000),  # English grouping before an English scale word
         ("I paid 1,500,000 to the clerk", 1_500_000),  # grouped, next to an English money word
+        # "M" is a million to an English writer, a miliar to an Indonesian one
+        ("The village head asked each of the traders for IDR 5M in cash", 5_000_000),
+        ("He paid Rp 1.5M to the officer at the land office", 1_500_000),
     ],
 )
 def test_english_money_forms(text: str, amount: int) -> None:
@@ -198,6 +201,9 @@ def test_english_money_forms(text: str, amount: int) -> None:
         ("Rp 1,5 juta", 1_500_000),
         ("Rp 1.500", 1_500),
         ("Rp 1,500", 1_500),
+        ("Kepala desa meminta Rp 5M dari kontraktor untuk proyek ini", 5_000_000_000),
+        # a mixed text is read the Indonesian way
+        ("saya mau lapor, the head of the village minta 5M dari kami untuk proyek itu", 5_000_000_000),
     ],
 )
 def test_indonesian_forms_unchanged_by_english_reading(text: str, amount: int) -> None:
@@ -259,6 +265,11 @@ def test_an_answer_without_an_amount(answer: str) -> None:
         ("Kepada Yth. Kepala Dinas PUPR Kab. Lampung Selatan c.q. Kepala Bidang Bina Marga\nDi tempat",
          ["kepala dinas pupr kabupaten lampung selatan c q kepala bidang bina marga"]),
         ("Kepada: Gubernur Lampung\nPerihal: pungli", ["gubernur lampung"]),
+        # a title set off by a comma after the name, written as a title
+        ("Kepada Yth. Bapak Budi, Kepala Dinas PUPR Kab. Lampung Selatan\ndi Tempat",
+         ["bapak budi", "kepala dinas pupr kabupaten lampung selatan"]),
+        ("Yth. Ibu Sari, Camat Kalianda, Bupati meminta fee", ["ibu sari", "camat kalianda"]),
+        ("Yth. Bapak Budi, Kepala Dinas PUPR meminta fee", ["bapak budi"]),  # a sentence
         # a copy list: one addressee a line, numbered or not, until a blank line
         ("Kades memotong BLT.\n\nTembusan:\n1. Bupati Lampung Selatan\n2) Ketua DPRD\n- Yth. Camat\n\nHormat kami",
          ["bupati lampung selatan", "ketua dprd", "camat"]),
@@ -283,7 +294,9 @@ def test_an_answer_without_an_amount(answer: str) -> None:
     ],
 )
 def test_the_letters_addressee(text: str, addressed: list[str]) -> None:
-    from sigap.triage.lib.normalize import addressee_words
+    from sigap.triage.lib.entities import POSITIONS
+    from sigap.triage.lib.normalize import addressee_spans, addressee_words
 
     words = tokens(text)
-    assert [" ".join(words[r.start : r.stop]) for r in addressee_words(text)] == addressed
+    ranges = addressee_words(text, addressee_spans(text, titles=POSITIONS))
+    assert [" ".join(words[r.start : r.stop]) for r in ranges] == addressed

@@ -1,0 +1,125 @@
+"""Two officers acting on one duplicate at the same moment, in real concurrent transactions.
+
+PostgreSQL only: SQLite serialises every writing transaction, so the interleaving cannot happen there.
+Each officer works in a thread of their own with a database connection of their own; the first holds
+their transaction open while the second starts, so the second must wait for the first's locks and then
+see what the first did.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection, connections, transaction
+
+from sigap.audit.models import AuditEvent
+from sigap.cases.actions.transitions import do_transition
+from sigap.cases.models import Case, Report
+from sigap.cases.workflow import State
+from sigap.core.errors import InvalidTransition
+from sigap.tenants.permissions import Role
+from sigap.triage.actions import triage_report
+from sigap.triage.decide import decide_duplicate
+from sigap.triage.models import DuplicateSuggestion
+from tests.triage.test_triage_actions import ROAD, ROAD_WA, _submit
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WAIT = 10.0  # seconds; a thread still waiting after this has deadlocked
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent transactions are tested on PostgreSQL (SQLite runs writers one at a time)")
+
+
+def _first_holds_open(first: Callable[[], Any], second: Callable[[], Any]) -> tuple[Any, Any]:
+    """Run `first` in a transaction that stays open until `second`, started in another thread, has
+    been blocked for a moment; return what each returned or raised."""
+    outcome: dict[str, Any] = {}
+    first_done, release = threading.Event(), threading.Event()
+
+    def run_first() -> None:
+        try:
+            with transaction.atomic():
+                outcome["first"] = first()
+                first_done.set()
+                release.wait(WAIT)
+        except Exception as exc:  # noqa: BLE001 - reported to the test
+            outcome["first"] = exc
+            first_done.set()
+        finally:
+            connections.close_all()
+
+    def run_second() -> None:
+        try:
+            outcome["second"] = second()
+        except Exception as exc:  # noqa: BLE001 - reported to the test
+            outcome["second"] = exc
+        finally:
+            connections.close_all()
+
+    one = threading.Thread(target=run_first)
+    one.start()
+    assert first_done.wait(WAIT)
+    two = threading.Thread(target=run_second)
+    two.start()
+    time.sleep(0.5)
+    blocked = two.is_alive()  # waiting for the first officer's locks
+    release.set()
+    one.join(WAIT)
+    two.join(WAIT)
+    assert not one.is_alive() and not two.is_alive()
+    assert blocked, "the second officer did not wait for the first"
+    return outcome["first"], outcome["second"]
+
+
+def test_confirm_and_reject_at_once_one_decides(agency_a, submit, boss_a, actor_of) -> None:  # type: ignore[no-untyped-def]
+    first = _submit(submit, agency_a, ROAD)
+    triage_report(report_id=first.pk)
+    second = _submit(submit, agency_a, ROAD_WA, channel="whatsapp")
+    triage_report(report_id=second.pk)
+    suggestion = DuplicateSuggestion.objects.get(report=second)
+    colleague = actor_of(agency_a, Role.VERIFIKATOR)
+
+    confirmed, rejected = _first_holds_open(
+        lambda: decide_duplicate(actor=boss_a, suggestion_id=suggestion.pk, confirm=True),
+        lambda: decide_duplicate(actor=colleague, suggestion_id=suggestion.pk, confirm=False),
+    )
+
+    assert isinstance(confirmed, DuplicateSuggestion)
+    assert isinstance(rejected, InvalidTransition)  # told it was already decided
+    suggestion.refresh_from_db()
+    second.refresh_from_db()
+    assert suggestion.decision == DuplicateSuggestion.Decision.CONFIRMED
+    assert suggestion.decided_by_id == boss_a.user_id
+    assert second.case_id == first.case_id
+    actions = list(AuditEvent.objects.filter(action__startswith="triage.duplicate_").values_list("action", flat=True))
+    assert actions == ["triage.duplicate_confirmed"]
+
+
+def test_two_cases_are_never_merged_into_each_other(agency_a, submit, boss_a, actor_of) -> None:  # type: ignore[no-untyped-def]
+    a = _submit(submit, agency_a, ROAD)
+    b = _submit(submit, agency_a, ROAD_WA, channel="whatsapp")
+    for report in (a, b):
+        do_transition(actor=boss_a, case_id=report.case_id, name="start_verification")
+    colleague = actor_of(agency_a, Role.VERIFIKATOR)
+
+    merged, refused = _first_holds_open(
+        lambda: do_transition(actor=boss_a, case_id=a.case_id, name="merge_duplicate",
+                              data={"target_case": b.case_id}),
+        lambda: do_transition(actor=colleague, case_id=b.case_id, name="merge_duplicate",
+                              data={"target_case": a.case_id}),
+    )
+
+    assert isinstance(merged, Case)
+    assert isinstance(refused, InvalidTransition)  # its target was merged meanwhile
+    case_a, case_b = Case.objects.get(pk=a.case_id), Case.objects.get(pk=b.case_id)
+    assert (case_a.status, case_a.merged_into_id) == (State.MERGED, case_b.pk)
+    assert case_b.status == State.VERIFICATION and case_b.merged_into_id is None
+    assert set(Report.objects.filter(pk__in=[a.pk, b.pk]).values_list("case_id", flat=True)) == {case_b.pk}
