@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from sigap.audit.actions import record
 from sigap.audit.chain import append
 from sigap.cases.access import access_report
+from sigap.cases.models import Report
 from sigap.core import clock, crypto
 from sigap.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from sigap.reporters.models import Reporter
@@ -313,11 +314,14 @@ def _inform_reporter(*, actor: Actor, req: IdentityRequest, kind: str, text: str
         )
         return
     record(actor=actor, action="identity.reporter_informed", obj=req, data={"kind": kind})
-    case = req.case
+    report_id = req.report_id
 
     def send() -> None:
+        # Only the reporter whose identity it is, wherever their report is now (a merge moves it to
+        # another case): the other reporters of a case are never told about someone else's identity.
         try:
-            notify(case=case, kind=kind, text=text)
+            report = Report.objects.select_related("case", "reporter").get(pk=report_id)
+            notify(case=report.case, report=report, kind=kind, text=text)
         except Exception:  # noqa: BLE001 - the decision stands; the mailbox logs and retries its own sends
             log.exception("could not inform the reporter of identity request %s", req.pk)
 
