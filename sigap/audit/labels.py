@@ -20,6 +20,7 @@ ACTIONS: dict[str, Any] = {
     "case.demo_state": _("Demo data: case set to its state"),
     "triage.duplicate_confirmed": _("Duplicate confirmed"),
     "triage.duplicate_rejected": _("Duplicate rejected"),
+    "triage.duplicate_noticed": _("Told of a likely duplicate at another agency"),
     "triage.model_trained": _("Category model retrained"),
     "mailbox.opened": _("Reporter opened the mailbox"),
     "mailbox.notified": _("Reporter notified"),

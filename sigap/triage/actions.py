@@ -21,6 +21,7 @@ from sigap.cases.models import Case, Report, TriageStatus
 from sigap.cases.workflow import State
 from sigap.core import crypto
 from sigap.tenants.access import system_actor
+from sigap.tenants.models import Instansi, InstansiKind
 from sigap.triage import index
 from sigap.triage.lib import dedup, minhash
 from sigap.triage.lib.classify import Model
@@ -138,10 +139,23 @@ def find_duplicates(report: Report, features: TriageFeatures) -> list[tuple[Stor
 def _store_suggestions(
     report: Report, matches: list[tuple[Stored, dedup.Match]]
 ) -> list[DuplicateSuggestion]:
+    """This report's suggestions, and notices to the other agencies concerned.
+
+    Two agencies are told of each other. The hub is told of every agency's report that matches one
+    of its own, but an agency is not told that the hub holds a report like theirs until the hub
+    chooses to coordinate (`tell_other_agency` on the hub's confirmation): a report to the hub may
+    be about that agency's own officials."""
     made = []
+    hubs: set[int] | None = None
     for other, match in matches[:10]:
         kinds = sorted(match.shared)
         same_agency = other.instansi_id == report.instansi_id
+        if not same_agency and hubs is None:
+            hubs = set(Instansi.objects.filter(kind=InstansiKind.HUB).values_list("pk", flat=True))
+        if not same_agency and other.instansi_id in (hubs or ()) and not report.instansi.is_hub:
+            # an agency's report like one at the hub: the hub is told, the agency is not (yet)
+            tell_other_agency(report_id=other.report_id, about=report, score=match.score, kinds=kinds)
+            continue
         evidence = {
             "passages": list(match.passages)[:5],
             "shared": {k: list(v) for k, v in match.shared.items()},
@@ -161,19 +175,33 @@ def _store_suggestions(
             },
         )
         made.append(suggestion)
-        if not same_agency:
+        if not same_agency and not report.instansi.is_hub:
             # The other agency is told too, without this report's content.
-            DuplicateSuggestion.objects.get_or_create(
-                report_id=other.report_id,
-                other_report=report,
-                defaults={
-                    "instansi_id": other.instansi_id,
-                    "other_instansi_id": report.instansi_id,
-                    "score": match.score,
-                    "shared_kinds": kinds,
-                },
-            )
+            tell_other_agency(report_id=other.report_id, about=report, score=match.score, kinds=kinds)
     return made
+
+
+def tell_other_agency(*, report_id: int, about: Report, score: float, kinds: list[str]) -> None:
+    """Tell the agency that holds report `report_id` that `about` (another agency's report) looks like
+    it: a suggestion on their side, without `about`'s content, written to their audit trail."""
+    other = Report.objects.select_related("instansi").get(pk=report_id)
+    suggestion, created = DuplicateSuggestion.objects.get_or_create(
+        report=other,
+        other_report=about,
+        defaults={
+            "instansi_id": other.instansi_id,
+            "other_instansi_id": about.instansi_id,
+            "score": score,
+            "shared_kinds": kinds,
+        },
+    )
+    if created:
+        record(
+            actor=system_actor(other.instansi),
+            action="triage.duplicate_noticed",
+            obj=suggestion,
+            data={"report": other.pk, "other_instansi": about.instansi_id},
+        )
 
 
 def _maybe_auto_merge(report: Report, matches: list[tuple[Stored, dedup.Match]]) -> int | None:

@@ -12,6 +12,7 @@ from sigap.cases.workflow import State
 from sigap.core.errors import InvalidTransition, NotFound
 from sigap.tenants.access import Actor
 from sigap.tenants.permissions import Cap
+from sigap.triage.actions import tell_other_agency
 from sigap.triage.models import DuplicateSuggestion
 
 
@@ -61,6 +62,9 @@ def decide_duplicate(*, actor: Actor, suggestion_id: int, confirm: bool) -> Dupl
             "same_decision_for": sibling_ids,
         },
     )
+    if confirm and s.other_instansi_id != actor.instansi.pk and actor.instansi.is_hub:
+        # the hub chooses to coordinate: only now is the agency told that the hub holds a report like theirs
+        tell_other_agency(report_id=s.other_report_id, about=s.report, score=s.score, kinds=list(s.shared_kinds))
     if confirm and s.other_instansi_id == actor.instansi.pk:
         case = access_case(actor, s.report.case_id, cap=Cap.CASE_VERIFY)
         if case.pk != s.other_report.case_id:

@@ -24,6 +24,7 @@ class SuggestionView:
     other_case_number: str
     other_agency: str
     evidence: dict[str, Any] = field(default_factory=dict)
+    hub_tells: bool = False  # the hub's officer confirming tells the other agency (see actions)
 
 
 @dataclass
@@ -82,6 +83,7 @@ def triage_of_case(*, actor: Actor, case: Case) -> list[TriageView]:
                     )
                     if same and s.evidence_sealed
                     else {},
+                    hub_tells=not same and actor.instansi.is_hub,
                 )
             )
         has_mailbox = bool(report.reporter.receipt_hash)

@@ -101,6 +101,69 @@ def test_cross_agency_duplicate_tells_both_without_content(agency_a, agency_b, s
     assert s.other_case_id is None
 
 
+def test_the_other_agency_is_told_in_its_own_audit_trail(agency_a, agency_b, submit) -> None:
+    from sigap.audit.models import AuditEvent
+
+    a = _submit(submit, agency_a, ROAD)
+    triage_report(report_id=a.pk)
+    b = _submit(submit, agency_b, ROAD_WA)
+    triage_report(report_id=b.pk)
+    told = AuditEvent.objects.get(chain=agency_a.pk, action="triage.duplicate_noticed")
+    assert told.data == {"report": a.pk, "other_instansi": agency_b.pk}
+
+
+def _suggested_to(actor, report) -> list[str]:  # type: ignore[no-untyped-def]
+    return [s.other_agency for s in triage_of_case(actor=actor, case=Report.objects.get(pk=report.pk).case)[0].suggestions]
+
+
+@pytest.mark.parametrize("hub_first", [False, True])
+def test_an_agency_learns_of_the_hubs_report_only_when_the_hub_coordinates(
+    agency_a, hub, submit, actor_of, hub_first
+) -> None:
+    """A report to the hub may be about the agency's own officials: the hub is told of the agency's
+    report, the agency of the hub's only once the hub's officer decides to coordinate."""
+    from sigap.audit.models import AuditEvent
+    from sigap.tenants.permissions import Role
+
+    agency_officer, hub_officer = actor_of(agency_a, Role.VERIFIKATOR), actor_of(hub, Role.VERIFIKATOR)
+    order = [(hub, ROAD_WA), (agency_a, ROAD)] if hub_first else [(agency_a, ROAD), (hub, ROAD_WA)]
+    reports = {}
+    for instansi, content in order:
+        reports[instansi.pk] = _submit(submit, instansi, content)
+        triage_report(report_id=reports[instansi.pk].pk)
+    at_agency, at_hub = reports[agency_a.pk], reports[hub.pk]
+    assert _suggested_to(hub_officer, at_hub) == [agency_a.name]
+    assert _suggested_to(agency_officer, at_agency) == []
+    assert not AuditEvent.objects.filter(chain=agency_a.pk, action="triage.duplicate_noticed").exists()
+
+    suggestion = DuplicateSuggestion.objects.get(report=at_hub)
+    decide_duplicate(actor=hub_officer, suggestion_id=suggestion.pk, confirm=True)
+    assert _suggested_to(agency_officer, at_agency) == [hub.name]
+    assert AuditEvent.objects.filter(chain=agency_a.pk, action="triage.duplicate_noticed").exists()
+    assert Report.objects.get(pk=at_agency.pk).case_id == at_agency.case_id  # nothing merges across
+
+
+def test_the_hub_rejecting_tells_the_agency_nothing(agency_a, hub, submit, actor_of) -> None:
+    from sigap.tenants.permissions import Role
+
+    at_agency = _submit(submit, agency_a, ROAD)
+    triage_report(report_id=at_agency.pk)
+    at_hub = _submit(submit, hub, ROAD_WA)
+    triage_report(report_id=at_hub.pk)
+    from django.test import Client
+
+    from tests.conftest import PASSWORD, make_user
+
+    user = make_user(hub, Role.VERIFIKATOR)
+    client = Client()
+    client.login(username=user.username, password=PASSWORD)
+    page = client.get(f"/kasus/{at_hub.case_id}/").content.decode()
+    assert "beri tahu dan koordinasikan" in page and agency_a.name in page
+    hub_officer = actor_of(hub, Role.VERIFIKATOR)
+    decide_duplicate(actor=hub_officer, suggestion_id=DuplicateSuggestion.objects.get(report=at_hub).pk, confirm=False)
+    assert not DuplicateSuggestion.objects.filter(instansi=agency_a).exists()
+
+
 def test_agency_not_connected_to_hub_is_not_matched_across(agency_a, agency_b, submit) -> None:
     agency_b.connected_to_hub = False
     agency_b.save()
