@@ -64,7 +64,9 @@ def decide_duplicate(*, actor: Actor, suggestion_id: int, confirm: bool) -> Dupl
     )
     if confirm and s.other_instansi_id != actor.instansi.pk and actor.instansi.is_hub:
         # the hub chooses to coordinate: only now is the agency told that the hub holds a report like theirs
-        tell_other_agency(report_id=s.other_report_id, about=s.report, score=s.score, kinds=list(s.shared_kinds))
+        tell_other_agency(
+            report_id=s.other_report_id, about=s.report, score=s.score, kinds=list(s.shared_kinds)
+        )
     if confirm and s.other_instansi_id == actor.instansi.pk:
         case = access_case(actor, s.report.case_id, cap=Cap.CASE_VERIFY)
         if case.pk != s.other_report.case_id:
