@@ -26,4 +26,4 @@ def due_at(kind: str, start: dt.datetime, *, tz: str = "WIB") -> dt.datetime:
         return clock.add_calendar_days(start, amount)
     if unit == "working_days":
         return clock.add_working_days(start, amount, tz=tz)
-    return clock.add_months(start, amount)
+    return clock.add_months(start, amount, tz=tz)

@@ -57,7 +57,11 @@ def add_calendar_days(start: dt.datetime, days: int) -> dt.datetime:
     return start + dt.timedelta(days=days)
 
 
-def add_months(start: dt.datetime, months: int) -> dt.datetime:
+def add_months(start: dt.datetime, months: int, *, tz: str | None = None) -> dt.datetime:
+    """The same time of day `months` later (the month's last day when it is shorter), counted on
+    the calendar of the agency's zone `tz`: received on 31 August at 00:30 WIB, due on 30 November."""
+    if tz is not None and start.tzinfo is not None:
+        return add_months(start.astimezone(zone(tz)), months).astimezone(start.tzinfo)
     month = start.month - 1 + months
     year = start.year + month // 12
     month = month % 12 + 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils.translation import gettext as _
 
 from sigap.core.errors import NotFound, PermissionDenied
 from sigap.tenants.models import Instansi, Membership
@@ -36,7 +37,7 @@ class Actor:
 
     def require(self, cap: Cap) -> None:
         if not self.can(cap):
-            raise PermissionDenied("Your role in this agency does not allow this.")
+            raise PermissionDenied(_("Your role in this agency does not allow this."))
 
 
 def actor_for(user: AbstractBaseUser | AnonymousUser, instansi: Instansi) -> Actor:

@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from sigap.audit.actions import record
 from sigap.cases.content import open_content
@@ -310,8 +312,12 @@ def mark_failed(*, report_id: int, error: BaseException) -> int:
     report = Report.objects.select_related("instansi").get(pk=report_id)
     with transaction.atomic():
         result, _ = TriageResult.objects.get_or_create(report=report, defaults={"instansi": report.instansi})
-        result.attempts += 1
-        result.last_error = type(error).__name__[:200]  # never the message: it may quote the report
-        result.save(update_fields=["attempts", "last_error", "updated_at"])
+        # counted in the database: two workers failing on one report at once count two attempts
+        TriageResult.objects.filter(pk=result.pk).update(
+            attempts=F("attempts") + 1,
+            last_error=type(error).__name__[:200],  # never the message: it may quote the report
+            updated_at=timezone.now(),
+        )
+        result.refresh_from_db(fields=["attempts"])
         Report.objects.filter(pk=report_id).update(triage_status=TriageStatus.FAILED)
     return result.attempts

@@ -155,3 +155,34 @@ def test_admin_is_for_the_super_admin(db) -> None:
     client.login(username="root", password=PASSWORD)
     assert client.get("/admin/tenants/instansi/").status_code == 200
     assert Client().get("/admin/").status_code == 302
+
+
+def test_the_admin_shows_cases_but_never_changes_them(agency_a, agency_b, submit) -> None:  # type: ignore[no-untyped-def]
+    from django.contrib.auth import get_user_model
+
+    from sigap.cases.models import Case
+    from sigap.tenants.access import system_actor
+
+    case = submit(system_actor(agency_a)).case
+    get_user_model().objects.create_superuser("root", "root@example.org", PASSWORD)
+    client = Client()
+    client.login(username="root", password=PASSWORD)
+    assert client.get("/admin/cases/case/").status_code == 200
+    page = client.get(f"/admin/cases/case/{case.pk}/change/")
+    assert page.status_code == 200 and 'name="instansi"' not in page.content.decode()  # a view, no form
+    moved = client.post(f"/admin/cases/case/{case.pk}/change/", {"instansi": agency_b.pk, "status": "closed"})
+    assert moved.status_code == 403
+    assert client.post(f"/admin/cases/case/{case.pk}/delete/", {"post": "yes"}).status_code == 403
+    case.refresh_from_db()
+    assert (case.instansi_id, case.status) == (agency_a.pk, "received") and Case.objects.count() == 1
+
+
+def test_three_months_are_counted_on_the_agencys_calendar() -> None:
+    from sigap.cases import sla
+    from sigap.core import clock
+
+    received = dt.datetime(2026, 8, 30, 17, 30, tzinfo=dt.UTC)  # 31 August 2026, 00:30 WIB
+    due = sla.due_at("feedback", received, tz="WIB").astimezone(clock.zone("WIB"))
+    assert (due.date(), due.time()) == (dt.date(2026, 11, 30), dt.time(0, 30))
+    late = dt.datetime(2026, 1, 31, 16, 0, tzinfo=dt.UTC)  # 1 February 2026, 01:00 WIT
+    assert sla.due_at("feedback", late, tz="WIT").astimezone(clock.zone("WIT")).date() == dt.date(2026, 5, 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from sigap.audit.actions import record
 from sigap.cases.access import access_case
@@ -17,11 +18,11 @@ from sigap.triage.lib.taxonomy import CATEGORIES, SECTORS
 def set_category(*, actor: Actor, case_id: int, category: str, sector: str = "") -> Case:
     case = access_case(actor, case_id, cap=Cap.CASE_READ, for_update=True)
     if not (actor.can(Cap.CASE_VERIFY) or actor.can(Cap.CASE_ANALYSE)):
-        raise PermissionDenied("Your role in this agency does not allow this.")
+        raise PermissionDenied(_("Your role in this agency does not allow this."))
     if category not in CATEGORIES:
-        raise ValidationFailed("Choose a category from the list.", {"category": "Unknown category."})
+        raise ValidationFailed(_("Choose a category from the list."), {"category": _("Unknown category.")})
     if sector and sector not in SECTORS:
-        raise ValidationFailed("Choose a sector from the list.", {"sector": "Unknown sector."})
+        raise ValidationFailed(_("Choose a sector from the list."), {"sector": _("Unknown sector.")})
     before = (case.category, case.sector, case.category_confirmed)
     case.category, case.sector, case.category_confirmed = category, sector, True
     case.save(update_fields=["category", "sector", "category_confirmed", "updated_at"])

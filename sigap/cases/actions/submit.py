@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from sigap.audit.actions import record
 from sigap.cases import sla
@@ -30,18 +31,30 @@ def summary_of(incoming: IncomingReport) -> str:
     return text[:160]
 
 
+MAX_AMOUNT = 10**16  # rupiah: ten thousand trillion, far above any state budget
+_LIMITS: dict[str, int] = {"external_ref": 80, "language": 8, "region_code": 13}  # the columns' lengths
+
+
 def _validate(incoming: IncomingReport) -> None:
     problems: dict[str, str] = {}
     if not (incoming.content.what.strip() or incoming.content.title.strip()):
-        problems["what"] = "Describe what happened."
+        problems["what"] = _("Describe what happened.")
     if incoming.channel not in Channel.values:
-        problems["channel"] = "Unknown channel."
+        problems["channel"] = _("Unknown channel.")
     if incoming.anonymity not in Anonymity.values:
-        problems["anonymity"] = "Unknown anonymity mode."
+        problems["anonymity"] = _("Unknown anonymity mode.")
     if incoming.amount is not None and incoming.amount < 0:
-        problems["amount"] = "An amount cannot be negative."
+        problems["amount"] = _("An amount cannot be negative.")
+    elif incoming.amount is not None and incoming.amount > MAX_AMOUNT:
+        problems["amount"] = _("That amount is too large.")
+    # what a channel adapter passes on from outside: a bad value is a clear refusal, never a database error
+    for name, limit in _LIMITS.items():
+        if len(getattr(incoming, name) or "") > limit:
+            problems[name] = _("At most %(limit)d characters.") % {"limit": limit}
+    if incoming.evidence_count < 0:
+        problems["evidence_count"] = _("Cannot be negative.")
     if problems:
-        raise ValidationFailed("The report is incomplete.", problems)
+        raise ValidationFailed(_("The report is incomplete."), problems)
 
 
 @transaction.atomic(savepoint=False)  # inside a larger submission, its errors end that one
@@ -91,7 +104,7 @@ def submit_report(*, actor: Actor, incoming: IncomingReport, reporter: Reporter 
                 case=case,
                 kind=DeadlineKind.ACKNOWLEDGE,
                 started_at=received,
-                due_at=sla.due_at("acknowledge", received),
+                due_at=sla.due_at("acknowledge", received, tz=instansi.timezone),
                 met_at=now,
             ),
             Deadline(
@@ -99,7 +112,7 @@ def submit_report(*, actor: Actor, incoming: IncomingReport, reporter: Reporter 
                 case=case,
                 kind=DeadlineKind.FEEDBACK,
                 started_at=received,
-                due_at=sla.due_at("feedback", received),
+                due_at=sla.due_at("feedback", received, tz=instansi.timezone),
             ),
         ]
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from sigap.audit.actions import record
 from sigap.cases import sla, workflow
@@ -49,7 +50,7 @@ def _resolve(actor: Actor, transition: workflow.Transition, raw: dict[str, Any])
             else:
                 payload[f.name] = value
         except (NotFound, Instansi.DoesNotExist, Unit.DoesNotExist, ValueError, TypeError):
-            raise ValidationFailed("Choose an existing item.", {f.name: "Not found."}) from None
+            raise ValidationFailed(_("Choose an existing item."), {f.name: _("Not found.")}) from None
     return payload
 
 
