@@ -160,3 +160,23 @@ def test_notify_reporter_for_the_vault(agency_a) -> None:
     report = portal_report(agency_a)
     sent = mailbox.notify_reporter(case=report.case, kind="identity_disclosed", text="Identitas Anda dibuka.")
     assert [mailbox.open_body(m) for m in sent] == ["Identitas Anda dibuka."]
+
+
+def test_an_open_question_follows_the_report_into_the_case_it_is_merged_into(agency_a, boss_a, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from sigap.cases import selectors as case_selectors
+    from sigap.cases.actions.transitions import do_transition
+    from sigap.core import clock
+
+    kept, merged = portal_report(agency_a), portal_report(agency_a)
+    mailbox.reporter_write(actor=system_actor(agency_a), reporter=merged.reporter, body="Sudah sampai mana?")
+    do_transition(actor=boss_a, case_id=merged.case_id, name="start_verification")
+    do_transition(actor=boss_a, case_id=merged.case_id, name="merge_duplicate", data={"target_case": kept.case_id})
+    answer = str(selectors.REPORTER_DEADLINE[DeadlineKind.ANSWER])
+    assert answer in [d.label for d in selectors.mailbox_of(reporter=merged.reporter).deadlines]
+    open_question = Deadline.objects.get(kind=DeadlineKind.ANSWER, met_at__isnull=True)
+    assert open_question.case_id == kept.case_id
+    later = clock.now() + dt.timedelta(days=60)  # the answer is overdue, the feedback not yet
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert [c.pk for c in case_selectors.cases_in_instansi(actor=boss_a, overdue=True)] == [kept.case_id]

@@ -11,7 +11,7 @@ from sigap.audit.actions import record
 from sigap.cases import sla, workflow
 from sigap.cases.access import access_case, access_case_by_number
 from sigap.cases.content import PURPOSE_NOTE, seal_text
-from sigap.cases.models import Case, CaseNote, Deadline, Report
+from sigap.cases.models import Case, CaseNote, Deadline, DeadlineKind, Report
 from sigap.cases.workflow import FieldKind, State
 from sigap.core import clock
 from sigap.core.errors import NotFound, ValidationFailed
@@ -108,7 +108,11 @@ def do_transition(*, actor: Actor, case_id: int, name: str, data: dict[str, Any]
         target: Case = payload["target_case"]
         case.merged_into = target
         moved = Report.objects.filter(instansi_id=case.instansi_id, case=case).update(case=target)
-        audit.update({"merged_into": target.pk, "reports_moved": moved})
+        # a reporter's open question goes with their report: its 30 working days run on in the case
+        questions = Deadline.objects.filter(
+            instansi_id=case.instansi_id, case=case, kind=DeadlineKind.ANSWER, met_at__isnull=True
+        ).update(case=target)
+        audit.update({"merged_into": target.pk, "reports_moved": moved, "open_questions_moved": questions})
         record(actor=actor, action="case.duplicate_received", obj=target, data={"from_case": case.pk})
 
     for kind in transition.meets:
