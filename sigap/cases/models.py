@@ -111,7 +111,13 @@ class Report(TenantOwned):
     class Meta:
         verbose_name = _("report")
         constraints = [
-            models.UniqueConstraint(fields=["instansi", "tracking_number"], name="report_unique_tracking")
+            models.UniqueConstraint(fields=["instansi", "tracking_number"], name="report_unique_tracking"),
+            # a channel's message id, stored once: a webhook delivered twice is one report
+            models.UniqueConstraint(
+                fields=["instansi", "channel", "external_ref"],
+                condition=~models.Q(external_ref=""),
+                name="report_unique_external_ref",
+            ),
         ]
         indexes = [
             models.Index(fields=["instansi", "case"]),

@@ -772,7 +772,7 @@ def write_demo_reports(
                             occurred_to,
                             amount,
                             evidence_count,
-                            f"LAPOR-{month}{report_seq:06d}" if channel == "lapor" else "",
+                            f"LAPOR-{year}-{report_seq:06d}" if channel == "lapor" else "",
                             "pending",
                             r_at,
                         )

@@ -47,3 +47,15 @@ def test_the_refusal_speaks_the_users_language(agency_a, submit) -> None:  # typ
 def test_the_limits_are_the_columns_lengths() -> None:
     for name, limit in submit._LIMITS.items():
         assert Report._meta.get_field(name).max_length == limit, name  # type: ignore[union-attr]
+
+
+def test_a_delivery_sent_again_is_one_report(agency_a, agency_b, submit) -> None:  # type: ignore[no-untyped-def]
+    first = submit(system_actor(agency_a), channel="whatsapp", external_ref="wamid.HBgM1")
+    again = submit(system_actor(agency_a), channel="whatsapp", external_ref="wamid.HBgM1")
+    assert again.pk == first.pk and Report.objects.count() == 1 and Case.objects.count() == 1
+    # the same id from another channel or at another agency is another message
+    submit(system_actor(agency_a), channel="sms", external_ref="wamid.HBgM1")
+    submit(system_actor(agency_b), channel="whatsapp", external_ref="wamid.HBgM1")
+    submit(system_actor(agency_a), channel="whatsapp")  # no id: never matched
+    submit(system_actor(agency_a), channel="whatsapp")
+    assert Report.objects.count() == 5

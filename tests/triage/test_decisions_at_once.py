@@ -123,3 +123,16 @@ def test_two_cases_are_never_merged_into_each_other(agency_a, submit, boss_a, ac
     assert (case_a.status, case_a.merged_into_id) == (State.MERGED, case_b.pk)
     assert case_b.status == State.VERIFICATION and case_b.merged_into_id is None
     assert set(Report.objects.filter(pk__in=[a.pk, b.pk]).values_list("case_id", flat=True)) == {case_b.pk}
+
+
+def test_a_delivery_sent_twice_at_once_is_stored_once(agency_a, submit) -> None:  # type: ignore[no-untyped-def]
+    from sigap.tenants.access import system_actor
+
+    def deliver() -> Report:
+        return submit(system_actor(agency_a), channel="whatsapp", external_ref="wamid.HBgMNjI4MTIzNDU2Nzg5")
+
+    first, second = _first_holds_open(deliver, deliver)  # the second waits on the first's insert
+
+    assert isinstance(first, Report) and isinstance(second, Report), (first, second)
+    assert first.pk == second.pk
+    assert Report.objects.count() == 1 and Case.objects.filter(instansi=agency_a).count() == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from sigap.audit.actions import record
@@ -59,8 +59,36 @@ def _validate(incoming: IncomingReport) -> None:
 
 @transaction.atomic(savepoint=False)  # inside a larger submission, its errors end that one
 def submit_report(*, actor: Actor, incoming: IncomingReport, reporter: Reporter | None = None) -> Report:
-    """Stores a new report in a new case of the actor's agency and starts its deadlines."""
+    """Stores a new report in a new case of the actor's agency and starts its deadlines.
+
+    A channel's own message id (`external_ref`) is stored once per agency and channel: a delivery
+    sent again, even at the same moment as the first, returns the report already stored and
+    changes nothing."""
     _validate(incoming)
+    instansi = actor.instansi
+    if incoming.external_ref and (stored := _stored(instansi.pk, incoming)) is not None:
+        return stored
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent first delivery wins, this one reads it
+            report = _store(actor, incoming, reporter)
+    except IntegrityError:
+        stored = _stored(instansi.pk, incoming) if incoming.external_ref else None
+        if stored is None:
+            raise
+        return stored
+    from sigap.triage.tasks import enqueue_triage  # late import: triage depends on cases
+
+    transaction.on_commit(lambda: enqueue_triage(report.pk))
+    return report
+
+
+def _stored(instansi_id: int, incoming: IncomingReport) -> Report | None:
+    return Report.objects.filter(
+        instansi_id=instansi_id, channel=incoming.channel, external_ref=incoming.external_ref
+    ).first()
+
+
+def _store(actor: Actor, incoming: IncomingReport, reporter: Reporter | None) -> Report:
     instansi = actor.instansi
     received = incoming.received_at or clock.now()
     year = received.astimezone(clock.zone(instansi.timezone)).year
@@ -123,8 +151,4 @@ def submit_report(*, actor: Actor, incoming: IncomingReport, reporter: Reporter 
         data={"case": case.pk, "channel": report.channel, "anonymity": report.anonymity},
     )
     record(actor=actor, action="report.acknowledged", obj=report, data={"case": case.pk})
-
-    from sigap.triage.tasks import enqueue_triage  # late import: triage depends on cases
-
-    transaction.on_commit(lambda: enqueue_triage(report.pk))
     return report
