@@ -21,9 +21,11 @@ RULES: dict[str, tuple[str, int]] = {
 
 
 def due_at(kind: str, start: dt.datetime, *, tz: str = "WIB") -> dt.datetime:
+    """When a deadline falls: at the end of its last day in the agency's zone `tz`, the day that
+    pages show as the due date (a deadline never falls earlier on the day it is shown for)."""
     unit, amount = RULES[kind]
     if unit == "days":
-        return clock.add_calendar_days(start, amount)
+        return clock.end_of_day(clock.add_calendar_days(start, amount), tz=tz)
     if unit == "working_days":
         return clock.add_working_days(start, amount, tz=tz)
-    return clock.add_months(start, amount, tz=tz)
+    return clock.end_of_day(clock.add_months(start, amount, tz=tz), tz=tz)

@@ -53,6 +53,12 @@ def add_working_days(start: dt.datetime, days: int, *, tz: str = "WIB") -> dt.da
     return end.astimezone(dt.UTC)
 
 
+def end_of_day(moment: dt.datetime, *, tz: str = "WIB") -> dt.datetime:
+    """23:59:59 of `moment`'s day in the zone `tz`, in UTC."""
+    local = moment.astimezone(zone(tz)).date()
+    return dt.datetime.combine(local, dt.time(23, 59, 59), tzinfo=zone(tz)).astimezone(dt.UTC)
+
+
 def add_calendar_days(start: dt.datetime, days: int) -> dt.datetime:
     return start + dt.timedelta(days=days)
 

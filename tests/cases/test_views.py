@@ -183,6 +183,8 @@ def test_three_months_are_counted_on_the_agencys_calendar() -> None:
 
     received = dt.datetime(2026, 8, 30, 17, 30, tzinfo=dt.UTC)  # 31 August 2026, 00:30 WIB
     due = sla.due_at("feedback", received, tz="WIB").astimezone(clock.zone("WIB"))
-    assert (due.date(), due.time()) == (dt.date(2026, 11, 30), dt.time(0, 30))
+    assert (due.date(), due.time()) == (dt.date(2026, 11, 30), dt.time(23, 59, 59))  # the end of the day shown
+    week = sla.due_at("acknowledge", received, tz="WIB").astimezone(clock.zone("WIB"))
+    assert (week.date(), week.time()) == (dt.date(2026, 9, 7), dt.time(23, 59, 59))
     late = dt.datetime(2026, 1, 31, 16, 0, tzinfo=dt.UTC)  # 1 February 2026, 01:00 WIT
     assert sla.due_at("feedback", late, tz="WIT").astimezone(clock.zone("WIT")).date() == dt.date(2026, 5, 1)
