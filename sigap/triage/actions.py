@@ -18,6 +18,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from sigap.audit.actions import record
+from sigap.audit.chain import batched as audit_batch
+from sigap.cases.actions.transitions import lock_cases
 from sigap.cases.content import open_content
 from sigap.cases.models import Case, Report, TriageStatus
 from sigap.cases.workflow import State
@@ -206,16 +208,25 @@ def tell_other_agency(*, report_id: int, about: Report, score: float, kinds: lis
         )
 
 
-def _maybe_auto_merge(report: Report, matches: list[tuple[Stored, dedup.Match]]) -> int | None:
+def _auto_merge_candidates(
+    report: Report, matches: list[tuple[Stored, dedup.Match]]
+) -> list[tuple[Stored, dedup.Match]]:
+    """The matches close enough to merge into on their own (same agency, same text sent again)."""
+    return [
+        (other, match)
+        for other, match in matches
+        if other.instansi_id == report.instansi_id
+        and match.score >= AUTO_MERGE_AT
+        and match.shingle_similarity >= AUTO_MERGE_TEXT
+    ]
+
+
+def _maybe_auto_merge(report: Report, candidates: list[tuple[Stored, dedup.Match]]) -> int | None:
+    """Merge the report's case into the first candidate's case still at intake; its cases are
+    locked already (`triage_report`)."""
     from sigap.cases.actions.transitions import do_transition
 
-    for other, match in matches:
-        if (
-            other.instansi_id != report.instansi_id
-            or match.score < AUTO_MERGE_AT
-            or match.shingle_similarity < AUTO_MERGE_TEXT
-        ):
-            continue
+    for other, _match in candidates:
         case = Case.objects.get(pk=report.case_id)
         target = Case.objects.get(pk=other.case_id)
         if (
@@ -234,10 +245,18 @@ def _maybe_auto_merge(report: Report, matches: list[tuple[Stored, dedup.Match]])
     return None
 
 
-@transaction.atomic
 def triage_report(*, report_id: int) -> TriageResult:
-    """Triage one stored report. Idempotent: running it again refreshes the result."""
-    report = Report.objects.select_related("instansi", "case").get(pk=report_id)
+    """Triage one stored report. Idempotent: running it again refreshes the result.
+
+    Its audit events (its own, and notices to other agencies) are written at the end, chain by
+    chain in one order, and the cases it may change are locked in id order before the first is
+    written: triage running beside other triage or an officer's merge never deadlocks."""
+    with transaction.atomic(), audit_batch():
+        return _triage(report_id)
+
+
+def _triage(report_id: int) -> TriageResult:
+    report = Report.objects.select_related("instansi").get(pk=report_id)
     result, _ = TriageResult.objects.get_or_create(report=report, defaults={"instansi": report.instansi})
     started = time.perf_counter()
     content = open_content(report.instansi_id, bytes(report.content_sealed))
@@ -271,9 +290,11 @@ def triage_report(*, report_id: int) -> TriageResult:
         index.Row(report.pk, report.instansi_id, features.index_bands, minhash.sketch(features.signature)),
         features.entity_keys,
     )
-    _store_suggestions(report, matches)
+    told = _store_suggestions(report, matches)
 
-    case = report.case
+    candidates = _auto_merge_candidates(report, matches)
+    lock_cases([report.case_id, *(other.case_id for other, _ in candidates)])
+    case = Case.objects.get(pk=report.case_id)  # as it is now that it is locked
     changed = []
     if not case.category_confirmed:
         case.category = c.category
@@ -289,9 +310,9 @@ def triage_report(*, report_id: int) -> TriageResult:
         actor=system_actor(report.instansi),
         action="report.triaged",
         obj=report,
-        data={"category": c.category, "duplicates": len(matches), "ms": round(result.duration_ms, 1)},
+        data={"category": c.category, "duplicates": len(told), "ms": round(result.duration_ms, 1)},
     )
-    merged_into = _maybe_auto_merge(report, matches)
+    merged_into = _maybe_auto_merge(report, candidates)
     if merged_into:
         log.info("report %s auto-merged into case %s", report.pk, merged_into)
     return result

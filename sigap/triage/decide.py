@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sigap.audit.actions import record
+from sigap.audit.chain import batched as audit_batch
 from sigap.cases.access import access_case
 from sigap.cases.actions.transitions import do_transition
 from sigap.cases.workflow import State
@@ -27,10 +28,15 @@ def access_suggestion(actor: Actor, suggestion_id: int, *, for_update: bool = Fa
     return found
 
 
-@transaction.atomic
 def decide_duplicate(*, actor: Actor, suggestion_id: int, confirm: bool) -> DuplicateSuggestion:
     """Confirming inside one agency merges this report's case into the other's; across agencies it
-    records that both agencies handle one matter, so they coordinate (contents stay apart)."""
+    records that both agencies handle one matter, so they coordinate (contents stay apart). The audit
+    events (this agency's, and a notice to the other) are written at the end, chains in one order."""
+    with transaction.atomic(), audit_batch():
+        return _decide(actor, suggestion_id, confirm)
+
+
+def _decide(actor: Actor, suggestion_id: int, confirm: bool) -> DuplicateSuggestion:
     s = access_suggestion(actor, suggestion_id, for_update=True)  # two officers at once: one decides
     if s.decision != DuplicateSuggestion.Decision.OPEN:
         by = (s.decided_by.get_full_name() or s.decided_by.get_username()) if s.decided_by else ""

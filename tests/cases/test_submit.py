@@ -25,6 +25,7 @@ pytestmark = pytest.mark.django_db
         ("amount", 10**17),
         ("amount", -1),
         ("evidence_count", -2),
+        ("evidence_count", 2**31),
         ("channel", "pigeon"),
     ],
 )

@@ -136,3 +136,84 @@ def test_a_delivery_sent_twice_at_once_is_stored_once(agency_a, submit) -> None:
     assert isinstance(first, Report) and isinstance(second, Report), (first, second)
     assert first.pk == second.pk
     assert Report.objects.count() == 1 and Case.objects.filter(instansi=agency_a).count() == 1
+
+
+def _paused_at(monkeypatch, name: str, first: Callable[[], Any], second: Callable[[], Any]) -> tuple[Any, Any]:  # type: ignore[no-untyped-def]
+    """Run `first` until it reaches triage's step `name`, run `second` beside it for a moment, then
+    let `first` go on; what each returned or raised (a deadlock is raised to one of them)."""
+    from sigap.triage import actions as triage_actions
+
+    outcome: dict[str, Any] = {}
+    reached, go_on = threading.Event(), threading.Event()
+    step = getattr(triage_actions, name)
+    runner: dict[str, threading.Thread] = {}
+
+    def paused(*args: Any, **kwargs: Any) -> Any:
+        if threading.current_thread() is runner.get("first"):
+            reached.set()
+            go_on.wait(WAIT)
+        return step(*args, **kwargs)
+
+    monkeypatch.setattr(triage_actions, name, paused)
+
+    def run(key: str, work: Callable[[], Any]) -> Callable[[], None]:
+        def target() -> None:
+            try:
+                outcome[key] = work()
+            except Exception as exc:  # noqa: BLE001 - reported to the test
+                outcome[key] = exc
+            finally:
+                connections.close_all()
+
+        return target
+
+    one = threading.Thread(target=run("first", first))
+    runner["first"] = one
+    one.start()
+    assert reached.wait(WAIT)
+    two = threading.Thread(target=run("second", second))
+    two.start()
+    time.sleep(0.7)
+    go_on.set()
+    one.join(WAIT * 2)
+    two.join(WAIT * 2)
+    assert not one.is_alive() and not two.is_alive()
+    return outcome["first"], outcome["second"]
+
+
+def test_triage_merging_on_its_own_beside_an_officers_merge(agency_a, submit, boss_a, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    old = _submit(submit, agency_a, ROAD)
+    triage_report(report_id=old.pk)
+    do_transition(actor=boss_a, case_id=old.case_id, name="start_verification")
+    again = _submit(submit, agency_a, ROAD)  # the same text sent again: triage would merge it on its own
+    assert old.case_id < again.case_id
+
+    triaged, merged = _paused_at(
+        monkeypatch, "_maybe_auto_merge",
+        lambda: triage_report(report_id=again.pk),
+        lambda: do_transition(actor=boss_a, case_id=old.case_id, name="merge_duplicate",
+                              data={"target_case": again.case_id}),
+    )
+
+    assert not isinstance(triaged, Exception), triaged
+    assert not isinstance(merged, Exception) or isinstance(merged, InvalidTransition), merged
+    cases = {c.pk: c for c in Case.objects.filter(pk__in=[old.case_id, again.case_id])}
+    assert [c.status for c in cases.values()].count(State.MERGED) == 1  # one way or the other, once
+
+
+def test_two_agencies_triaging_at_once_tell_each_other(agency_a, agency_b, submit, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    a_old, b_old = _submit(submit, agency_a, ROAD), _submit(submit, agency_b, ROAD_WA)
+    triage_report(report_id=a_old.pk)
+    triage_report(report_id=b_old.pk)
+    a_new = _submit(submit, agency_a, ROAD_WA)  # like B's: B is told
+    b_new = _submit(submit, agency_b, ROAD)  # like A's: A is told
+
+    first, second = _paused_at(
+        monkeypatch, "_auto_merge_candidates",  # after the notices, before the agency's own event
+        lambda: triage_report(report_id=a_new.pk),
+        lambda: triage_report(report_id=b_new.pk),
+    )
+
+    assert not isinstance(first, Exception) and not isinstance(second, Exception), (first, second)
+    assert AuditEvent.objects.filter(action="triage.duplicate_noticed", chain=agency_a.pk).exists()
+    assert AuditEvent.objects.filter(action="triage.duplicate_noticed", chain=agency_b.pk).exists()

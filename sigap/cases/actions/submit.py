@@ -32,6 +32,7 @@ def summary_of(incoming: IncomingReport) -> str:
 
 
 MAX_AMOUNT = 10**16  # rupiah: ten thousand trillion, far above any state budget
+MAX_EVIDENCE = 10_000  # files a report says it carries
 _LIMITS: dict[str, int] = {"external_ref": 80, "language": 8, "region_code": 13}  # the columns' lengths
 
 
@@ -53,6 +54,8 @@ def _validate(incoming: IncomingReport) -> None:
             problems[name] = _("At most %(limit)d characters.") % {"limit": limit}
     if incoming.evidence_count < 0:
         problems["evidence_count"] = _("Cannot be negative.")
+    elif incoming.evidence_count > MAX_EVIDENCE:
+        problems["evidence_count"] = _("Too many files.")
     if problems:
         raise ValidationFailed(_("The report is incomplete."), problems)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -54,13 +55,19 @@ def _resolve(actor: Actor, transition: workflow.Transition, raw: dict[str, Any])
     return payload
 
 
+def lock_cases(ids: Iterable[int]) -> None:
+    """Lock these cases' rows until the transaction ends, in id order: every writer that locks more
+    than one case goes through here, so two of them never wait on each other in a circle."""
+    wanted = sorted(set(ids))
+    list(Case.objects.select_for_update(of=("self",)).filter(pk__in=wanted).order_by("pk").values_list("pk"))
+
+
 def _lock(case: Case, payload: dict[str, Any]) -> None:
-    """Lock the case and every case the step names (a merge's target) in id order, then read them
-    again: two officers merging A into B and B into A at once are served one after the other, and
-    the second sees the first's merge (no two cases merged into each other)."""
+    """Lock the case and every case the step names (a merge's target), then read them again: two
+    officers merging A into B and B into A at once are served one after the other, and the second
+    sees the first's merge (no two cases merged into each other)."""
     named = [value for value in payload.values() if isinstance(value, Case)]
-    ids = sorted({case.pk, *(c.pk for c in named)})
-    list(Case.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk").values_list("pk"))
+    lock_cases([case.pk, *(c.pk for c in named)])
     for c in (case, *named):
         c.refresh_from_db()
 

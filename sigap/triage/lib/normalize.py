@@ -466,6 +466,12 @@ def _copy_line(text: str, start: int, line_end: int, spans: list[tuple[int, int]
 _TITLE_JOINS = frozenset({"dan", "serta", "atau", "di", "c.q.", "cq", "qq", "u.p.", "up"})
 
 
+# A title ends the addressee's line or is set off again: at a line end, the text's end, a comma or
+# semicolon, or "di tempat". One that runs into a full stop or into other words may be the
+# sentence that reports the official ("KEPALA DINAS PUPR MEMINTA FEE 10 PERSEN."): left to the letter.
+_TITLE_END_RE = re.compile(r"[ \t]*(?:$|\n|[,;]|di[ \t]?tempat\b)", re.IGNORECASE)
+
+
 def _is_title(segment: str, titles: Collection[str]) -> bool:
     """Whether `segment` (the words after an addressee's comma) is the addressee's title, as a
     letter writes it: "Kepala Dinas PUPR Kabupaten Lampung Selatan". It starts with one of `titles`
@@ -508,7 +514,8 @@ def addressee_spans(text: str, titles: Collection[str] = ()) -> list[tuple[int, 
             while titles and text[end : end + 1] == "," and len(spans) < _ADDRESSEE_MAX_SPANS:
                 title_end, _ = _addressee_end(text, end + 1)
                 title_end = min(title_end, copy_from)
-                if not _is_title(text[end + 1 : title_end], titles):
+                closed = _TITLE_END_RE.match(text, title_end) is not None
+                if not (closed and _is_title(text[end + 1 : title_end], titles)):
                     break
                 spans.append((end + 1, title_end))
                 end = title_end
@@ -695,25 +702,25 @@ def _word_amounts(text: str) -> Iterator[tuple[int, int]]:
 # Words that tell an English text from an Indonesian one: "5M" is five million in the first and
 # five miliar in the second.
 _ENGLISH_WORDS = frozenset({
-    "the", "and", "of", "to", "was", "were", "is", "are", "in", "for", "that", "with", "this", "they",
-    "he", "she", "my", "our", "we", "from", "has", "have", "had", "been", "by", "on", "at", "it", "his",
-    "her", "their", "which", "who", "asked", "paid",
+    "the", "and", "was", "were", "are", "for", "that", "with", "this", "they", "she", "our", "from",
+    "has", "have", "had", "been", "his", "her", "their", "which", "who", "asked", "paid", "would",
 })
 _INDONESIAN_WORDS = frozenset({
     "yang", "dan", "di", "ke", "dari", "untuk", "tidak", "tdk", "saya", "sy", "ini", "itu", "dengan",
     "dgn", "kami", "ada", "sudah", "sdh", "akan", "pada", "oleh", "atau", "juga", "kepada", "kpd",
-    "karena", "krn", "minta", "meminta",
+    "karena", "krn", "minta", "meminta", "nilai", "proyek", "anggaran", "kades", "hari",
 })
 
 
 def _is_english(text: str) -> bool:
-    """Whether `text` is written in English (its function words, at least three, outnumber the
-    Indonesian ones two to one): a mixed text is read the Indonesian way."""
+    """Whether `text` is written in English: at least four English function words of three letters
+    or more (two-letter ones are common loans in Indonesian texts: "IT", "on site", "to do"), three
+    times as many as the Indonesian ones. A mixed text is read the Indonesian way."""
     english = indonesian = 0
-    for word in re.findall(r"[a-z]+", text.lower()):
+    for word in re.findall(r"[a-z]+(?:'[a-z]+)?", text.lower()):
         english += word in _ENGLISH_WORDS
         indonesian += word in _INDONESIAN_WORDS
-    return english >= 3 and english >= 2 * indonesian
+    return english >= 4 and english >= 3 * indonesian
 
 
 def _numeric_amounts(text: str, *, money: bool = False) -> Iterator[tuple[int, int, int, int]]:
@@ -727,7 +734,7 @@ def _numeric_amounts(text: str, *, money: bool = False) -> Iterator[tuple[int, i
         mag_key = mag_raw.lower() if mag_raw else None
         if mag_key in _SHORT_MAGS and not cur and mag_raw and mag_raw.islower():
             mag_key = None  # "5 m" is metres unless written "5 M" or "Rp 5 m"
-        if mag_key == "m":
+        if mag_key == "m" and not (cur and cur.strip(" .").lower() == "rp"):  # "Rp 5M" is miliar everywhere
             english = _is_english(text) if english is None else english
             mag_key = "million" if english else mag_key  # "IDR 5M" from an English writer
         after = text[m.end() : m.end() + 14]

@@ -156,6 +156,9 @@ def test_the_addressees_title_after_a_comma_is_not_reported() -> None:
     sentence = extract_entities("Yth. Bapak Budi, Kepala Dinas PUPR meminta fee 10% dari kontraktor.")
     assert "kepala_dinas" in sentence.positions
     assert "kepala_desa" in extract_entities("Yth. Admin, Kepala Desa Sukamaju memotong BLT").positions
+    for shouted in ("KEPADA YTH. BAPAK BUPATI LAMPUNG SELATAN, KEPALA DINAS PUPR MEMINTA FEE 10 PERSEN.",
+                    "Yth. Bapak Inspektur, Kepala Dinas Sukamaju Menggelapkan Dana Desa."):
+        assert "kepala_dinas" in extract_entities(shouted).positions
 
 
 def test_an_official_named_outside_the_addressee_counts() -> None:

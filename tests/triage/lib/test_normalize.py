@@ -182,7 +182,8 @@ def test_the_ascii_punctuation_path_equals_the_general_one(text: str) -> None:
         ("I paid 1,500,000 to the clerk", 1_500_000),  # grouped, next to an English money word
         # "M" is a million to an English writer, a miliar to an Indonesian one
         ("The village head asked each of the traders for IDR 5M in cash", 5_000_000),
-        ("He paid Rp 1.5M to the officer at the land office", 1_500_000),
+        ("He paid 1.5M to the officer at the land office, and the clerk was there", 1_500_000),
+        ("The head of the office asked for Rp 5M and they paid it", 5_000_000_000),  # Rp: miliar
     ],
 )
 def test_english_money_forms(text: str, amount: int) -> None:
@@ -204,6 +205,10 @@ def test_english_money_forms(text: str, amount: int) -> None:
         ("Kepala desa meminta Rp 5M dari kontraktor untuk proyek ini", 5_000_000_000),
         # a mixed text is read the Indonesian way
         ("saya mau lapor, the head of the village minta 5M dari kami untuk proyek itu", 5_000_000_000),
+        # English loans in an Indonesian text do not make it English
+        ("Anggaran proyek IT di dinas kominfo 5M, vendor on site in Jakarta", 5_000_000_000),
+        ("Pada hari Jum'at kades minta 5M, it is on the way", 5_000_000_000),
+        ("Proyek Work in Progress, progress on schedule to 100%, nilai 5M", 5_000_000_000),
     ],
 )
 def test_indonesian_forms_unchanged_by_english_reading(text: str, amount: int) -> None:
@@ -270,6 +275,11 @@ def test_an_answer_without_an_amount(answer: str) -> None:
          ["bapak budi", "kepala dinas pupr kabupaten lampung selatan"]),
         ("Yth. Ibu Sari, Camat Kalianda, Bupati meminta fee", ["ibu sari", "camat kalianda"]),
         ("Yth. Bapak Budi, Kepala Dinas PUPR meminta fee", ["bapak budi"]),  # a sentence
+        ("KEPADA YTH. BAPAK BUPATI LAMPUNG SELATAN, KEPALA DINAS PUPR MEMINTA FEE 10 PERSEN.",
+         ["bapak bupati lampung selatan"]),  # capitals throughout: the full stop ends a sentence
+        ("Yth. Bapak Inspektur, Kepala Desa Sukamaju Menggelapkan Dana Desa.", ["bapak inspektur"]),
+        ("Yth. Bapak Budi, Kepala Dinas PUPR di tempat. Saya melaporkan camat",
+         ["bapak budi", "kepala dinas pupr"]),
         # a copy list: one addressee a line, numbered or not, until a blank line
         ("Kades memotong BLT.\n\nTembusan:\n1. Bupati Lampung Selatan\n2) Ketua DPRD\n- Yth. Camat\n\nHormat kami",
          ["bupati lampung selatan", "ketua dprd", "camat"]),
