@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from sigap.audit.actions import record
 from sigap.cases import sla
 from sigap.cases.access import access_case
+from sigap.cases.actions.transitions import lock_case_of
 from sigap.cases.models import Case, Deadline, DeadlineKind, Priority, Report
 from sigap.core import clock, crypto
 from sigap.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -139,7 +140,7 @@ def reporter_write(*, actor: Actor, reporter: Reporter, body: str, reply_to_id: 
         )
         return message
     now = clock.now()
-    case = Case.objects.get(pk=report.case_id)
+    case = lock_case_of(report)  # a merge at this moment: the question's deadline goes where the report goes
     deadline = Deadline.objects.create(
         instansi_id=report.instansi_id,
         case=case,

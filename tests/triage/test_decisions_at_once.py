@@ -217,3 +217,32 @@ def test_two_agencies_triaging_at_once_tell_each_other(agency_a, agency_b, submi
     assert not isinstance(first, Exception) and not isinstance(second, Exception), (first, second)
     assert AuditEvent.objects.filter(action="triage.duplicate_noticed", chain=agency_a.pk).exists()
     assert AuditEvent.objects.filter(action="triage.duplicate_noticed", chain=agency_b.pk).exists()
+
+
+def test_a_question_asked_while_its_case_is_merged_goes_with_the_report(agency_a, submit, boss_a, cheap_portal) -> None:  # type: ignore[no-untyped-def]
+    import secrets
+
+    from sigap.cases.models import Deadline, DeadlineKind
+    from sigap.intake.portal.actions import submit_portal_report
+    from sigap.reporters import mailbox
+    from sigap.tenants.access import system_actor
+    from tests.conftest import incoming
+
+    def portal_report() -> Report:
+        return submit_portal_report(
+            actor=system_actor(agency_a), incoming=incoming(), form_token=secrets.token_hex(8)
+        ).report
+
+    kept, moving = portal_report(), portal_report()
+    do_transition(actor=boss_a, case_id=moving.case_id, name="start_verification")
+
+    merged, asked = _first_holds_open(
+        lambda: do_transition(actor=boss_a, case_id=moving.case_id, name="merge_duplicate",
+                              data={"target_case": kept.case_id}),
+        lambda: mailbox.reporter_write(actor=system_actor(agency_a), reporter=moving.reporter,
+                                       body="Sudah sampai mana laporan saya?"),
+    )
+
+    assert isinstance(merged, Case) and not isinstance(asked, Exception), (merged, asked)
+    question = Deadline.objects.get(kind=DeadlineKind.ANSWER)
+    assert question.case_id == kept.case_id and question.met_at is None

@@ -62,6 +62,20 @@ def lock_cases(ids: Iterable[int]) -> None:
     list(Case.objects.select_for_update(of=("self",)).filter(pk__in=wanted).order_by("pk").values_list("pk"))
 
 
+def lock_case_of(report: Report) -> Case:
+    """The case `report` is in now, locked: a merge moving the report at this moment is waited for,
+    and the case it moved the report to is the one returned."""
+    case_id = report.case_id
+    for _attempt in range(3):  # a report moves once a merge; a third move at this very moment is not expected
+        lock_cases([case_id])
+        now_in = Report.objects.filter(pk=report.pk).values_list("case_id", flat=True).get()
+        if now_in == case_id:
+            break
+        case_id = now_in
+    report.case_id = case_id
+    return Case.objects.get(pk=case_id)
+
+
 def _lock(case: Case, payload: dict[str, Any]) -> None:
     """Lock the case and every case the step names (a merge's target), then read them again: two
     officers merging A into B and B into A at once are served one after the other, and the second
