@@ -274,6 +274,10 @@ SIGAP_MAX_REPORT_BYTES = int(os.environ.get("SIGAP_MAX_REPORT_MB", "100")) * 102
 # Uploads stream to temporary files, never held whole in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Files a report may carry: SIGAP's own limit answers with the form and what was typed; Django's, set
+# far above it, only stops a flood (it answers a bare 400 and the typed report is lost).
+SIGAP_MAX_FILES = int(os.environ.get("SIGAP_MAX_FILES", "30"))
+DATA_UPLOAD_MAX_NUMBER_FILES = 1000
 
 # Reporter portal and mailbox (docs/security/receipts.md): receipt hashing, proof of work on the
 # mailbox login, and login limits that never look at a network address.

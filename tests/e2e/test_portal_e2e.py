@@ -92,3 +92,16 @@ def test_login_with_javascript_solves_the_proof_of_work(live_server, page, agenc
         else None
     )
     assert nonce_ok in (None, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+
+
+def test_where_hashing_is_too_slow_the_login_waits_instead(live_server, page, agency_a, tmp_path, settings) -> None:
+    """Tor Browser's safer levels switch the JIT off: the check may take minutes to compute there.
+    The script then sends the form once the wait the server also accepts is over."""
+    receipt = _report(page, live_server.url, tmp_path)
+    settings.SIGAP_POW_BITS = 40  # beyond any browser in a test's time
+    settings.SIGAP_POW_WAIT_SECONDS = 2
+    page.goto(f"{live_server.url}/kotak-surat/")
+    page.fill("#id_receipt", receipt)
+    page.click("button.primary")
+    page.wait_for_selector("#status-title", timeout=15_000)  # the mailbox, opened after the wait
+    assert page.is_visible("#status-title")

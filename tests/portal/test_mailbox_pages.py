@@ -103,6 +103,19 @@ def test_global_and_per_prefix_limits(reported, settings) -> None:
     assert login(Client(), other).status_code == 429  # 3 attempts already this minute, site-wide
 
 
+def test_logins_that_only_waited_never_use_up_the_budget_of_those_that_computed(reported, settings) -> None:
+    receipt, _ = reported
+    settings.SIGAP_POW_WAIT_SECONDS = 1
+    settings.SIGAP_MAILBOX_LOGINS_PER_MINUTE = 5  # one of them without the computed check
+    wrong = ("1" if receipt[0] != "1" else "2") + receipt[1:]
+    challenges = [hidden_value(Client().get("/kotak-surat/").content.decode(), "pow_challenge") for _ in range(5)]
+    time.sleep(1.1)
+    free = [Client().post("/kotak-surat/masuk/", {"receipt": wrong, "pow_challenge": c}).status_code
+            for c in challenges]
+    assert free == [400, 429, 429, 429, 429]  # the free budget: one a minute here
+    assert login(Client(), receipt).status_code == 302  # a reporter whose browser computed the check
+
+
 def test_one_receipt_opens_only_its_own_mailbox_across_agencies(agency_a, agency_b, boss_a) -> None:
     from sigap.reporters.mailbox import officer_write
 
@@ -135,6 +148,29 @@ def test_logout_and_expiry(reported) -> None:
     session.save()
     assert 'name="pow_challenge"' in client.get("/kotak-surat/").content.decode()
     assert client.post("/kotak-surat/tulis/", {"body": "halo"}).status_code == 403
+
+
+def test_the_mailbox_closes_with_the_browser_and_after_idle_time(reported, settings) -> None:
+    receipt, _ = reported
+    client = logged_in(receipt)
+    assert client.session.get_expire_at_browser_close()  # no cookie left for the next user of a shared computer
+    assert 'name="pow_challenge"' not in client.get("/kotak-surat/").content.decode()
+    session = client.session
+    state = session["mailbox"]
+    state["seen"] = time.time() - settings.SIGAP_MAILBOX_IDLE_SECONDS - 5  # left idle
+    session["mailbox"] = state
+    session.save()
+    assert 'name="pow_challenge"' in client.get("/kotak-surat/").content.decode()
+
+
+def test_the_receipt_page_offers_no_language_switch_that_would_lose_it(agency_a) -> None:
+    from tests.portal.helpers import receipt_from, submit_report
+
+    client = Client()
+    assert 'name="language"' in client.get("/prov-a/lapor/").content.decode()  # offered everywhere else
+    sent = submit_report(client, "/prov-a/lapor/")
+    page = client.get(sent["Location"]).content.decode()
+    assert receipt_from(page) and 'name="language"' not in page
 
 
 def test_officer_asks_on_the_case_page_reporter_answers(reported, agency_a, agency_b) -> None:

@@ -232,6 +232,20 @@ def test_refused_file_type_stores_nothing(agency_a) -> None:
     assert Report.objects.count() == 0 and Reporter.objects.count() == 0
 
 
+def test_too_many_files_keep_the_typed_report(agency_a, settings) -> None:
+    from sigap.evidence.models import Evidence
+
+    photos = [SimpleUploadedFile(f"foto{i}.jpg", jpeg_with_gps(), content_type="image/jpeg")
+              for i in range(settings.SIGAP_MAX_FILES + 1)]
+    response = submit_report(Client(), URL, files=photos, where="Gudang Logistik")
+    html = response.content.decode()
+    assert response.status_code == 400 and "Gudang Logistik" in html and 'id="files-lost"' in html
+    assert Report.objects.count() == 0 and Evidence.objects.count() == 0
+    many = [SimpleUploadedFile(f"f{i}.txt", b"x") for i in range(150)]  # past Django's default of 100
+    flood = submit_report(Client(), URL, files=many, where="Gudang Logistik")
+    assert flood.status_code == 400 and "Gudang Logistik" in flood.content.decode()
+
+
 def files_on_disk() -> list[str]:
     root = Path(django_settings.SIGAP_EVIDENCE_DIR)
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
@@ -313,3 +327,19 @@ def test_a_report_without_a_word_is_refused_and_the_rest_kept(agency_a, junk) ->
 def test_a_few_words_are_enough(agency_a) -> None:
     assert submit_report(Client(), URL, what="pungli KTP").status_code == 302
     assert Report.objects.count() == 1
+
+
+def test_a_receipt_never_shown_is_wiped_once_its_form_has_expired(agency_a) -> None:
+    import datetime as dt
+
+    from sigap.intake.portal.actions import forget_unshown_receipts
+    from sigap.reporters.models import SubmissionToken
+
+    client = Client()
+    assert submit_report(client, URL).status_code == 302  # the connection drops: the receipt page never loads
+    waiting = SubmissionToken.objects.get()
+    assert waiting.receipt_sealed is not None and forget_unshown_receipts() == 0  # a second post may still ask
+    SubmissionToken.objects.filter(pk=waiting.pk).update(created_at=waiting.created_at - dt.timedelta(days=15))
+    assert submit_report(Client(), URL).status_code == 302  # any later submission wipes it
+    waiting.refresh_from_db()
+    assert waiting.receipt_sealed is None

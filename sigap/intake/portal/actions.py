@@ -7,6 +7,7 @@ writes.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,9 +19,10 @@ from sigap.audit.actions import record
 from sigap.audit.chain import batched as audit_batch
 from sigap.cases.actions.submit import new_pseudonym, submit_report
 from sigap.cases.models import Report
-from sigap.core import crypto
+from sigap.core import clock, crypto
 from sigap.evidence.storage import PreparedEvidence, prepared_evidence, record_evidence
 from sigap.intake.incoming import IncomingReport
+from sigap.intake.portal.forms import TOKEN_MAX_AGE
 from sigap.reporters import receipts
 from sigap.reporters.mailbox import post_acknowledgement
 from sigap.reporters.models import Anonymity, Reporter, SubmissionToken
@@ -73,6 +75,7 @@ def submit_portal_report(
     token_hash = token_hash_of(form_token)
     if SubmissionToken.objects.filter(token_hash=token_hash).exists():
         raise AlreadySubmitted(token_hash)
+    forget_unshown_receipts()
     identity_blob: bytes | None = None
     if incoming.anonymity != Anonymity.ANONYMOUS and identity:
         from sigap.vault.identity import seal_identity
@@ -135,6 +138,16 @@ def _store(*, actor: Actor, incoming: IncomingReport, token_hash: str, passphras
         except _PrefixTaken:
             continue
     raise RuntimeError("could not store the report: no free receipt")
+
+
+def forget_unshown_receipts() -> int:
+    """Wipe the receipts that were never shown and no longer can be: their form has expired
+    (TOKEN_MAX_AGE), so no second post of it can ask for them. Run at each submission; returns how
+    many were wiped."""
+    expired = clock.now() - dt.timedelta(seconds=TOKEN_MAX_AGE)
+    return SubmissionToken.objects.filter(created_at__lt=expired, receipt_sealed__isnull=False).update(
+        receipt_sealed=None
+    )
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,10 @@ def _uploads(request: HttpRequest) -> list[UploadedFile]:
 
 def _size_problem(files: list[UploadedFile]) -> str | None:
     max_file, max_total = settings.SIGAP_MAX_FILE_BYTES, settings.SIGAP_MAX_REPORT_BYTES
+    if len(files) > settings.SIGAP_MAX_FILES:
+        return _("Send at most %(n)d files with one report; more can follow in your mailbox.") % {
+            "n": settings.SIGAP_MAX_FILES
+        }
     if any((f.size or 0) > max_file for f in files):
         return _("One of the files is larger than %(mb)d MB.") % {"mb": max_file // (1024 * 1024)}
     if sum(f.size or 0 for f in files) > max_total:
@@ -220,7 +224,9 @@ def _session_reporter(request: HttpRequest) -> Reporter | None:
     state = request.session.get(MAILBOX_SESSION_KEY)
     if not isinstance(state, dict):
         return None
-    if time.time() - float(state.get("at", 0)) > MAILBOX_MAX_SECONDS:
+    now = time.time()
+    idle = now - float(state.get("seen") or state.get("at") or 0)
+    if now - float(state.get("at", 0)) > MAILBOX_MAX_SECONDS or idle > settings.SIGAP_MAILBOX_IDLE_SECONDS:
         request.session.pop(MAILBOX_SESSION_KEY, None)
         return None
     try:
@@ -228,7 +234,8 @@ def _session_reporter(request: HttpRequest) -> Reporter | None:
     except (NotFound, KeyError, TypeError, ValueError):
         request.session.pop(MAILBOX_SESSION_KEY, None)
         return None
-    request.session.set_expiry(settings.SIGAP_MAILBOX_IDLE_SECONDS)  # idle timeout, renewed when active
+    # idle time kept on the server; the cookie itself ends with the browser (a shared computer)
+    request.session[MAILBOX_SESSION_KEY] = {**state, "seen": now}
     return reporter
 
 
@@ -325,10 +332,12 @@ def mailbox_login(request: HttpRequest) -> HttpResponse:
             problem=_("The security check has expired. Please press “Open my mailbox” again."),
         )
     limit = settings.SIGAP_MAILBOX_LOGINS_PER_MINUTE
-    allowed = throttle.hit(scope="login", key="all", limit=limit, window_seconds=60)
-    if allowed and not data.get("pow_nonce"):
-        # Waiting costs an attacker nothing: logins without the computed check share a smaller budget.
+    allowed = True
+    if not data.get("pow_nonce"):
+        # Waiting costs an attacker nothing: logins without the computed check share a smaller budget,
+        # checked first, so that they can never use up the budget of those who did compute it.
         allowed = throttle.hit(scope="login-wait", key="all", limit=max(1, limit // 5), window_seconds=60)
+    allowed = allowed and throttle.hit(scope="login", key="all", limit=limit, window_seconds=60)
     if not allowed:
         return _render_login(
             request,
@@ -361,8 +370,10 @@ def mailbox_login(request: HttpRequest) -> HttpResponse:
             problem=_("This receipt and passphrase do not open a mailbox. Check the digits and try again."),
         )
     request.session.cycle_key()
-    request.session[MAILBOX_SESSION_KEY] = {"r": reporter.pk, "i": reporter.instansi_id, "at": time.time()}
-    request.session.set_expiry(settings.SIGAP_MAILBOX_IDLE_SECONDS)
+    now = time.time()
+    state = {"r": reporter.pk, "i": reporter.instansi_id, "at": now, "seen": now}
+    request.session[MAILBOX_SESSION_KEY] = state
+    request.session.set_expiry(0)  # the cookie ends when the browser closes; idle and age are checked here
     record(
         actor=system_actor(reporter.instansi),
         action="mailbox.opened",

@@ -70,9 +70,10 @@
     return count;
   }
 
-  function solve(challenge, bits, done) {
+  function solve(challenge, bits, done, stopped) {
     var prefix = utf8(challenge + ":"), nonce = 0;
     function chunk() {
+      if (stopped && stopped()) { return; }
       var until = nonce + 20000;
       for (; nonce < until; nonce++) {
         if (zeroBits(sha256(prefix.concat(utf8(String(nonce))))) >= bits) { done(String(nonce)); return; }
@@ -86,6 +87,7 @@
 
   var form = document.querySelector("form[data-pow-bits]");
   if (!form) { return; }
+  var shownAt = Date.now();
   var waitNote = document.getElementById("pow-wait-note");
   if (waitNote) { waitNote.hidden = true; }
   form.addEventListener("submit", function (event) {
@@ -95,10 +97,15 @@
     var status = document.getElementById("pow-status"), button = form.querySelector("button[type=submit]");
     if (status) { status.hidden = false; }
     if (button) { button.disabled = true; }
-    var challenge = form.querySelector("input[name=pow_challenge]").value;
+    var challenge = form.querySelector("input[name=pow_challenge]").value, sent = false;
+    function send() { if (!sent) { sent = true; form.submit(); } }
+    // Where hashing is slow (Tor Browser's safer levels switch the JIT off), waiting out the delay
+    // that the server also accepts is quicker: the form goes without the computed value then.
+    var wait = parseInt(form.getAttribute("data-pow-wait") || "0", 10) * 1000 + 500;
+    if (wait > 500) { setTimeout(send, Math.max(0, shownAt + wait - Date.now())); }
     solve(challenge, parseInt(form.getAttribute("data-pow-bits"), 10), function (nonce) {
-      nonceField.value = nonce;
-      form.submit();
-    });
+      if (!sent) { nonceField.value = nonce; }
+      send();
+    }, function () { return sent; });
   });
 })();
