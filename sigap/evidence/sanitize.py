@@ -9,6 +9,8 @@ PDF objects (qpdf through pikepdf).
 from __future__ import annotations
 
 import codecs
+import io
+import re
 import shutil
 import struct
 import warnings
@@ -265,9 +267,45 @@ _BLANK_ODF = {
 }
 
 
+# Inside the document's own parts, who wrote and when: comment and tracked-change authors, their
+# initials and dates, the people list's accounts ("S::budi@pemda.go.id"), the folder a workbook was
+# saved in ("C:\\Users\\budi\\..."), an ODF annotation's creator and date. Values are emptied (dates
+# set to one fixed moment), so every part stays valid where it is referenced.
+_PERSON_ATTR_RE = re.compile(rb'(\s[A-Za-z0-9]{1,8}:(?:author|initials|userId|providerId)=)(["\'])[^"\']*\2')
+_DATE_ATTR_RE = re.compile(rb'(\s[A-Za-z0-9]{1,8}:(?:date|dateUtc)=)(["\'])[^"\']*\2')
+_ABS_PATH_RE = re.compile(rb'(<[A-Za-z0-9]{1,8}:absPath\b[^>]*?\surl=)(["\'])[^"\']*\2')
+_ODF_PERSON_RE = re.compile(rb"(<dc:creator>)[^<]*(</dc:creator>)")
+_ODF_DATE_RE = re.compile(rb"(<dc:date>)[^<]*(</dc:date>)")
+_FIXED_DATE = b"1980-01-01T00:00:00Z"
+_MAX_XML_PART = 64 * 1024 * 1024  # a part read whole to be cleaned; a larger one is refused
+# Pictures inside the document (Word, Excel and PowerPoint media, ODF Pictures/): cleaned as photos.
+_EMBEDDED_IMAGE_RE = re.compile(r"(?:^|/)(?:media|Pictures)/[^/]+\.(jpe?g|png|gif|webp)$", re.IGNORECASE)
+_IMAGE_MIME = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif",
+               "webp": "image/webp"}
+_OOXML_CORE_BLANK = "docProps/core.xml"  # also the blank for a .NET package's .psmdcp properties part
+
+
+def _clean_xml_part(data: bytes) -> bytes:
+    data = _PERSON_ATTR_RE.sub(rb"\1\2\2", data)
+    data = _DATE_ATTR_RE.sub(rb"\g<1>\g<2>" + _FIXED_DATE + rb"\g<2>", data)
+    data = _ABS_PATH_RE.sub(rb"\1\2\2", data)
+    data = _ODF_PERSON_RE.sub(rb"\1\2", data)
+    return _ODF_DATE_RE.sub(rb"\g<1>1980-01-01T00:00:00\2", data)
+
+
+def _clean_embedded_image(data: bytes, ext: str) -> bytes:
+    """A picture inside a document, cleaned as a photo is (one that cannot be read refuses the
+    document: its hidden data could not be removed)."""
+    cleaned = io.BytesIO()
+    sanitize_image(io.BytesIO(data), cleaned, _IMAGE_MIME[ext.lower()])
+    return cleaned.getvalue()
+
+
 def sanitize_office(src: BinaryIO, out: BinaryIO) -> None:
     """Rewrites the container with the document properties (author, company, dates, custom
-    fields) blanked and entry timestamps reset; every other part is copied unchanged."""
+    fields) blanked, the people and dates inside its parts emptied (comments, tracked changes, the
+    people list, a workbook's saved-in folder, ODF annotations), the pictures inside it cleaned as
+    photos are, and entry timestamps reset; every other part is copied unchanged."""
     src.seek(0)
     try:
         with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w") as zout:
@@ -278,8 +316,20 @@ def sanitize_office(src: BinaryIO, out: BinaryIO) -> None:
                     zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
                 )
                 clean.external_attr = 0o644 << 16
-                if info.filename in blanks:
-                    zout.writestr(clean, blanks[info.filename])
+                name = info.filename
+                if name in blanks:
+                    zout.writestr(clean, blanks[name])
+                    continue
+                if name.lower().endswith(".psmdcp"):  # a .NET-made package's document properties
+                    zout.writestr(clean, _BLANK_OOXML[_OOXML_CORE_BLANK])
+                    continue
+                image = _EMBEDDED_IMAGE_RE.search(name)
+                if image or name.lower().endswith((".xml", ".rels")):
+                    if info.file_size > _MAX_XML_PART:
+                        raise damaged()
+                    data = zin.read(info)
+                    zout.writestr(clean, _clean_embedded_image(data, image.group(1)) if image
+                                  else _clean_xml_part(data))
                     continue
                 with zin.open(info) as part, zout.open(clean, "w", force_zip64=info.file_size > 2**31) as dst:
                     shutil.copyfileobj(part, dst, 1024 * 1024)

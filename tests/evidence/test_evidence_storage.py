@@ -131,6 +131,39 @@ def test_docx_properties_blanked(report, agency_a):  # type: ignore[no-untyped-d
         assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in z.infolist())
 
 
+def test_the_people_and_photos_inside_a_document_are_cleaned(report, agency_a):  # type: ignore[no-untyped-def]
+    from PIL import Image
+
+    from tests.evidence.samples import docx_with_people_inside
+
+    ev = store_evidence(
+        actor=system_actor(agency_a), report=report, upload=upload(docx_with_people_inside(), "laporan.docx"),
+        keep_metadata=False,
+    )
+    with zipfile.ZipFile(io.BytesIO(stored_bytes(agency_a, ev))) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    assert not [name for name, data in parts.items() if MARKER.encode() in data or MARKER.lower().encode() in data]
+    assert b"2026-03-04" not in parts["word/document.xml"] + parts["word/comments.xml"]
+    assert b"Isi dokumen bukti" in parts["word/document.xml"] and b"cek lagi" in parts["word/comments.xml"]
+    with Image.open(io.BytesIO(parts["word/media/image1.jpeg"])) as photo:
+        assert not photo.getexif() and photo.size == (40, 20)  # the same picture, no GPS
+
+
+def test_an_odf_annotations_author_and_pictures_are_cleaned(report, agency_a):  # type: ignore[no-untyped-def]
+    from tests.evidence.samples import odt_with_an_annotation
+
+    ev = store_evidence(
+        actor=system_actor(agency_a), report=report, upload=upload(odt_with_an_annotation(), "laporan.odt"),
+        keep_metadata=False,
+    )
+    assert ev.mime_type == "application/vnd.oasis.opendocument.text" and ev.metadata_removed
+    with zipfile.ZipFile(io.BytesIO(stored_bytes(agency_a, ev))) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    assert not [name for name, data in parts.items() if MARKER.encode() in data]
+    assert b"2026-03-04" not in parts["content.xml"] and b"cek lagi" in parts["content.xml"]
+    assert b"GPS" not in parts["Pictures/foto.jpg"] and parts["Pictures/foto.jpg"][:2] == b"\xff\xd8"
+
+
 def test_docx_keep_metadata(report, agency_a):  # type: ignore[no-untyped-def]
     original = docx_with_properties()
     ev = store_evidence(
