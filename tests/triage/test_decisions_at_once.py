@@ -38,45 +38,54 @@ def _postgres_only() -> None:
         pytest.skip("concurrent transactions are tested on PostgreSQL (SQLite runs writers one at a time)")
 
 
+def _interleave(first: Callable[[], Any], second: Callable[[], Any], reached: threading.Event,
+                go_on: threading.Event, *, pause: float) -> tuple[Any, Any, bool]:
+    """Run `first` in a thread until it sets `reached` (it then waits for `go_on`), run `second` in
+    another thread for `pause` seconds, then let `first` go on. Returns what each returned or
+    raised, and whether `second` was still running (blocked) when `first` was let go."""
+    outcome: dict[str, Any] = {}
+
+    def run(key: str, work: Callable[[], Any]) -> Callable[[], None]:
+        def target() -> None:
+            try:
+                outcome[key] = work()
+            except Exception as exc:  # noqa: BLE001 - reported to the test
+                outcome[key] = exc
+            finally:
+                reached.set()  # a `first` that failed early lets the test go on and report it
+                connections.close_all()
+
+        return target
+
+    one = threading.Thread(target=run("first", first))
+    one.start()
+    assert reached.wait(WAIT)
+    two = threading.Thread(target=run("second", second))
+    two.start()
+    time.sleep(pause)
+    blocked = two.is_alive()
+    go_on.set()
+    one.join(WAIT * 2)
+    two.join(WAIT * 2)
+    assert not one.is_alive() and not two.is_alive()
+    return outcome["first"], outcome["second"], blocked
+
+
 def _first_holds_open(first: Callable[[], Any], second: Callable[[], Any]) -> tuple[Any, Any]:
     """Run `first` in a transaction that stays open until `second`, started in another thread, has
     been blocked for a moment; return what each returned or raised."""
-    outcome: dict[str, Any] = {}
-    first_done, release = threading.Event(), threading.Event()
+    done, release = threading.Event(), threading.Event()
 
-    def run_first() -> None:
-        try:
-            with transaction.atomic():
-                outcome["first"] = first()
-                first_done.set()
-                release.wait(WAIT)
-        except Exception as exc:  # noqa: BLE001 - reported to the test
-            outcome["first"] = exc
-            first_done.set()
-        finally:
-            connections.close_all()
+    def holding() -> Any:
+        with transaction.atomic():
+            result = first()
+            done.set()
+            release.wait(WAIT)
+        return result
 
-    def run_second() -> None:
-        try:
-            outcome["second"] = second()
-        except Exception as exc:  # noqa: BLE001 - reported to the test
-            outcome["second"] = exc
-        finally:
-            connections.close_all()
-
-    one = threading.Thread(target=run_first)
-    one.start()
-    assert first_done.wait(WAIT)
-    two = threading.Thread(target=run_second)
-    two.start()
-    time.sleep(0.5)
-    blocked = two.is_alive()  # waiting for the first officer's locks
-    release.set()
-    one.join(WAIT)
-    two.join(WAIT)
-    assert not one.is_alive() and not two.is_alive()
+    got_first, got_second, blocked = _interleave(holding, second, done, release, pause=0.5)
     assert blocked, "the second officer did not wait for the first"
-    return outcome["first"], outcome["second"]
+    return got_first, got_second
 
 
 def test_confirm_and_reject_at_once_one_decides(agency_a, submit, boss_a, actor_of) -> None:  # type: ignore[no-untyped-def]
@@ -143,42 +152,24 @@ def _paused_at(monkeypatch, name: str, first: Callable[[], Any], second: Callabl
     let `first` go on; what each returned or raised (a deadlock is raised to one of them)."""
     from sigap.triage import actions as triage_actions
 
-    outcome: dict[str, Any] = {}
     reached, go_on = threading.Event(), threading.Event()
     step = getattr(triage_actions, name)
-    runner: dict[str, threading.Thread] = {}
+    pausing: dict[str, threading.Thread] = {}
 
     def paused(*args: Any, **kwargs: Any) -> Any:
-        if threading.current_thread() is runner.get("first"):
+        if threading.current_thread() is pausing.get("first"):
             reached.set()
             go_on.wait(WAIT)
         return step(*args, **kwargs)
 
     monkeypatch.setattr(triage_actions, name, paused)
 
-    def run(key: str, work: Callable[[], Any]) -> Callable[[], None]:
-        def target() -> None:
-            try:
-                outcome[key] = work()
-            except Exception as exc:  # noqa: BLE001 - reported to the test
-                outcome[key] = exc
-            finally:
-                connections.close_all()
+    def first_marked() -> Any:
+        pausing["first"] = threading.current_thread()
+        return first()
 
-        return target
-
-    one = threading.Thread(target=run("first", first))
-    runner["first"] = one
-    one.start()
-    assert reached.wait(WAIT)
-    two = threading.Thread(target=run("second", second))
-    two.start()
-    time.sleep(0.7)
-    go_on.set()
-    one.join(WAIT * 2)
-    two.join(WAIT * 2)
-    assert not one.is_alive() and not two.is_alive()
-    return outcome["first"], outcome["second"]
+    got_first, got_second, _blocked = _interleave(first_marked, second, reached, go_on, pause=0.7)
+    return got_first, got_second
 
 
 def test_triage_merging_on_its_own_beside_an_officers_merge(agency_a, submit, boss_a, monkeypatch) -> None:  # type: ignore[no-untyped-def]
