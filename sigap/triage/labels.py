@@ -1,5 +1,6 @@
 """Words for the codes that triage stores (categories, sectors, 5W2H elements, kinds of shared
-evidence), in the page's language: an officer reads "Suap-menyuap" or "Bribery", never "suap"."""
+evidence, competent bodies and the reasons for them), in the page's language: an officer
+reads "Suap-menyuap" or "Bribery", never "suap"."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Mapping
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from lokal.rupiah import format_rupiah
 
 from sigap.triage.lib.taxonomy import CATEGORIES, SECTORS, Category, Sector
 
@@ -72,3 +74,56 @@ def shared_label(kind: str) -> str:
         known = ID_KINDS.get(label)
         return str(known) if known is not None else str(_("ID number ({label})")).format(label=label)
     return str(SHARED.get(kind, kind))
+
+
+# The bodies `jurisdiction.assess_jurisdiction` suggests.
+BODIES = {
+    "kpk": _("KPK (the Corruption Eradication Commission)"),
+    "apip": _("APIP (the agency's inspectorate)"),
+    "kepolisian": _("Police"),
+    "kejaksaan": _("Public prosecutor"),
+    "ombudsman": _("Ombudsman RI"),
+    "instansi": _("The agency providing the service"),
+}
+
+# Why a body is suggested (`jurisdiction.Reason` codes); %(positions)s and %(amount)s are filled in.
+REASONS = {
+    "law_enforcer": _("A law enforcer is involved (%(positions)s): the commission is competent under "
+                      "Law 19/2019 art. 11(1)(a)."),
+    "state_official": _("A state official under Law 28/1999 is involved (%(positions)s): the commission is "
+                        "competent under Law 19/2019 art. 11(1)(a)."),
+    "loss_at_threshold": _("The sum named (%(amount)s) is at least Rp1.000.000.000: the commission is "
+                           "competent under Law 19/2019 art. 11(1)(b)."),
+    "below_threshold": _("No law enforcer or state official is named and the sum named (%(amount)s) is below "
+                         "Rp1.000.000.000: outside the commission's jurisdiction under Law 19/2019 art. 11."),
+    "no_amount": _("No law enforcer or state official is named and the report names no loss: on its content, "
+                   "outside the commission's jurisdiction under Law 19/2019 art. 11 (to be reviewed if the "
+                   "loss turns out to reach Rp1.000.000.000)."),
+    "government_staff": _("Government officials are involved (%(positions)s): first handled by the agency's "
+                          "inspectorate (APIP), which can pass it on to the prosecutors."),
+    "state_funds": _("A suspected corruption offence involving state or regional funds: the prosecutors."),
+    "crime_without_official": _("A suspected offence naming no official: the police."),
+    "maladministration": _("No sign of a corruption offence; suspected maladministration in a public service "
+                           "is for the Ombudsman RI (Law 37/2008)."),
+    "service_complaint": _("No sign of a corruption offence: a public-service complaint is handled by the "
+                           "agency providing the service."),
+}
+
+
+def body_label(key: str) -> str:
+    return str(BODIES.get(key, key.upper()))
+
+
+def reason_text(reason: object) -> str:
+    """A stored reason in words: a code with its positions or amount; a text as it was stored (results
+    triaged before the reasons became codes)."""
+    if isinstance(reason, str):
+        return reason
+    if not isinstance(reason, Mapping) or str(reason.get("code")) not in REASONS:
+        return ""
+    positions = ", ".join(str(p).replace("_", " ") for p in reason.get("positions") or ())
+    amount = reason.get("amount")
+    return str(REASONS[str(reason["code"])]) % {
+        "positions": positions,
+        "amount": format_rupiah(int(amount)) if isinstance(amount, int) else "",
+    }

@@ -419,6 +419,48 @@ def test_triage_endpoints_are_scoped_to_the_agency(agency_a, agency_b, submit) -
     assert not second.case.category_confirmed
 
 
+@pytest.mark.parametrize(
+    ("language", "says", "never"),
+    [
+        ("en", ["KPK (the Corruption Eradication Commission)", "is at least Rp1.000.000.000",
+                "Law 19/2019 art. 11(1)(b)", "(Rp1.200.000.000)"], ["KPK berwenang", "pasal 11"]),
+        ("id", ["KPK (Komisi Pemberantasan Korupsi)", "mencapai paling sedikit Rp1.000.000.000",
+                "UU 19/2019 pasal 11 ayat (1) huruf b", "(Rp1.200.000.000)"], ["commission is competent"]),
+    ],
+)
+def test_the_competent_body_and_its_reasons_are_in_the_pages_language(agency_a, submit, language, says,
+                                                                     never) -> None:
+    from django.test import Client
+
+    from sigap.tenants.permissions import Role
+    from tests.conftest import PASSWORD, make_user
+
+    report = _submit(submit, agency_a, ROAD)
+    triage_report(report_id=report.pk)
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.login(username=make_user(agency_a, Role.PENELAAH).username, password=PASSWORD)
+    page = client.get(f"/kasus/{report.case_id}/").content.decode()
+    for words in says:
+        assert words in page
+    for words in never:
+        assert words not in page
+
+
+def test_reasons_stored_as_text_by_an_earlier_version_are_shown_as_they_are() -> None:
+    from django.utils import translation
+
+    from sigap.triage.labels import body_label, reason_text
+
+    assert reason_text("Dugaan tindak pidana tanpa pejabat yang disebut: kepolisian.").endswith("kepolisian.")
+    assert reason_text({"code": "unknown"}) == "" and reason_text(None) == ""
+    with translation.override("en"):
+        assert reason_text({"code": "government_staff", "positions": ["kepala_desa"]}).startswith(
+            "Government officials are involved (kepala desa)")
+        assert body_label("kejaksaan") == "Public prosecutor" and body_label("new_body") == "NEW_BODY"
+    with translation.override("id"):
+        assert body_label("kejaksaan") == "Kejaksaan"
+
+
 def test_officer_confirms_category_and_it_becomes_a_label(agency_a, submit) -> None:
     from django.test import Client
 

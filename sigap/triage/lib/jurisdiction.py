@@ -10,13 +10,18 @@ from .entities import Entities
 from .normalize import normalize_text
 
 __all__ = [
+    "BODIES",
     "KPK_LOSS_THRESHOLD",
     "LAW_ENFORCERS",
     "PENYELENGGARA_NEGARA",
+    "REASON_CODES",
     "Jurisdiction",
+    "Reason",
     "assess_jurisdiction",
 ]
 
+#: The bodies a report can be suggested for.
+BODIES = ("kpk", "apip", "kepolisian", "kejaksaan", "ombudsman", "instansi")
 KPK_LOSS_THRESHOLD = 1_000_000_000  # Rp1 miliar, UU 19/2019 pasal 11 ayat (1) huruf b
 
 #: Aparat penegak hukum.
@@ -96,91 +101,83 @@ _STATE_FUNDS = re.compile(
 )
 
 
+# Why a body is suggested: the codes of `Reason`, put into words in the reader's language by the
+# application (`sigap.triage.labels.reason_text`), never here.
+LAW_ENFORCER = "law_enforcer"  # positions: an aparat penegak hukum is involved (pasal 11 (1) a)
+STATE_OFFICIAL = "state_official"  # positions: a penyelenggara negara is involved (pasal 11 (1) a)
+LOSS_AT_THRESHOLD = "loss_at_threshold"  # amount: at least Rp1 miliar (pasal 11 (1) b)
+BELOW_THRESHOLD = "below_threshold"  # amount: no enforcer or official and the sum is below Rp1 miliar
+NO_AMOUNT = "no_amount"  # no enforcer or official and no sum named: outside, to be reviewed
+GOVERNMENT_STAFF_INVOLVED = "government_staff"  # positions: the agency's inspectorate (APIP) first
+STATE_FUNDS = "state_funds"  # corruption of state or regional funds without an official: prosecutors
+CRIME_WITHOUT_OFFICIAL = "crime_without_official"  # an offence naming no official: police
+MALADMINISTRATION = "maladministration"  # no corruption, a public-service maladministration: Ombudsman
+SERVICE_COMPLAINT = "service_complaint"  # no corruption: the agency providing the service
+REASON_CODES = frozenset({LAW_ENFORCER, STATE_OFFICIAL, LOSS_AT_THRESHOLD, BELOW_THRESHOLD, NO_AMOUNT,
+                          GOVERNMENT_STAFF_INVOLVED, STATE_FUNDS, CRIME_WITHOUT_OFFICIAL, MALADMINISTRATION,
+                          SERVICE_COMPLAINT})
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One reason behind the suggestion: a code, and the positions (keys such as "kepala_desa") or
+    the amount (integer rupiah) it is about."""
+
+    code: str
+    positions: tuple[str, ...] = ()
+    amount: int = 0
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"code": self.code}
+        if self.positions:
+            out["positions"] = list(self.positions)
+        if self.amount:
+            out["amount"] = self.amount
+        return out
+
+
 @dataclass(frozen=True, slots=True)
 class Jurisdiction:
     """Suggested competent body with the reasons behind it."""
 
     kpk_competent: bool
     competent_body: str  # "kpk", "apip", "kepolisian", "kejaksaan", "ombudsman" or "instansi"
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
     max_amount: int
 
 
-def _rupiah(amount: int) -> str:
-    return "Rp" + f"{amount:,}".replace(",", ".")
-
-
-def _words(positions: list[str]) -> str:
-    """Position keys as an officer reads them: "kepala_desa" -> "kepala desa"."""
-    return ", ".join(p.replace("_", " ") for p in positions)
-
-
-def _kpk_reasons(ent: Entities, corruption: bool, max_amount: int) -> list[str]:
-    reasons: list[str] = []
+def _kpk_reasons(ent: Entities, corruption: bool, max_amount: int) -> list[Reason]:
     if not corruption:
-        return reasons
-    enforcers = sorted(set(ent.positions) & LAW_ENFORCERS)
-    officials = sorted((set(ent.positions) & PENYELENGGARA_NEGARA) - LAW_ENFORCERS)
+        return []
+    reasons: list[Reason] = []
+    enforcers = tuple(sorted(set(ent.positions) & LAW_ENFORCERS))
+    officials = tuple(sorted((set(ent.positions) & PENYELENGGARA_NEGARA) - LAW_ENFORCERS))
     if enforcers:
-        reasons.append(
-            "Melibatkan aparat penegak hukum (" + _words(enforcers) + "): KPK berwenang menurut "
-            "UU 19/2019 pasal 11 ayat (1) huruf a."
-        )
+        reasons.append(Reason(LAW_ENFORCER, positions=enforcers))
     if officials:
-        reasons.append(
-            "Melibatkan penyelenggara negara menurut UU 28/1999 ("
-            + _words(officials)
-            + "): KPK berwenang "
-            "menurut UU 19/2019 pasal 11 ayat (1) huruf a."
-        )
+        reasons.append(Reason(STATE_OFFICIAL, positions=officials))
     if max_amount >= KPK_LOSS_THRESHOLD:
-        reasons.append(
-            f"Nilai yang disebut ({_rupiah(max_amount)}) mencapai paling sedikit Rp1.000.000.000: "
-            "KPK berwenang menurut UU 19/2019 pasal 11 ayat (1) huruf b."
-        )
+        reasons.append(Reason(LOSS_AT_THRESHOLD, amount=max_amount))
     return reasons
 
 
-def _outside_kpk(max_amount: int) -> str:
+def _outside_kpk(max_amount: int) -> Reason:
     """Why the commission is not competent: below the threshold only when an amount was read."""
-    if max_amount > 0:
-        return (
-            f"Tidak ada aparat penegak hukum atau penyelenggara negara yang disebut dan nilai yang disebut "
-            f"({_rupiah(max_amount)}) di bawah Rp1.000.000.000, sehingga di luar kewenangan KPK menurut "
-            "UU 19/2019 pasal 11."
-        )
-    return (
-        "Tidak ada aparat penegak hukum atau penyelenggara negara yang disebut dan laporan tidak menyebut "
-        "nilai kerugian, sehingga menurut isinya di luar kewenangan KPK menurut UU 19/2019 pasal 11 "
-        "(ditinjau kembali bila nilainya ternyata mencapai Rp1.000.000.000)."
-    )
+    return Reason(BELOW_THRESHOLD, amount=max_amount) if max_amount > 0 else Reason(NO_AMOUNT)
 
 
-def _other_body(ent: Entities, words: str, corruption: bool, max_amount: int) -> tuple[str, list[str]]:
-    staff = sorted(set(ent.positions) & GOVERNMENT_STAFF)
+def _other_body(ent: Entities, words: str, corruption: bool, max_amount: int) -> tuple[str, list[Reason]]:
+    staff = tuple(sorted(set(ent.positions) & GOVERNMENT_STAFF))
     limit = _outside_kpk(max_amount)
     if corruption and staff:
-        return "apip", [
-            limit,
-            "Melibatkan aparatur pemerintah (" + _words(staff) + "): ditangani terlebih "
-            "dahulu oleh APIP (inspektorat) instansi terkait, yang dapat meneruskan ke kejaksaan.",
-        ]
+        return "apip", [limit, Reason(GOVERNMENT_STAFF_INVOLVED, positions=staff)]
     if corruption:
         if _STATE_FUNDS.search(words):
-            return "kejaksaan", [
-                limit,
-                "Dugaan tindak pidana korupsi atas keuangan negara/daerah: kejaksaan.",
-            ]
-        return "kepolisian", [limit, "Dugaan tindak pidana tanpa pejabat yang disebut: kepolisian."]
+            return "kejaksaan", [limit, Reason(STATE_FUNDS)]
+        return "kepolisian", [limit, Reason(CRIME_WITHOUT_OFFICIAL)]
     if _MALADMIN.search(words):
-        return "ombudsman", [
-            "Tidak ada indikasi tindak pidana korupsi; dugaan maladministrasi pelayanan "
-            "publik menjadi kewenangan Ombudsman RI (UU 37/2008)."
-        ]
-    return "instansi", [
-        "Tidak ada indikasi tindak pidana korupsi: keluhan pelayanan publik ditangani "
-        "instansi penyelenggara layanan."
-    ]
+        return "ombudsman", [Reason(MALADMINISTRATION)]
+    return "instansi", [Reason(SERVICE_COMPLAINT)]
 
 
 def assess_jurisdiction(entities: Entities, text: str = "") -> Jurisdiction:

@@ -73,7 +73,7 @@ class TriageFeatures:
             "jurisdiction": {
                 "kpk_competent": self.jurisdiction.kpk_competent,
                 "competent_body": self.jurisdiction.competent_body,
-                "reasons": list(self.jurisdiction.reasons),
+                "reasons": [r.to_dict() for r in self.jurisdiction.reasons],
                 "max_amount": self.jurisdiction.max_amount,
             },
             **entity_fields(self.dedup),

@@ -3,37 +3,55 @@ from __future__ import annotations
 import pytest
 
 from sigap.triage.lib.entities import Entities, extract_entities
-from sigap.triage.lib.jurisdiction import assess_jurisdiction
+from sigap.triage.lib.jurisdiction import (
+    BELOW_THRESHOLD,
+    LAW_ENFORCER,
+    LOSS_AT_THRESHOLD,
+    NO_AMOUNT,
+    STATE_OFFICIAL,
+    Jurisdiction,
+    Reason,
+    assess_jurisdiction,
+)
 
 
-def _assess(text: str):  # noqa: ANN202
+def _assess(text: str) -> Jurisdiction:
     return assess_jurisdiction(extract_entities(text), text)
+
+
+def _codes(j: Jurisdiction) -> set[str]:
+    return {r.code for r in j.reasons}
+
+
+def _positions(j: Jurisdiction) -> set[str]:
+    return {p for r in j.reasons for p in r.positions}
 
 
 def test_kepala_dinas_two_miliar_is_kpk() -> None:
     j = _assess("Kepala Dinas PUPR diduga mark up proyek jembatan dengan kerugian negara Rp 2 miliar")
     assert j.kpk_competent and j.competent_body == "kpk"
     assert j.max_amount == 2_000_000_000
-    assert any("pasal 11" in r and "huruf b" in r for r in j.reasons)
+    assert Reason(LOSS_AT_THRESHOLD, amount=2_000_000_000) in j.reasons
 
 
 def test_kepala_desa_fifty_juta_goes_to_apip() -> None:
     j = _assess("pak kades menyelewengkan dana desa 50 jt")
     assert not j.kpk_competent
     assert j.competent_body in ("apip", "kejaksaan")
-    assert j.reasons and any("Rp1.000.000.000" in r for r in j.reasons)
+    assert BELOW_THRESHOLD in _codes(j)
+    assert "kepala_desa" in _positions(j)
 
 
 def test_police_pungli_small_amount_is_kpk_competent() -> None:
     j = _assess("oknum polisi pungli Rp 200 ribu saat razia")
     assert j.kpk_competent and j.competent_body == "kpk"
-    assert any("penegak hukum" in r and "huruf a" in r for r in j.reasons)
+    assert Reason(LAW_ENFORCER, positions=("polisi",)) in j.reasons
 
 
 def test_bupati_bribery_is_penyelenggara_negara() -> None:
     j = _assess("Bupati menerima suap Rp 100 juta dari kontraktor")
     assert j.kpk_competent
-    assert any("penyelenggara negara" in r for r in j.reasons)
+    assert Reason(STATE_OFFICIAL, positions=("bupati",)) in j.reasons
 
 
 def test_big_loss_without_official() -> None:
@@ -60,20 +78,19 @@ def test_empty() -> None:
 def test_no_amount_is_not_said_to_be_below_the_threshold() -> None:
     j = _assess("Kepala desa menyelewengkan dana desa untuk kepentingan pribadi")
     assert not j.kpk_competent and j.max_amount == 0
-    assert not any("di bawah" in r for r in j.reasons)
-    assert any("tidak menyebut nilai" in r for r in j.reasons)
+    assert NO_AMOUNT in _codes(j) and BELOW_THRESHOLD not in _codes(j)
 
 
 def test_an_amount_read_below_the_threshold_is_said_so_with_the_amount() -> None:
     j = _assess("pak kades menyelewengkan dana desa 50 jt")
-    assert any("(Rp50.000.000) di bawah Rp1.000.000.000" in r for r in j.reasons)
-    assert not any("tidak menyebut nilai" in r for r in j.reasons)
+    assert Reason(BELOW_THRESHOLD, amount=50_000_000) in j.reasons
+    assert NO_AMOUNT not in _codes(j)
 
 
 def test_english_amounts_count_for_the_threshold() -> None:
     j = _assess("The village head embezzled the village fund, a loss of IDR 1.5 billion (korupsi dana desa)")
     assert j.kpk_competent and j.max_amount == 1_500_000_000
-    assert any("huruf b" in r for r in j.reasons)
+    assert LOSS_AT_THRESHOLD in _codes(j)
 
 
 LETTER_TO_THE_GOVERNOR = (
@@ -86,8 +103,8 @@ LETTER_TO_THE_GOVERNOR = (
 def test_the_addressee_is_not_the_accused() -> None:
     j = _assess(LETTER_TO_THE_GOVERNOR)
     assert not j.kpk_competent and j.competent_body != "kpk"
-    assert not any("gubernur" in r for r in j.reasons)
-    assert any("perangkat desa" in r for r in j.reasons)  # the one reported
+    assert "gubernur" not in _positions(j)
+    assert "perangkat_desa" in _positions(j)  # the one reported
 
 
 def test_those_a_letter_is_copied_to_are_not_the_accused() -> None:
@@ -97,8 +114,8 @@ def test_those_a_letter_is_copied_to_are_not_the_accused() -> None:
         "Selatan\n3. Ketua DPRD"
     )
     j = _assess(letter)
-    assert not j.kpk_competent and not any("gubernur" in r or "bupati" in r for r in j.reasons)
-    assert any("perangkat desa" in r for r in j.reasons)
+    assert not j.kpk_competent and not {"gubernur", "bupati"} & _positions(j)
+    assert "perangkat_desa" in _positions(j)
 
 
 @pytest.mark.parametrize(
@@ -113,14 +130,16 @@ def test_those_a_letter_is_copied_to_are_not_the_accused() -> None:
 def test_an_official_reported_still_counts(text: str) -> None:
     j = _assess(text)
     assert j.kpk_competent
-    assert any("penyelenggara negara" in r for r in j.reasons)
-    assert not any("penegak hukum" in r for r in j.reasons)  # the police chief is only addressed
+    assert STATE_OFFICIAL in _codes(j)
+    assert LAW_ENFORCER not in _codes(j)  # the police chief is only addressed
 
 
-def test_reasons_name_positions_in_words() -> None:
-    from sigap.triage.lib.entities import extract_entities
-    from sigap.triage.lib.jurisdiction import assess_jurisdiction
+def test_every_reason_code_is_known_and_stored_without_empty_fields() -> None:
+    from sigap.triage.lib.jurisdiction import REASON_CODES
 
-    for text, words in (("Kepala desa Sukamaju menggelapkan dana BLT Rp 50 juta.", "kepala desa"),):
-        reasons = " ".join(assess_jurisdiction(extract_entities(text), text).reasons)
-        assert words in reasons and "_" not in reasons, reasons
+    for text in ("Kepala desa Sukamaju menggelapkan dana BLT Rp 50 juta.", "lampu jalan mati", "",
+                 "oknum polisi pungli Rp 2 miliar", "pengurusan KTP dipersulit"):
+        for r in _assess(text).reasons:
+            assert r.code in REASON_CODES
+            stored = r.to_dict()
+            assert stored["code"] == r.code and all(stored.values())
