@@ -28,6 +28,7 @@ ACTIONS: dict[str, Any] = {
     "mailbox.reporter_asked": _("Reporter asked a question"),
     "mailbox.reporter_answered": _("Reporter answered"),
     "mailbox.transcript_confirmed": _("Reporter confirmed the transcript"),
+    "mailbox.transcript_corrected": _("Reporter corrected the transcript"),
     "mailbox.evidence_added": _("Reporter added evidence"),
     "mailbox.officer_question": _("Question sent to the reporter"),
     "mailbox.officer_answer": _("Answer sent to the reporter"),
@@ -44,6 +45,22 @@ ACTIONS: dict[str, Any] = {
     "identity.reporter_inform_pending": _("Reporter to be informed of the disclosure"),
     "identity.reporter_not_informed": _("Reporter not informed of the disclosure"),
 }
+
+
+# Who acted, when it was SIGAP itself rather than a user: stored as these words in the signed chain,
+# shown in the page's language. A user's name is shown as it is.
+ACTORS: dict[str, Any] = {
+    "system": _("SIGAP (automatic)"),
+    "anonymous": _("anonymous visitor"),
+    "demo-data": _("demo data"),
+    "cli:keys": _("key administration (command line)"),
+    "cli:evidence": _("evidence administration (command line)"),
+}
+
+
+def actor_label(label: str) -> str:
+    known = ACTORS.get(label)
+    return str(known) if known is not None else label
 
 
 def action_label(code: str) -> str:

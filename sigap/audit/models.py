@@ -43,6 +43,7 @@ class AuditEvent(models.Model):
 
     class Meta:
         verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
         ordering = ["chain", "seq"]
         constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_unique_seq")]
         indexes = [models.Index(fields=["chain", "object_type", "object_id"])]

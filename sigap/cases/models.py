@@ -74,6 +74,7 @@ class Case(TenantOwned):
 
     class Meta:
         verbose_name = _("case")
+        verbose_name_plural = _("cases")
         constraints = [models.UniqueConstraint(fields=["instansi", "number"], name="case_unique_number")]
         indexes = [
             models.Index(fields=["instansi", "status", "received_at"]),
@@ -110,6 +111,7 @@ class Report(TenantOwned):
 
     class Meta:
         verbose_name = _("report")
+        verbose_name_plural = _("reports")
         constraints = [
             models.UniqueConstraint(fields=["instansi", "tracking_number"], name="report_unique_tracking"),
             # a channel's message id, stored once: a webhook delivered twice is one report

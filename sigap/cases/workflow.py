@@ -93,6 +93,16 @@ TARGET_INSTANSI = Field("target_instansi", FieldKind.INSTANSI, _("Receiving agen
 UNIT = Field("unit", FieldKind.UNIT, _("Receiving unit"))
 RECOMMENDATION = Field("recommendation", FieldKind.CHOICE, _("Recommendation"), tuple(Recommendation.choices))
 OUTCOME = Field("outcome", FieldKind.CHOICE, _("Outcome"), tuple(Outcome.choices))
+FIELDS: dict[str, Field] = {
+    f.name: f
+    for f in (REASON, NOTE, QUESTIONS, FEEDBACK, TARGET_CASE, TARGET_INSTANSI, UNIT, RECOMMENDATION, OUTCOME)
+}
+
+
+def field_label(name: str) -> str:
+    """A step field's label in the page's language (a case note is stored under the field's name)."""
+    found = FIELDS.get(name)
+    return str(found.label) if found is not None else name
 
 Guard = Callable[["Case", Mapping[str, Any], "Actor"], str | None]
 

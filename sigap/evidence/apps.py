@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EvidenceConfig(AppConfig):
     name = "sigap.evidence"
     label = "evidence"
+    verbose_name = _("Evidence")
 
     def ready(self) -> None:
         from sigap.core.crypto import register_sealed_field

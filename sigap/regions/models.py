@@ -25,6 +25,7 @@ class Region(models.Model):
 
     class Meta:
         verbose_name = _("region")
+        verbose_name_plural = _("regions")
         ordering = ["code"]
         constraints = [models.UniqueConstraint(fields=["regulation", "code"], name="region_unique_code")]
         indexes = [models.Index(fields=["regulation", "parent_code"])]

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from sigap.audit.actions import record
@@ -22,6 +21,7 @@ from sigap.cases.actions.transitions import lock_case_of
 from sigap.cases.models import Case, Deadline, DeadlineKind, Priority, Report
 from sigap.core import clock, crypto
 from sigap.core.errors import NotFound, PermissionDenied, ValidationFailed
+from sigap.reporters import texts
 from sigap.reporters.models import Direction, Message, MessageKind, Reporter
 from sigap.tenants.access import Actor
 from sigap.tenants.permissions import Cap
@@ -38,6 +38,12 @@ def seal_body(instansi_id: int, text: str) -> bytes:
 
 
 def open_body(message: Message) -> str:
+    """The message as its reader sees it: one SIGAP wrote in the reader's language, any other as
+    written."""
+    if message.text_code:
+        shown = texts.render(message.text_code, message.text_params)
+        if shown is not None:
+            return shown
     return crypto.open_sealed(
         message.instansi_id, bytes(message.body_sealed), purpose=PURPOSE_MESSAGE
     ).decode()
@@ -53,8 +59,21 @@ def _clean(text: str, field: str = "body") -> str:
 
 
 def _new(
-    *, report: Report, reporter: Reporter, direction: str, kind: str, body: str, **extra: object
+    *,
+    report: Report,
+    reporter: Reporter,
+    direction: str,
+    kind: str,
+    body: str = "",
+    text_code: str = "",
+    text_params: dict[str, object] | None = None,
+    **extra: object,
 ) -> Message:
+    """A message; one SIGAP writes itself comes as `text_code` and `text_params` (`texts`), and its
+    sealed body is that text in the report's language."""
+    if text_code:
+        body = texts.render_in(report.language, text_code, text_params)
+        extra.update(text_code=text_code, text_params=dict(text_params or {}))
     return Message.objects.create(
         instansi_id=report.instansi_id,
         case_id=report.case_id,
@@ -84,14 +103,13 @@ def _report_of(reporter: Reporter) -> Report:
 @transaction.atomic(savepoint=False)  # part of a submission: no savepoint needed
 def post_acknowledgement(*, actor: Actor, report: Report) -> Message:
     """The automatic "we received your report" message, in the report's language."""
-    with translation.override(report.language or "id"):
-        body = _(
-            "Your report has been received with tracking number %(number)s. We will check it and "
-            "tell you here how it goes on. We may ask you questions here: please come back to this "
-            "mailbox from time to time."
-        ) % {"number": report.tracking_number}
     message = _new(
-        report=report, reporter=report.reporter, direction=Direction.SYSTEM, kind=MessageKind.ACK, body=body
+        report=report,
+        reporter=report.reporter,
+        direction=Direction.SYSTEM,
+        kind=MessageKind.ACK,
+        text_code=texts.ACKNOWLEDGED,
+        text_params={"number": report.tracking_number},
     )
     record(actor=actor, action="mailbox.acknowledged", obj=message, data={"report": report.pk})
     return message
@@ -180,17 +198,13 @@ def reporter_review_transcript(
     )
     if transcript is None:
         raise NotFound("not found")
-    if confirm:
-        with translation.override("id"):
-            body = _("I confirm that the transcript is correct.")
-    else:
-        body = _clean(correction, "correction")
     message = _new(
         report=transcript.report,
         reporter=reporter,
         direction=Direction.REPORTER_TO_OFFICER,
         kind=MessageKind.TRANSCRIPT_CONFIRMATION,
-        body=body,
+        body="" if confirm else _clean(correction, "correction"),
+        text_code=texts.TRANSCRIPT_CONFIRMED if confirm else "",
         reply_to=transcript,
     )
     transcript.answered_at = message.created_at
@@ -235,14 +249,15 @@ def _record_added_evidence(
 
     for prepared in ready:
         record_evidence(actor=actor, report=report, prepared=prepared)
-    with translation.override(report.language or "id"):
-        body = note.strip()[:MAX_BODY] or _("The reporter added %(n)d file(s).") % {"n": len(ready)}
+    note = note.strip()[:MAX_BODY]
     message = _new(
         report=report,
         reporter=reporter,
         direction=Direction.REPORTER_TO_OFFICER,
         kind=MessageKind.EVIDENCE,
-        body=body,
+        body=note,
+        text_code="" if note else texts.EVIDENCE_ADDED,
+        text_params=None if note else {"n": len(ready)},
     )
     record(
         actor=actor,
@@ -364,10 +379,15 @@ def officer_write(
     return message
 
 
-def notify_reporter(*, case: Case, kind: str, text: str, report: Report | None = None) -> list[Message]:
+def notify_reporter(
+    *, case: Case, kind: str, text: str = "", report: Report | None = None
+) -> list[Message]:
     """A system message to the reporter of `report` (or to every reporter of the case with a
     mailbox), e.g. when the vault tells a reporter that their identity was disclosed. `kind` is the
-    caller's word for the event; it is kept in the audit trail."""
+    caller's word for the event; it is kept in the audit trail. Without `text`, `kind` is the code of
+    one of SIGAP's own messages (`texts`), shown in each reader's language."""
+    if not text and texts.render(kind) is None:
+        raise ValueError(f"no text and no message of SIGAP's own for {kind!r}")
     from sigap.tenants.access import system_actor
 
     actor = system_actor(case.instansi)
@@ -384,7 +404,12 @@ def notify_reporter(*, case: Case, kind: str, text: str, report: Report | None =
             if r.instansi_id != case.instansi_id or not r.reporter.receipt_hash:
                 continue
             message = _new(
-                report=r, reporter=r.reporter, direction=Direction.SYSTEM, kind=MessageKind.STATUS, body=text
+                report=r,
+                reporter=r.reporter,
+                direction=Direction.SYSTEM,
+                kind=MessageKind.STATUS,
+                body=text,
+                text_code="" if text else kind,
             )
             record(actor=actor, action="mailbox.notified", obj=message, data={"kind": kind, "report": r.pk})
             sent.append(message)

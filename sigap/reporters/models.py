@@ -32,6 +32,7 @@ class Reporter(TenantOwned):
 
     class Meta:
         verbose_name = _("reporter")
+        verbose_name_plural = _("reporters")
         indexes = [models.Index(fields=["instansi", "created_at"])]
         constraints = [
             # One reporter per receipt prefix, across all agencies: a mailbox login costs one lookup
@@ -83,11 +84,16 @@ class Message(TenantOwned):
     deadline = models.ForeignKey(
         "cases.Deadline", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A message SIGAP wrote itself: its code and values (`sigap.reporters.texts`), shown in each
+    # reader's language; the sealed body keeps it in the report's language.
+    text_code = models.CharField(max_length=40, blank=True, default="")
+    text_params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("mailbox message")
+        verbose_name_plural = _("mailbox messages")
         ordering = ["created_at", "pk"]
         indexes = [
             models.Index(fields=["instansi", "reporter", "created_at"]),

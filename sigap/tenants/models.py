@@ -86,6 +86,7 @@ class Unit(models.Model):
 
     class Meta:
         verbose_name = _("unit")
+        verbose_name_plural = _("units")
         ordering = ["instansi", "name"]
         constraints = [models.UniqueConstraint(fields=["instansi", "name"], name="unit_unique_name")]
 
@@ -105,6 +106,7 @@ class Membership(models.Model):
 
     class Meta:
         verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(fields=["user", "instansi", "role"], name="membership_unique_role")
         ]

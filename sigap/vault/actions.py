@@ -226,15 +226,7 @@ def approve_identity_request(*, actor: Actor, request_id: int, passphrase: str) 
             "fields": sorted(keys),
         },
     )
-    _inform_reporter(
-        actor=actor,
-        req=req,
-        kind="identity_disclosed",
-        text=_(
-            "An officer of the agency was allowed to learn your identity to handle your report. "
-            "It stays confidential inside the agency."
-        ),
-    )
+    _inform_reporter(actor=actor, req=req, kind="identity_disclosed")
     return req
 
 
@@ -291,8 +283,10 @@ def open_granted_identity(*, actor: Actor, request_id: int, passphrase: str) -> 
     return opened
 
 
-def _inform_reporter(*, actor: Actor, req: IdentityRequest, kind: str, text: str) -> None:
-    """Tells the reporter on commit, when the agency's policy says so and the mailbox is installed."""
+def _inform_reporter(*, actor: Actor, req: IdentityRequest, kind: str) -> None:
+    """Tells the reporter on commit, when the agency's policy says so and the mailbox is installed.
+    `kind` is the mailbox's code of the message (`sigap.reporters.texts`): the reporter reads it in
+    their page's language, not the custodian's."""
     if not policy_of(instansi_id=req.instansi_id).inform_reporter:
         record(
             actor=actor,
@@ -321,7 +315,7 @@ def _inform_reporter(*, actor: Actor, req: IdentityRequest, kind: str, text: str
         # another case): the other reporters of a case are never told about someone else's identity.
         try:
             report = Report.objects.select_related("case", "reporter").get(pk=report_id)
-            notify(case=report.case, report=report, kind=kind, text=text)
+            notify(case=report.case, report=report, kind=kind)
         except Exception:  # noqa: BLE001 - the decision stands; the mailbox logs and retries its own sends
             log.exception("could not inform the reporter of identity request %s", req.pk)
 

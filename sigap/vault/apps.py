@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class VaultConfig(AppConfig):
     name = "sigap.vault"
     label = "vault"
+    verbose_name = _("Identity vault")
 
     def ready(self) -> None:
         from sigap.core.crypto import register_sealed_field

@@ -28,6 +28,7 @@ class PersonalKey(models.Model):
 
     class Meta:
         verbose_name = _("personal key")
+        verbose_name_plural = _("personal keys")
 
     def __str__(self) -> str:
         return f"PersonalKey({self.user_id} {self.fingerprint})"
@@ -43,6 +44,7 @@ class VaultPolicy(TenantOwned):
 
     class Meta:
         verbose_name = _("identity disclosure policy")
+        verbose_name_plural = _("identity disclosure policies")
         constraints = [models.UniqueConstraint(fields=["instansi"], name="vaultpolicy_one_per_instansi")]
 
 
@@ -74,6 +76,7 @@ class IdentityRequest(TenantOwned):
 
     class Meta:
         verbose_name = _("identity disclosure request")
+        verbose_name_plural = _("identity disclosure requests")
         indexes = [
             models.Index(fields=["instansi", "status", "created_at"]),
             models.Index(fields=["instansi", "requested_by", "created_at"]),

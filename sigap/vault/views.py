@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -134,6 +135,23 @@ def _access_for_page(actor: Actor, request_id: int):  # type: ignore[no-untyped-
     raise Http404
 
 
+# The parts of a reporter's identity, as an officer reads them.
+IDENTITY_FIELDS = {
+    "name": gettext_lazy("Name"),
+    "phone": gettext_lazy("phone number"),
+    "email": gettext_lazy("E-mail"),
+}
+
+
+def _labelled(opened: dict[str, dict[str, str]] | None) -> dict[str, dict[str, str]] | None:
+    if opened is None:
+        return None
+    return {
+        part: {str(IDENTITY_FIELDS.get(k, k)).capitalize(): v for k, v in values.items()}
+        for part, values in opened.items()
+    }
+
+
 @login_required
 @never_cache
 def request_detail(
@@ -147,7 +165,7 @@ def request_detail(
         {
             "view": selectors.view_of(req),
             "req": req,
-            "opened": opened,
+            "opened": _labelled(opened),
             "error": error,
             "can_decide": actor.can(Cap.IDENTITY_APPROVE)
             and req.status == RequestStatus.PENDING
@@ -222,7 +240,12 @@ def share(request: HttpRequest) -> HttpResponse:
             actor=actor, passphrase=request.POST.get("passphrase", "")
         )
         messages.success(
-            request, _("Identities re-sealed to the current custodians: %(n)d reporters.") % {"n": count}
+            request, ngettext(
+                "Identities re-sealed to the current custodians: %(n)d reporter.",
+                "Identities re-sealed to the current custodians: %(n)d reporters.",
+                count,
+            )
+            % {"n": count},
         )
     except SigapError as exc:
         messages.error(request, exc.message)

@@ -97,6 +97,27 @@ def test_step_post_moves_the_case_and_errors_keep_input(officer, agency_a, submi
     assert "di luar kewenangan kami" in body  # what was typed is kept
     case.refresh_from_db()
     assert case.status == "verification"
+    empty = officer.post(f"/kasus/{case.pk}/step/refer_not_authority/", {}).content.decode()
+    assert "None</textarea>" not in empty  # nothing typed comes back as nothing, not as a word to save
+
+
+def test_case_history_names_who_and_which_field_in_the_pages_language(agency_a, submit) -> None:
+    case = submit(system_actor(agency_a)).case
+    user = make_user(agency_a, Role.VERIFIKATOR, Role.SUPERVISOR)
+    pages = {}
+    for language in ("id", "en"):
+        client = Client(HTTP_ACCEPT_LANGUAGE=language)
+        assert client.login(username=user.username, password=PASSWORD)
+        if language == "id":
+            assert client.post(f"/kasus/{case.pk}/step/start_verification/").status_code == 302
+            step = client.post(f"/kasus/{case.pk}/step/request_completion/", {"questions": "Kapan kejadiannya?"})
+            assert step.status_code == 302
+        history = client.get(f"/kasus/{case.pk}/").content.decode().split('id="history"')[-1]
+        pages[language] = history
+    assert "SIGAP (otomatis)" in pages["id"] and "Pertanyaan kepada pelapor:" in pages["id"]
+    assert "SIGAP (automatic)" in pages["en"] and "Questions to the reporter:" in pages["en"]
+    for history in pages.values():
+        assert "· system ·" not in history and "questions:" not in history
 
 
 def test_a_merged_case_page_points_to_where_its_reports_and_deadlines_went(officer, agency_a, submit) -> None:

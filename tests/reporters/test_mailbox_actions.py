@@ -180,3 +180,42 @@ def test_an_open_question_follows_the_report_into_the_case_it_is_merged_into(age
     later = clock.now() + dt.timedelta(days=60)  # the answer is overdue, the feedback not yet
     monkeypatch.setattr(clock, "now", lambda: later)
     assert [c.pk for c in case_selectors.cases_in_instansi(actor=boss_a, overdue=True)] == [kept.case_id]
+
+
+def test_the_messages_sigap_writes_are_read_in_each_readers_language(agency_a) -> None:
+    """An English reporter's receipt, confirmation and added files read in English on their page and
+    in Indonesian on the officer's; the sealed body keeps the report's language."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import translation
+
+    from sigap.core import crypto
+
+    report = submit_portal_report(
+        actor=system_actor(agency_a), incoming=incoming(language="en"), form_token=secrets.token_hex(8)
+    ).report
+    sys = system_actor(agency_a)
+    mailbox.reporter_add_evidence(
+        actor=sys, reporter=report.reporter, files=[SimpleUploadedFile("catatan.txt", b"kuitansi", "text/plain")]
+    )
+    ack, added = Message.objects.filter(report=report).order_by("pk")
+    sealed = crypto.open_sealed(agency_a.pk, bytes(ack.body_sealed), purpose=mailbox.PURPOSE_MESSAGE).decode()
+    assert sealed.startswith("Your report has been received")
+    with translation.override("en"):
+        assert mailbox.open_body(ack).startswith("Your report has been received")
+        assert mailbox.open_body(added) == "1 file was added to the report."
+    with translation.override("id"):
+        assert mailbox.open_body(ack).startswith("Laporan Anda telah kami terima")
+        assert report.tracking_number in mailbox.open_body(ack)
+        assert mailbox.open_body(added) == "1 berkas ditambahkan ke laporan."
+
+
+def test_the_identity_notice_is_in_the_reporters_language_not_the_custodians(agency_a) -> None:
+    from django.utils import translation
+
+    report = portal_report(agency_a)
+    with translation.override("en"):  # the custodian approves in English
+        sent = mailbox.notify_reporter(case=report.case, report=report, kind="identity_disclosed")
+    with translation.override("id"):  # the reporter reads in Indonesian
+        assert mailbox.open_body(sent[0]).startswith("Seorang petugas instansi telah diizinkan")
+    with pytest.raises(ValueError):
+        mailbox.notify_reporter(case=report.case, report=report, kind="no_such_message")

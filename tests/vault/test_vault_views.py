@@ -67,6 +67,7 @@ def test_flow_through_pages(setup):  # type: ignore[no-untyped-def]
     assert req.status == RequestStatus.APPROVED
     r = oc.post(f"/brankas/permintaan/{req.pk}/buka/", {"passphrase": "frasa-petugas-111"})
     assert r.status_code == 200 and NAME.encode() in r.content
+    assert f"<dt>Name</dt><dd>{NAME}</dd>".encode() in r.content  # the part by its label, not its key
     assert "no-store" in r["Cache-Control"]
     # the custodian's page never shows it; the officer's page shows it only after the passphrase
     assert NAME.encode() not in cc.get(f"/brankas/permintaan/{req.pk}/").content

@@ -9,7 +9,7 @@ from django.utils import formats
 from django.utils.translation import get_language
 from lokal.rupiah import format_rupiah
 
-from sigap.audit.labels import action_label
+from sigap.audit.labels import action_label, actor_label
 from sigap.cases import workflow
 from sigap.core import clock
 
@@ -57,3 +57,5 @@ def get_item(mapping: object, key: str) -> object:
 
 
 register.filter("action_label", action_label)
+register.filter("actor_label", actor_label)
+register.filter("field_label", workflow.field_label)

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -318,9 +318,12 @@ def mailbox_login(request: HttpRequest) -> HttpResponse:
             form,
             challenge=data["pow_challenge"],
             status=400,
-            problem=_(
+            problem=ngettext(
+                "The security check is not finished yet: wait %(n)d more second, then press "
+                "“Open my mailbox” again.",
                 "The security check is not finished yet: wait %(n)d more seconds, then press "
-                "“Open my mailbox” again."
+                "“Open my mailbox” again.",
+                outcome.wait_seconds,
             )
             % {"n": outcome.wait_seconds},
         )
