@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sigap.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
@@ -321,10 +322,16 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
-def state_label(state: str, labels: Mapping[str, str] | None = None) -> str:
-    """The agency's own label for a state, or the standard one."""
-    if labels and labels.get(state):
-        return labels[state]
+def state_label(state: str, labels: Mapping[str, object] | None = None) -> str:
+    """The agency's own label for a state, or the standard one. An own label is one text (shown in
+    every language) or one per language, ``{"id": "Penelaahan Inspektorat", "en": "Inspectorate
+    analysis"}``: the page's language, else Indonesian, else the standard label."""
+    own = (labels or {}).get(state)
+    if isinstance(own, Mapping):
+        language = (get_language() or "id").split("-")[0]
+        own = own.get(language) or own.get("id")
+    if isinstance(own, str) and own:
+        return own
     return str(State(state).label)
 
 

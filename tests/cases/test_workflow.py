@@ -6,6 +6,7 @@ from collections import deque
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from sigap.audit.models import AuditEvent
 from sigap.cases.actions.transitions import do_transition
@@ -265,5 +266,12 @@ def test_agency_labels_relabel_but_do_not_change_the_machine(walk, boss_a, agenc
     agency_a.save()
     assert state_label("analysis", agency_a.state_labels) == "Penelaahan Inspektorat"
     assert state_label("verification", agency_a.state_labels) == str(State.VERIFICATION.label)
+    per_language = {"analysis": {"id": "Penelaahan Inspektorat", "en": "Inspectorate analysis"}}
+    with translation.override("en"):
+        assert state_label("analysis", per_language) == "Inspectorate analysis"
+        assert state_label("analysis", {"analysis": {"id": "Penelaahan Inspektorat"}}) == "Penelaahan Inspektorat"
+        assert state_label("analysis", {"analysis": {"fr": "Analyse"}}) == str(State.ANALYSIS.label)
+    with translation.override("id"):
+        assert state_label("analysis", per_language) == "Penelaahan Inspektorat"
     case = walk(State.ANALYSIS)
     assert case.status == "analysis"
