@@ -53,7 +53,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -857,6 +857,20 @@ class Model:
         )
 
 
+#: Coefficients (classes x features) a model may have. The solver keeps about twenty vectors of
+#: that size, so memory grows with it: 194 classes of 180,000 features each took 6-7 GB. Past
+#: it, each class gets fewer features (word and character grams alike).
+PARAMETER_BUDGET = 6_000_000
+
+
+def _features_within_budget(n_classes: int, *limits: int) -> tuple[int, ...]:
+    room = PARAMETER_BUDGET // max(n_classes, 1)
+    total = sum(limits)
+    if total <= room:
+        return limits
+    return tuple(max(1_000, limit * room // total) for limit in limits)
+
+
 def train(
     texts: Sequence[str],
     labels: Sequence[str],
@@ -892,6 +906,9 @@ def train(
     norms = [_normalise(t) for t in texts]
     toks = [n.split() for n in norms]
     use_rules = all(c in CATEGORY_KEYS for c in classes) if rule_features is None else rule_features
+    max_word_features, max_char_features = _features_within_budget(
+        len(classes), max_word_features, max_char_features
+    )
     word_c = [_word_features(t) for t in toks]
     char_c = [_char_features(t) for t in toks]
     min_df = 2 if len(texts) >= 50 else 1
@@ -965,6 +982,10 @@ class EvaluationReport:
     train_only_labels: tuple[str, ...] = field(default=())
     #: Rules alone (no training), only when every label is a taxonomy category key.
     rules_only: SystemScores | None = None
+    #: Why lines were skipped: (reason, count), by ``evaluate_jsonl``.
+    skip_reasons: tuple[tuple[str, int], ...] = ()
+    #: Labels written otherwise (case, spaces) that were read as one: (as read, written otherwise).
+    merged_spellings: tuple[tuple[str, str], ...] = ()
 
     def format_table(self) -> str:
         width = max([len("class"), *(len(label) for label in self.labels)])
@@ -991,6 +1012,17 @@ class EvaluationReport:
                 f"{s.name}: macro-F1 {s.macro_f1:.4f}  accuracy {s.accuracy:.4f}  "
                 f"train+predict {s.train_seconds:.1f}s"
             )
+        if self.skip_reasons:
+            lines.append("skipped: " + "; ".join(f"{n} {reason}" for reason, n in self.skip_reasons))
+        if self.train_only_labels:
+            only = self.train_only_labels
+            shown = ", ".join(only[:10]) + (", ..." if len(only) > 10 else "")
+            lines.append(f"{len(only)} class(es) with one item, trained on but not scored: {shown}")
+        if self.merged_spellings:
+            shown = ", ".join(f"{b!r} as {a!r}" for a, b in self.merged_spellings[:10])
+            lines.append(f"labels differing only in case or spaces read as one: {shown}")
+        if len(self.labels) < 2:
+            lines.append("warning: only one class is scored; macro-F1 says little")
         return "\n".join(lines)
 
 
@@ -1037,7 +1069,10 @@ def _baseline_predict(
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    vec = TfidfVectorizer(ngram_range=(1, 2))
+    # Bounded as our model is (PARAMETER_BUDGET): with many classes the default solver's memory
+    # otherwise grows past 10 GB.
+    (limit,) = _features_within_budget(len(set(train_labels)), 1_000_000)
+    vec = TfidfVectorizer(ngram_range=(1, 2), max_features=limit)
     x = vec.fit_transform([_clean(t) for t in train_texts])
     clf = LogisticRegression(max_iter=1000)
     clf.fit(x, list(train_labels))
@@ -1096,40 +1131,59 @@ def evaluate(
     )
 
 
-def _read_jsonl(path: str | Path, label_field: str, text_field: str) -> tuple[list[str], list[str], int]:
-    texts: list[str] = []
-    labels: list[str] = []
-    skipped = 0
+@dataclass
+class _LabelledLines:
+    texts: list[str]
+    labels: list[str]
+    skipped: Counter[str]
+    merged: dict[tuple[str, str], None]
+
+
+def _read_jsonl(path: str | Path, label_field: str, text_field: str) -> _LabelledLines:
+    """Texts and labels of a JSON-lines file. A label is read without regard to case and spaces
+    ("Fisik", " FISIK " and "fisik" are one class, named as first written); a line without a text
+    or a label is skipped and counted by reason."""
+    read = _LabelledLines([], [], Counter(), {})
+    names: dict[str, str] = {}
     for _, item in read_objects(path):
         if item is None:
-            skipped += 1
+            read.skipped["not a JSON object"] += 1
             continue
-        text, label = text_of(item, text_field), item.get(label_field)
+        label = item.get(label_field)
+        if label_field not in item or label is None:
+            read.skipped[f"without the label field {label_field!r}"] += 1
+            continue
         if isinstance(label, bool) or not isinstance(label, str | int):
-            skipped += 1
+            read.skipped["with a label that is not a string or an integer"] += 1
             continue
-        label = str(label).strip()
-        if not isinstance(text, str) or not text.strip() or not label:
-            skipped += 1
+        written = " ".join(str(label).split())
+        if not written:
+            read.skipped["with an empty label"] += 1
             continue
-        texts.append(text)
-        labels.append(label)
-    return texts, labels, skipped
+        text = text_of(item, text_field)
+        if not text.strip():
+            read.skipped["without a text"] += 1
+            continue
+        name = names.setdefault(written.casefold(), written)
+        if name != written:
+            read.merged[(name, written)] = None
+        read.texts.append(text)
+        read.labels.append(name)
+    return read
 
 
 def evaluate_jsonl(
     path: str | Path, label_field: str, text_field: str = "text", **options: Any
 ) -> EvaluationReport:
     """``evaluate`` on a JSON-lines file; lines without a text or a label are skipped and counted."""
-    texts, labels, skipped = _read_jsonl(path, label_field, text_field)
-    report = evaluate(texts, labels, **options)
-    return EvaluationReport(
-        labels=report.labels,
-        n_train=report.n_train,
-        n_test=report.n_test,
-        ours=report.ours,
-        baseline=report.baseline,
-        skipped=skipped,
-        train_only_labels=report.train_only_labels,
-        rules_only=report.rules_only,
+    read = _read_jsonl(path, label_field, text_field)
+    if not read.labels:
+        reasons = "; ".join(f"{n} {why}" for why, n in read.skipped.most_common()) or "the file is empty"
+        raise ValueError(f"no line has both a text and a label in {label_field!r} ({reasons})")
+    report = evaluate(read.texts, read.labels, **options)
+    return replace(
+        report,
+        skipped=sum(read.skipped.values()),
+        skip_reasons=tuple(read.skipped.most_common()),
+        merged_spellings=tuple(read.merged),
     )

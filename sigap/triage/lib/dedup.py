@@ -49,6 +49,7 @@ import logging
 import multiprocessing
 import os
 import re
+import sys
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -1305,26 +1306,45 @@ def group_corpus(items: Iterable[ReportFeatures], *, threshold: float = DEFAULT_
 # JSONL batch
 
 
-def _rows_jsonl(path: Path, bad: list[int]) -> Iterator[dict[str, Any]]:
-    """The reports of a JSON-lines corpus with their line numbers (those of other lines go to ``bad``)."""
+def _id_key(value: object) -> str | None:
+    """A report id as the grouping keys it (None for an id that cannot be one): a string as it is,
+    an integer as its digits (1 and "1" are one report)."""
+    if isinstance(value, str) and value.strip():
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _rows_jsonl(path: Path, bad: list[tuple[int, str]], ids: dict[str, object]) -> Iterator[dict[str, Any]]:
+    """The reports of a JSON-lines corpus with their line numbers. Lines that are no JSON object,
+    have no usable id, or repeat an earlier line's id go to ``bad`` with the reason; ``ids`` maps
+    each id's key to the id as the file wrote it."""
     for lineno, row in read_objects(path):
-        if row is None or "id" not in row:
-            bad.append(lineno)
+        if row is None:
+            bad.append((lineno, "not a JSON object"))
+            continue
+        key = _id_key(row.get("id"))
+        if key is None:
+            bad.append((lineno, "no id (a string or an integer)"))
+        elif key in ids:
+            bad.append((lineno, f"id {key!r} repeats an earlier line's"))
         else:
-            yield {**row, "_line": lineno}
+            ids[key] = row["id"]
+            yield {**row, "_key": key, "_line": lineno}
 
 
 def _row_features(row: dict[str, Any]) -> ReportFeatures | int:
     """Features of one corpus line, or its line number when its fields are unusable."""
     try:
-        return features(str(row["id"]), text_of(row), title=row.get("title"),
+        return features(row["_key"], text_of(row), title=row.get("title"),
                         received_at=row.get("received_at"), instansi=row.get("instansi"),
                         channel=row.get("channel"), region_hint=row.get("region_hint"))
     except (ValueError, KeyError, TypeError, AttributeError):
         return int(row["_line"])
 
 
-def _corpus_features(rows: Iterable[dict[str, Any]], bad: list[int],
+def _corpus_features(rows: Iterable[dict[str, Any]], bad: list[tuple[int, str]],
                      workers: int) -> Iterator[ReportFeatures]:
     """Features of every row in order, read on ``workers`` processes (entities and places cost
     about 2 ms a report: most of a corpus run)."""
@@ -1338,33 +1358,47 @@ def _corpus_features(rows: Iterable[dict[str, Any]], bad: list[int],
         yield from _split_bad(map(_row_features, rows), bad)
 
 
-def _split_bad(results: Iterable[ReportFeatures | int], bad: list[int]) -> Iterator[ReportFeatures]:
+def _split_bad(results: Iterable[ReportFeatures | int],
+               bad: list[tuple[int, str]]) -> Iterator[ReportFeatures]:
     """The features among ``results``; the line numbers of unusable lines go to ``bad``."""
     for item in results:
         if isinstance(item, int):
-            bad.append(item)
+            bad.append((item, "fields that cannot be read"))
         else:
             yield item
 
 
 def dedup_jsonl(input_path: str | Path, output_path: str | Path, *,
-                threshold: float = DEFAULT_THRESHOLD, workers: int | None = None) -> GroupStats:
+                threshold: float = DEFAULT_THRESHOLD, workers: int | None = None,
+                problems: list[tuple[int, str]] | None = None) -> GroupStats:
     """Read reports ({id, text, title?, received_at?, instansi?, channel?} per line) and write one
-    JSON line per duplicate group: {"ids": [...], "score": min pair score, "pairs": [[a, b, s]]}.
+    JSON line per duplicate group: {"ids": [...], "score": min pair score, "pairs": [[a, b, s]]},
+    each id as the input wrote it (a string or an integer). ``-`` reads standard input or writes
+    standard output.
 
     Reports are read, and their candidate pairs scored, on ``workers`` processes (default: one
-    per core). Malformed lines are
-    skipped (logged). Returns the run's counters.
+    per core). Lines that are not a JSON object, lack an id or repeat one are skipped and listed
+    in ``problems`` (line number, reason) when given, else logged. Returns the run's counters.
     """
     workers = workers or max(1, os.cpu_count() or 1)
     stats = GroupStats()
-    bad: list[int] = []
-    items = _corpus_features(_rows_jsonl(Path(input_path), bad), bad, workers)
+    bad: list[tuple[int, str]] = []
+    ids: dict[str, object] = {}
+    items = _corpus_features(_rows_jsonl(Path(input_path), bad, ids), bad, workers)
     groups = group_corpus(items, threshold=threshold, stats=stats, workers=workers)
     bad.sort()
-    if bad:
-        log.warning("skipped %d malformed lines (first: %s)", len(bad), bad[:5])
-    with Path(output_path).open("w", encoding="utf-8") as out:
+    if problems is not None:
+        problems.extend(bad)
+    elif bad:
+        log.warning("skipped %d malformed lines (first: %s)", len(bad), [line for line, _ in bad[:5]])
+    out = sys.stdout if str(output_path) == "-" else Path(output_path).open("w", encoding="utf-8")  # noqa: SIM115
+    try:
         for g in groups:
-            out.write(json.dumps(g.to_dict(), ensure_ascii=False) + "\n")
+            line = g.to_dict()
+            line["ids"] = [ids.get(k, k) for k in line["ids"]]
+            line["pairs"] = [[ids.get(a, a), ids.get(b, b), score] for a, b, score in line["pairs"]]
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
     return stats

@@ -2,27 +2,52 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+
+
+class UnreadableInput(ValueError):
+    """A file that is not JSON lines in UTF-8 at all (UTF-16, for one): said once, not per line."""
+
+
+def _lines(source: BinaryIO) -> Iterator[bytes]:
+    """The lines of a byte stream, split at newlines only (a stray carriage return inside a line
+    stays there: line numbers match what ``wc -l`` and an editor count)."""
+    for lineno, raw in enumerate(source, 1):
+        if lineno == 1:
+            if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+                raise UnreadableInput("the input is UTF-16: save it as UTF-8 JSON lines")
+            raw = raw.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark some editors write
+        yield raw
 
 
 def read_objects(path: str | Path) -> Iterator[tuple[int, dict[str, Any] | None]]:
     """(line number, object) for every non-empty line; None for a line that is not a JSON object.
-    ``-`` reads standard input. Undecodable bytes are replaced, never fatal."""
-    source = sys.stdin if str(path) == "-" else Path(path).open(encoding="utf-8", errors="replace")  # noqa: SIM115
-    with source:
-        for lineno, line in enumerate(source, 1):
+    ``-`` reads standard input. Undecodable bytes are replaced, never fatal; a UTF-8 byte-order mark
+    is skipped; a UTF-16 file raises UnreadableInput."""
+    if str(path) == "-":  # a text stream without bytes beneath (a test's) is read as UTF-8
+        stdin = getattr(sys.stdin, "buffer", None)
+        source: BinaryIO = stdin if stdin is not None else io.BytesIO(sys.stdin.read().encode())
+    else:
+        source = Path(path).open("rb")  # noqa: SIM115
+    try:
+        for lineno, raw in enumerate(_lines(source), 1):
+            line = raw.decode("utf-8", errors="replace")
             if not line.strip():
                 continue
             try:
-                item = json.loads(line)
+                item = json.loads(line, strict=False)  # a raw tab or carriage return inside a text
             except ValueError:
                 yield lineno, None
                 continue
             yield lineno, item if isinstance(item, dict) else None
+    finally:
+        if str(path) != "-":
+            source.close()
 
 
 # Other names a report's text and address go by in exported files, tried when the named field is absent.
@@ -49,3 +74,27 @@ def address_of(item: dict[str, Any]) -> str | None:
         if isinstance(value, str) and value.strip():
             return value
     return None
+
+
+def report_text(item: dict[str, Any], field: str = "text") -> str:
+    """What a line says: its title (when it has one that the text does not already start with) and
+    its text, for the tools that read one string (locate, classify)."""
+    text = text_of(item, field)
+    title = item.get("title")
+    if isinstance(title, str) and title.strip() and not text.lstrip().startswith(title.strip()):
+        return f"{title.strip()}\n{text}" if text else title.strip()
+    return text
+
+
+def fields_seen(path: str | Path, limit: int = 50) -> list[str]:
+    """The field names of the first objects of a file (to say what a file has when nothing in it
+    could be read)."""
+    seen: dict[str, None] = {}
+    if str(path) == "-":
+        return []
+    for count, (_, item) in enumerate(read_objects(path)):
+        if count >= limit:
+            break
+        if item is not None:
+            seen.update(dict.fromkeys(map(str, item)))
+    return list(seen)

@@ -11,19 +11,76 @@ locate --input F / classify --input F   one JSON line per input with regions / c
 
 from __future__ import annotations
 
+import argparse
 import json
+import math
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sigap.triage.lib.jsonl import address_of, read_objects, text_of
+from sigap.triage.lib.jsonl import (
+    TEXT_FIELDS,
+    UnreadableInput,
+    address_of,
+    fields_seen,
+    read_objects,
+    report_text,
+)
+
+INPUT_HELP = (
+    "a JSON-lines file, one report per line: {\"id\": ..., \"text\": ..., \"title\"?, ...}; the text may "
+    "also be under isi, keluhan, laporan, uraian, pengaduan, content, body or description, an address "
+    "under address, alamat, lokasi or location. '-' reads standard input"
+)
+TEXT_FIELD_HELP = "the field holding the report text (default: text, then the other names it goes by)"
+MAX_LINES_SHOWN = 20  # problem lines named one by one on standard error; the rest are counted
+
+
+def _threshold(value: str) -> float:
+    number = float(value)
+    if not (math.isfinite(number) and 0.0 < number <= 1.0):
+        raise argparse.ArgumentTypeError("a score above 0 and at most 1")
+    return number
+
+
+def _readable(path: str) -> str:
+    if path != "-" and not Path(path).is_file():
+        raise CommandError(f"{path}: no such file" if not Path(path).exists() else f"{path} is not a file")
+    return path
+
+
+def _writable(path: str) -> str:
+    if path == "-":
+        return path
+    target = Path(path)
+    if target.is_dir():
+        raise CommandError(f"{path} is a folder: name the file to write")
+    if not target.parent.is_dir():
+        raise CommandError(f"{target.parent}: no such folder")
+    if not os.access(target.parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise CommandError(f"{path}: not allowed to write there")
+    return path
 
 
 class Command(BaseCommand):
     help = "Triage tools: run-pending, index, train, evaluate, dedup, locate, classify."
 
+    def execute(self, *args: Any, **options: Any) -> Any:
+        try:
+            return super().execute(*args, **options)
+        except BrokenPipeError:  # the reader stopped (`| head`): nothing left to say to it
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return None
+        except UnreadableInput as exc:
+            raise CommandError(str(exc)) from exc
+
     def add_arguments(self, parser: CommandParser) -> None:
+        from sigap.triage.lib.dedup import DEFAULT_THRESHOLD
+
         sub = parser.add_subparsers(dest="sub", required=True)
         run = sub.add_parser("run-pending", help="triage reports still pending or failed")
         run.add_argument("--limit", type=int, default=0)
@@ -37,20 +94,46 @@ class Command(BaseCommand):
         train = sub.add_parser("train", help="retrain an agency's category model from confirmed labels")
         train.add_argument("--instansi", required=True, help="agency slug")
         train.add_argument("--min-labels", type=int, default=30)
-        ev = sub.add_parser("evaluate", help="evaluate the classifier on a labelled JSON-lines file")
-        ev.add_argument("--input", required=True)
-        ev.add_argument("--label-field", required=True)
-        ev.add_argument("--text-field", default="text")
-        dd = sub.add_parser("dedup", help="group a JSON-lines corpus into duplicate groups")
-        dd.add_argument("--input", required=True)
-        dd.add_argument("--output", required=True)
-        dd.add_argument("--threshold", type=float, default=None)
+        ev = sub.add_parser(
+            "evaluate",
+            help="evaluate the classifier on a labelled JSON-lines file",
+            description="Splits the labelled lines (80/20, stratified by label, fixed seed), trains SIGAP's "
+            "classifier and a word 1-2 gram TF-IDF + logistic regression baseline on the same part, and "
+            "prints per-class precision, recall and F1 and the macro-F1 of both. Labels are read without "
+            "regard to case and spaces; classes with one item are trained on but not scored.",
+        )
+        ev.add_argument("--input", required=True, help=INPUT_HELP)
+        ev.add_argument("--label-field", required=True, help="the field holding each line's label")
+        ev.add_argument("--text-field", default="text", help=TEXT_FIELD_HELP)
+        dd = sub.add_parser(
+            "dedup",
+            help="group a JSON-lines corpus into duplicate groups",
+            description="Writes one JSON line per group of two or more reports judged to be one matter: "
+            "{\"ids\": [...], \"score\": the lowest pair score, \"pairs\": [[id, id, score], ...]}. No id is "
+            "in two groups, and a group is never chained through a report that shares nothing with the "
+            "others. Lines without an id, or repeating one, are skipped and named on standard error.",
+        )
+        dd.add_argument("--input", required=True, help=INPUT_HELP)
+        dd.add_argument("--output", required=True, help="the file for the groups ('-': standard output)")
+        dd.add_argument("--threshold", type=_threshold, default=None,
+                        help=f"the pair score from which two reports are one matter ({DEFAULT_THRESHOLD})")
         dd.add_argument("--workers", type=int, default=0, help="processes reading reports (0: one per core)")
-        for name in ("locate", "classify"):
-            p = sub.add_parser(name, help=f"{name} every line of a JSON-lines file")
-            p.add_argument("--input", required=True)
-            p.add_argument("--text-field", default="text")
-            p.add_argument("--region-hint", default=None, help="agency region code, e.g. 35.78")
+        for name, what in (("locate", "the kecamatan and the regions (Kemendagri codes) it names"),
+                           ("classify", "the category, its confidence and evidence words, and the sectors")):
+            p = sub.add_parser(
+                name,
+                help=f"{name} every line of a JSON-lines file",
+                description=f"Prints one JSON line per input line, in input order, with its id and {what}. "
+                "A line's title is read with its text.",
+            )
+            p.add_argument("--input", required=True, help=INPUT_HELP)
+            p.add_argument("--text-field", default="text", help=TEXT_FIELD_HELP)
+            p.add_argument(
+                "--region-hint",
+                default=None,
+                help="the agency's region code, e.g. 35.78 (without it, locate finds the region most "
+                "of the file is about)" if name == "locate" else argparse.SUPPRESS,
+            )
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, "_" + options["sub"].replace("-", "_"))(options)
@@ -116,37 +199,53 @@ class Command(BaseCommand):
     def _evaluate(self, options: dict[str, Any]) -> None:
         from sigap.triage.lib.classify import evaluate_jsonl
 
-        if not Path(options["input"]).exists():
-            raise CommandError(f"{options['input']} does not exist.")
+        path = _readable(options["input"])
         try:
-            report = evaluate_jsonl(
-                options["input"], options["label_field"], text_field=options["text_field"]
-            )
+            report = evaluate_jsonl(path, options["label_field"], text_field=options["text_field"])
+        except UnreadableInput:
+            raise
         except ValueError as exc:
-            raise CommandError(str(exc)) from exc
+            raise CommandError(f"{exc}{self._fields_note(path)}") from exc
         self.stdout.write(report.format_table())
 
     def _dedup(self, options: dict[str, Any]) -> None:
         from sigap.triage.lib import dedup
 
-        if not Path(options["input"]).exists():
-            raise CommandError(f"{options['input']} does not exist.")
+        path, output = _readable(options["input"]), _writable(options["output"])
         kwargs = {} if options["threshold"] is None else {"threshold": options["threshold"]}
         workers = options["workers"] or None
-        stats = dedup.dedup_jsonl(options["input"], options["output"], workers=workers, **kwargs)
-        self.stdout.write(f"{stats}")
+        problems: list[tuple[int, str]] = []
+        stats = dedup.dedup_jsonl(path, output, workers=workers, problems=problems, **kwargs)
+        self._tell_problems(problems)
+        if not stats.reports:
+            raise CommandError(f"no report could be read from {path}{self._fields_note(path)}")
+        said = "standard output" if output == "-" else output
+        self.stderr.write(
+            f"{stats.reports} report(s) read, {len(problems)} line(s) skipped; groups written to {said} "
+            f"({stats.duplicate_edges} duplicate pair(s) found)"
+        )
 
     def _locate(self, options: dict[str, Any]) -> None:
         from sigap.triage.lib.gazetteer import best_kecamatan, locate, locate_in_corpus
 
+        _readable(options["input"])
+        self._known_region(options["region_hint"])
         corpus_region = None if options["region_hint"] else self._corpus_region(options)
+        problems: list[tuple[int, str]] = []
+        read = 0
         for lineno, item in read_objects(options["input"]):
             if item is None:
-                self.stderr.write(f"line {lineno}: not a JSON object, skipped")
+                problems.append((lineno, "not a JSON object, skipped"))
                 continue
-            text = text_of(item, options["text_field"])
+            text = report_text(item, options["text_field"])
+            read += bool(text.strip())
+            self._check_line(item, lineno, text, problems)
             address = address_of(item)
-            hint = item.get("region_hint") or options["region_hint"]
+            own_hint = item.get("region_hint")
+            if own_hint is not None and not isinstance(own_hint, str):
+                problems.append((lineno, "region_hint is not a string (such as \"35.78\"), not used"))
+                own_hint = None
+            hint = own_hint or options["region_hint"]
             if hint:
                 hits = locate(text, region_hint=hint, address=address)
                 kecamatan = best_kecamatan(text, region_hint=hint, address=address)
@@ -155,7 +254,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 json.dumps(
                     {
-                        "id": item.get("id", lineno),
+                        "id": item.get("id"),
+                        "line": lineno,
                         "kecamatan": kecamatan,
                         "regions": [
                             {"code": h.code, "name": h.name, "level": h.level, "score": round(h.score, 3)}
@@ -165,6 +265,7 @@ class Command(BaseCommand):
                     ensure_ascii=False,
                 )
             )
+        self._finish(options["input"], read, problems)
 
     def _corpus_region(self, options: dict[str, Any]) -> str | None:
         """Without --region-hint: the region a file's reports are mostly about (an agency's history
@@ -175,7 +276,7 @@ class Command(BaseCommand):
             self.stderr.write("no --region-hint and the input is a stream: places are read without a region")
             return None
         rows = (
-            (text_of(item, options["text_field"]), address_of(item))
+            (report_text(item, options["text_field"]), address_of(item))
             for _, item in read_objects(options["input"])
             if item is not None and not item.get("region_hint")
         )
@@ -190,15 +291,22 @@ class Command(BaseCommand):
     def _classify(self, options: dict[str, Any]) -> None:
         from sigap.triage.lib.classify import classify
 
+        _readable(options["input"])
+        problems: list[tuple[int, str]] = []
+        read = 0
         for lineno, item in read_objects(options["input"]):
             if item is None:
-                self.stderr.write(f"line {lineno}: not a JSON object, skipped")
+                problems.append((lineno, "not a JSON object, skipped"))
                 continue
-            c = classify(text_of(item, options["text_field"]))
+            text = report_text(item, options["text_field"])
+            read += bool(text.strip())
+            self._check_line(item, lineno, text, problems)
+            c = classify(text)
             self.stdout.write(
                 json.dumps(
                     {
-                        "id": item.get("id", lineno),
+                        "id": item.get("id"),
+                        "line": lineno,
                         "category": c.category,
                         "confidence": round(c.confidence, 3),
                         "evidence": list(c.evidence),
@@ -207,3 +315,37 @@ class Command(BaseCommand):
                     ensure_ascii=False,
                 )
             )
+        self._finish(options["input"], read, problems)
+
+    # -- what the corpus tools say about their input -----------------------------------------------
+
+    def _check_line(self, item: dict[str, Any], lineno: int, text: str,
+                    problems: list[tuple[int, str]]) -> None:
+        if item.get("id") is None:
+            problems.append((lineno, "no id: written with \"id\": null and its line number"))
+        if not text.strip():
+            problems.append((lineno, "no text: read as empty"))
+
+    def _tell_problems(self, problems: list[tuple[int, str]]) -> None:
+        for lineno, what in problems[:MAX_LINES_SHOWN]:
+            self.stderr.write(f"line {lineno}: {what}")
+        if len(problems) > MAX_LINES_SHOWN:
+            self.stderr.write(f"... and {len(problems) - MAX_LINES_SHOWN} more line(s) like these")
+
+    def _finish(self, path: str, read: int, problems: list[tuple[int, str]]) -> None:
+        self._tell_problems(problems)
+        if not read:
+            raise CommandError(f"no line of {path} has a text{self._fields_note(path)}")
+
+    @staticmethod
+    def _fields_note(path: str) -> str:
+        seen = fields_seen(path)
+        looked = ", ".join(TEXT_FIELDS)
+        return f" (text looked for in: {looked}; the file's fields: {', '.join(seen) or 'none'})"
+
+    @staticmethod
+    def _known_region(code: str | None) -> None:
+        from sigap.triage.lib.gazetteer import region_name
+
+        if code and not region_name(code):
+            raise CommandError(f"--region-hint {code}: not a Kemendagri region code (e.g. 35.78)")

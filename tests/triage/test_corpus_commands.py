@@ -1,0 +1,124 @@
+"""The corpus tools (`sigap triage dedup | locate | classify | evaluate`) on the files people really
+have: integer ids, repeated ids, a byte-order mark, titles, the text under another name, bad paths.
+They run without a database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+LEVY = "Kepala desa minta pungutan liar Rp 500.000 untuk surat tanah di Kecamatan Rungkut, mohon ditindak."
+RUBBISH = "Sampah menumpuk di Jalan Kenanga Raya nomor 5 sudah dua minggu tidak diangkut petugas kebersihan."
+
+
+def _write(path: Path, *rows: object, raw: bytes = b"") -> Path:
+    path.write_bytes(raw + "\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows).encode() + b"\n")
+    return path
+
+
+def test_dedup_keeps_each_ids_type_and_names_missing_and_repeated_ids(tmp_path, capsys) -> None:
+    src = _write(
+        tmp_path / "in.jsonl",
+        {"id": 1, "text": LEVY},
+        {"id": 1, "text": LEVY},  # the same id again: skipped, never a second member of a group
+        {"id": "7", "text": LEVY + " Tolong."},
+        {"id": 9, "text": RUBBISH},
+        {"id": "x9", "text": RUBBISH + "!"},
+        {"id": None, "text": RUBBISH + "!!"},
+        {"text": RUBBISH + "!!!"},
+    )
+    call_command("triage", "dedup", "--input", str(src), "--output", "-", "--workers", "1")
+    captured = capsys.readouterr()
+    groups = [json.loads(line) for line in captured.out.splitlines()]
+    assert sorted(map(str, (i for g in groups for i in g["ids"]))) == ["1", "7", "9", "x9"]
+    by_first = {g["ids"][0] if isinstance(g["ids"][0], int) else g["ids"][1]: g for g in groups}
+    assert set(by_first[1]["ids"]) == {1, "7"} and set(by_first[9]["ids"]) == {9, "x9"}
+    assert all(type(a) is not type(b) or a != b for g in groups for a, b, _ in g["pairs"])
+    for line in (2, 6, 7):
+        assert f"line {line}:" in captured.err
+    assert "4 report(s) read, 3 line(s) skipped" in captured.err
+
+
+def test_paths_are_checked_before_any_work(tmp_path) -> None:
+    src = _write(tmp_path / "in.jsonl", {"id": 1, "text": LEVY})
+    with pytest.raises(CommandError, match="no such folder"):
+        call_command("triage", "dedup", "--input", str(src), "--output", str(tmp_path / "missing" / "g.jsonl"))
+    with pytest.raises(CommandError, match="is a folder"):
+        call_command("triage", "dedup", "--input", str(src), "--output", str(tmp_path))
+    for tool in ("classify", "locate", "dedup", "evaluate"):
+        extra = {"dedup": ["--output", "-"], "evaluate": ["--label-field", "x"]}.get(tool, [])
+        with pytest.raises(CommandError, match="no such file"):
+            call_command("triage", tool, "--input", str(tmp_path / "nothing.jsonl"), *extra)
+
+
+def test_a_file_whose_text_is_nowhere_fails_and_says_what_it_has(tmp_path, capsys) -> None:
+    src = _write(tmp_path / "in.jsonl", {"id": 1, "complaint": LEVY}, {"id": 2, "complaint": RUBBISH})
+    with pytest.raises(CommandError, match="the file's fields: id, complaint"):
+        call_command("triage", "classify", "--input", str(src))
+    assert "line 1: no text" in capsys.readouterr().err
+    with pytest.raises(CommandError, match="no report could be read"):
+        call_command("triage", "dedup", "--input", str(_write(tmp_path / "csv.jsonl", "id,text", "1,x")),
+                     "--output", str(tmp_path / "g.jsonl"))
+    with pytest.raises(CommandError, match="UTF-16"):
+        (tmp_path / "u16.jsonl").write_bytes(json.dumps({"id": 1, "text": LEVY}).encode("utf-16"))
+        call_command("triage", "classify", "--input", str(tmp_path / "u16.jsonl"))
+
+
+def test_a_byte_order_mark_a_title_and_a_stray_carriage_return_are_read(tmp_path, capsys) -> None:
+    src = _write(
+        tmp_path / "in.jsonl",
+        {"id": 1, "text": "pungutan liar di kantor kelurahan"},
+        {"id": 2, "title": "Pungli surat tanah oleh Kepala Desa di Kecamatan Rungkut"},
+        '{"id": 3, "text": "jalan rusak\rdi Kecamatan Rungkut"}',
+        raw=b"\xef\xbb\xbf",
+    )
+    call_command("triage", "classify", "--input", str(src))
+    out = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [(o["id"], o["line"]) for o in out] == [(1, 1), (2, 2), (3, 3)]
+    assert out[1]["category"] == "pungli"  # read from the title
+    call_command("triage", "locate", "--input", str(src), "--region-hint", "35.78")
+    out = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert out[1]["kecamatan"] == "35.78.03" and out[2]["kecamatan"] == "35.78.03"
+
+
+def test_locate_refuses_an_unknown_region_and_survives_a_numeric_one_on_a_line(tmp_path, capsys) -> None:
+    src = _write(tmp_path / "in.jsonl", {"id": 1, "text": "Jalan rusak di Kecamatan Rungkut", "region_hint": 35.78})
+    with pytest.raises(CommandError, match="not a Kemendagri region code"):
+        call_command("triage", "locate", "--input", str(src), "--region-hint", "Surabaya")
+    call_command("triage", "locate", "--input", str(src), "--region-hint", "35.78")
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["kecamatan"] == "35.78.03"
+    assert "region_hint is not a string" in captured.err
+
+
+def test_evaluate_reads_labels_regardless_of_case_and_says_why_lines_were_skipped(tmp_path, capsys) -> None:
+    rows: list[object] = []
+    for i in range(30):
+        rows.append({"text": f"jalan rusak berlubang nomor {i} mohon diperbaiki", "label": ["fisik", "FISIK", " Fisik "][i % 3]})
+        rows.append({"text": f"pengurusan akta kelahiran {i} lambat sekali", "label": "administratif"})
+    rows += [{"text": "tanpa label"}, {"text": "", "label": "fisik"}, "not json"]
+    src = _write(tmp_path / "in.jsonl", *rows)
+    call_command("triage", "evaluate", "--input", str(src), "--label-field", "label")
+    out = capsys.readouterr().out
+    assert "classes 2" in out and "skipped 3" in out
+    assert "without the label field 'label'" in out and "without a text" in out
+    assert "labels differing only in case or spaces read as one" in out
+    with pytest.raises(CommandError, match="no line has both a text and a label in 'kategori'"):
+        call_command("triage", "evaluate", "--input", str(src), "--label-field", "kategori")
+
+
+def test_many_classes_get_fewer_features_each(monkeypatch) -> None:
+    """The solver's memory grows with classes x features: past the budget each class gets fewer."""
+    from sigap.triage.lib import classify
+
+    assert classify._features_within_budget(3, 60_000, 120_000) == (60_000, 120_000)
+    word, char = classify._features_within_budget(200, 60_000, 120_000)
+    assert 200 * (word + char) <= classify.PARAMETER_BUDGET and char == 2 * word
+    monkeypatch.setattr(classify, "PARAMETER_BUDGET", 40 * 1_500)
+    texts = [f"laporan nomor {i} tentang urusan {i % 40} di kantor {i * 7}" for i in range(400)]
+    model = classify.train(texts, [f"unit-{i % 40}" for i in range(400)])
+    assert len(model.word_vocab) <= 1_000 and len(model.char_vocab) <= 1_000
