@@ -117,16 +117,18 @@ _CATEGORY_TERMS: dict[str, dict[float, str]] = {
         "spj fiktif|laporan fiktif|dikorupsi|korupsi anggaran|korupsi dana|penyalahgunaan wewenang|"
         "menyalahgunakan wewenang|penyalahgunaan anggaran|penyalahgunaan dana|proyek mangkrak|"
         "tidak sesuai spesifikasi|tidak sesuai spek|pengurangan volume|volume dikurangi|"
-        "anggaran ganda|double anggaran",
-        2.5: "fiktif|mangkrak|harga tidak wajar|kemahalan|menyalahgunakan jabatan|"
-        "penyalahgunaan jabatan|korupsi",
+        "anggaran ganda|double anggaran|marked up|inflated price|inflated prices|state loss|ghost project|"
+        "fictitious project|misuse of funds|misused the funds|misused funds",
+        2.5: "fictitious|corruption|corrupt|fiktif|mangkrak|harga tidak wajar|kemahalan|"
+        "menyalahgunakan jabatan|penyalahgunaan jabatan|korupsi",
         2.0: "keuangan negara|uang negara|anggaran dihabiskan|asal jadi|koruptor",
         1.0: "anggaran|apbd|apbn|apbdes|rab|spj",
     },
     "suap": {
         3.0: "suap|menyuap|disuap|penyuapan|suapan|sogok|menyogok|disogok|sogokan|uang pelicin|"
         "fee proyek|minta fee|meminta fee|upeti|uang tutup mulut|jual beli jabatan|beli jabatan|"
-        "jual jabatan|kickback|jual beli kursi|beli kursi|titip nilai|uang damai|salam tempel",
+        "jual jabatan|kickback|jual beli kursi|beli kursi|titip nilai|uang damai|salam tempel|bribe|bribes|"
+        "bribed|bribery|bribing|kickbacks|hush money",
         2.5: "pelicin|uang rokok|uang kopi|setoran|menyetor uang|uang terima kasih|amplop|"
         "uang amplop|uang titipan|titipan|mahar jabatan|mahar|kasus dihentikan|perkara dihentikan|"
         "agar kasus|supaya kasus|biar kasus|agar tidak diproses|supaya tidak diproses|tanpa tes|"
@@ -139,7 +141,8 @@ _CATEGORY_TERMS: dict[str, dict[float, str]] = {
         3.0: "penggelapan|menggelap*|digelap*|gelapkan|selewengkan|menyelewengkan|diselewengkan|"
         "penyelewengan|nyelewengkan|menilap|ditilap|tilap|disunat|diembat|dipakai pribadi|"
         "dipakai untuk pribadi|digunakan untuk pribadi|untuk kepentingan pribadi|tidak disalurkan|"
-        "tidak disetorkan|memalsukan laporan|pemalsuan laporan|pemalsuan dokumen|dana raib",
+        "tidak disetorkan|memalsukan laporan|pemalsuan laporan|pemalsuan dokumen|dana raib|embezzle*|"
+        "misappropriat*|siphoned|pocketed the",
         2.5: "sunat|embat|raib|uang kas|kas desa|memalsukan|dipalsukan|pemalsuan|kuitansi palsu|"
         "kwitansi palsu|menghilangkan barang bukti|dana dipotong|dipotong|potongan|memotong|"
         "memotong dana|memotong insentif|memotong honor|memotong gaji|memotong bantuan",
@@ -150,7 +153,7 @@ _CATEGORY_TERMS: dict[str, dict[float, str]] = {
     "pemerasan": {
         3.0: "pemerasan|diperas|memeras|peras|dipalak|memalak|palak|palakan|dipaksa bayar|"
         "dipaksa membayar|dipaksa memberi|uang keamanan|kalau tidak bayar|jika tidak bayar|"
-        "kalau tidak membayar|jika tidak membayar|ditakut takuti",
+        "kalau tidak membayar|jika tidak membayar|ditakut takuti|extort*|blackmail*",
         2.5: "diancam|mengancam|ancaman|ancam|intimidasi|diintimidasi|dipaksa",
         1.5: "minta uang|meminta uang|meminta sejumlah uang|minta sejumlah uang|wajib setor",
     },
@@ -167,16 +170,18 @@ _CATEGORY_TERMS: dict[str, dict[float, str]] = {
         "mengatur lelang|pemenang sudah ditentukan|sudah ada pemenangnya|persekongkolan|bersekongkol|"
         "kongkalikong|arisan proyek|pinjam bendera|perusahaan keluarga|perusahaan milik keluarga|"
         "benturan kepentingan|konflik kepentingan|perusahaan milik istri|perusahaan milik anak|"
-        "perusahaan milik kepala|proyek milik keluarga|jatah proyek|bagi bagi proyek",
+        "perusahaan milik kepala|proyek milik keluarga|jatah proyek|bagi bagi proyek|bid rigging|"
+        "rigged tender|rigged the tender|conflict of interest|collusion|cronyism|nepotism",
         2.5: "penunjukan langsung|ditunjuk langsung|keluarga pejabat|milik istri|milik anak|"
-        "milik adik|milik kakak|nepotisme|kolusi|kkn|dimenangkan|monopoli proyek",
+        "milik adik|milik kakak|nepotisme|kolusi|kkn|dimenangkan|monopoli proyek|rigged",
         2.0: "pemenang tender|pemenang lelang|menang tender|menang lelang|perusahaan milik|kerabat",
         1.0: "tender|lelang|rekanan|vendor|pengadaan",
         0.5: "kontraktor|proyek",
     },
     "gratifikasi": {
         3.0: "gratifikasi|menerima hadiah|diberi hadiah|memberi hadiah|parsel|parcel|hampers|"
-        "bingkisan lebaran|minta thr|meminta thr|thr dari|fasilitas gratis|tiket gratis",
+        "bingkisan lebaran|minta thr|meminta thr|thr dari|fasilitas gratis|tiket gratis|gratification|"
+        "received gifts|received a gift|accepted gifts|accepted a gift",
         2.5: "hadiah|bingkisan|cenderamata|cinderamata|souvenir|jamuan|dijamu|hibah pribadi|"
         "menerima uang|menerima mobil|menerima rumah|menerima tanah|menerima fasilitas|diberi mobil|"
         "diberi uang|dibelikan mobil|dibelikan rumah|pemberian dari|menerima pemberian",
@@ -188,7 +193,8 @@ _CATEGORY_TERMS: dict[str, dict[float, str]] = {
         3.0: "pungli|pungutan liar|punglinya|tarif tidak resmi|biaya tidak resmi|pungutan tidak resmi|"
         "seharusnya gratis|harusnya gratis|katanya gratis|gratis tapi bayar|calo|percaloan|"
         "sumbangan wajib|iuran wajib|tanpa kuitansi|tanpa kwitansi|tidak ada kuitansi|"
-        "tidak ada kwitansi|bayar lebih|uang parkir liar|pungutan",
+        "tidak ada kwitansi|bayar lebih|uang parkir liar|pungutan|illegal levy|illegal levies|illegal fee|"
+        "illegal fees|illegal charge|illegal charges|unofficial fee|unofficial fees",
         2.5: "dipungut|memungut|pungut|dimintai uang|dimintai biaya|diminta uang|diminta bayar|"
         "diminta membayar|disuruh bayar|disuruh membayar|biaya tambahan|uang administrasi|uang gedung|"
         "uang seragam|wajib membeli|wajib beli|harus membeli|preman|premanisme",
@@ -204,7 +210,7 @@ _CATEGORY_TERMS: dict[str, dict[float, str]] = {
         "menyalahi prosedur|menyimpang dari prosedur|penyimpangan prosedur|dipingpong|dipimpong|"
         "dilempar lempar|dioper oper|dipersulit|mempersulit|berbelit belit|berbelit|"
         "menolak melayani|tidak mau melayani|ditolak tanpa alasan|sewenang wenang|diskriminasi|"
-        "diskriminatif|pilih kasih",
+        "diskriminatif|pilih kasih|maladministration|undue delay",
         2.5: "berlarut|tidak kunjung|tidak kunjung selesai|tidak kunjung diproses|belum diproses|"
         "tidak diproses|tidak ada kejelasan|tidak jelas kapan|tidak ada tindak lanjut|"
         "tidak ditindaklanjuti|tidak ditanggapi|tidak direspon|tidak direspons|tidak transparan|"

@@ -88,7 +88,10 @@ _CORRUPTION = re.compile(
     r"diselewengkan|penyalahgunaan|menyalahgunakan|disalahgunakan|fiktif|kerugian negara|kerugian keuangan|"
     r"minta uang|meminta uang|diminta uang|menerima uang|uang pelicin|uang rokok|uang damai|fee|komisi|"
     r"setoran|upeti|dipotong|potongan|memotong|jual beli jabatan|kolusi|nepotisme|kkn|kickback|"
-    r"mengarahkan pemenang|pengaturan tender|persekongkolan|bagi bagi|tidak disalurkan|mangkrak)\b"
+    r"mengarahkan pemenang|pengaturan tender|persekongkolan|bagi bagi|tidak disalurkan|mangkrak|"
+    # the same in English (a report written in English, or half in it)
+    r"corruption|corrupt|bribe\w*|briber\w*|kickbacks?|embezzle\w*|extort\w*|marked up|illegal lev\w*|"
+    r"illegal fees?|misappropriat\w*|bid rigging|rigged)\b"
 )
 _MALADMIN = re.compile(
     r"\b(lambat|berlarut|dipersulit|mempersulit|tidak dilayani|tidak ditanggapi|tidak direspon|diskriminasi|"

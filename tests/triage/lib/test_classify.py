@@ -396,3 +396,18 @@ def test_a_street_address_is_no_evidence_of_a_road_complaint() -> None:
     # Weak hints ("mohon", "jalan") are shown only when nothing clearer was found.
     assert "mohon" not in road.evidence and "jalan rusak" in road.evidence
     assert classify("mohon tolong").evidence  # nothing clearer: the hints are the evidence
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("The village head asked for a bribe of IDR 5 million to issue the land certificate", "suap"),
+        ("Officers at the district office charge an illegal levy of 50,000 for every ID card", "pungli"),
+        ("The treasurer embezzled the school operational funds", "penggelapan_jabatan"),
+        ("A police officer extorted truck drivers at the checkpoint", "pemerasan"),
+        ("The tender was rigged: the winner is the regent's family company", "benturan_kepentingan_pengadaan"),
+    ],
+)
+def test_a_report_written_in_english_gets_its_category(text: str, category: str) -> None:
+    found = classify(text)
+    assert found.category == category and found.evidence

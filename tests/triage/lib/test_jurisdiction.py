@@ -143,3 +143,17 @@ def test_every_reason_code_is_known_and_stored_without_empty_fields() -> None:
             assert r.code in REASON_CODES
             stored = r.to_dict()
             assert stored["code"] == r.code and all(stored.values())
+
+
+@pytest.mark.parametrize(
+    ("text", "body", "code"),
+    [
+        ("A police officer extorted truck drivers at the checkpoint", "kpk", LAW_ENFORCER),
+        ("The tender was rigged: the winner is the regent's family company", "kpk", STATE_OFFICIAL),
+        ("The head of the department of education embezzled the school operational funds", "apip",
+         "government_staff"),
+    ],
+)
+def test_a_report_written_in_english_is_read_too(text: str, body: str, code: str) -> None:
+    j = _assess(text)
+    assert j.competent_body == body and code in _codes(j)
