@@ -280,7 +280,7 @@ def ensure_demo_users(password: str) -> list[DemoLogin]:
         if created:
             admin.set_password(password)
             admin.save()
-        logins.append(DemoLogin("admin", "(semua instansi, Django admin)", "superuser"))
+        logins.append(DemoLogin("admin", "(every agency, Django admin)", "superuser"))
         for username, slug, role in wanted:
             user, created = user_model.objects.get_or_create(
                 username=username,

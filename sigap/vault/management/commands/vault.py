@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from sigap.core.errors import SigapError
 from sigap.tenants.models import Membership
@@ -38,6 +39,10 @@ class Command(BaseCommand):
         sub.add_parser("status", help="who holds a personal key")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with translation.override("en"):  # the command speaks English; so do the errors it passes on
+            self._handle(options)
+
+    def _handle(self, options: dict[str, Any]) -> None:
         if options["action"] == "status":
             for key in PersonalKey.objects.select_related("user").order_by("user__username"):
                 self.stdout.write(f"{key.user.get_username():<30} {key.fingerprint}")
