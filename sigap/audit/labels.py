@@ -14,6 +14,7 @@ ACTIONS: dict[str, Any] = {
     "report.triaged": _("Report read by triage"),
     "reporter.receipt_issued": _("Receipt issued to the reporter"),
     "case.assigned": _("Case assigned"),
+    "case.receipt_acknowledged": _("Receipt acknowledged to the reporter by an officer"),
     "case.category_confirmed": _("Category confirmed"),
     "case.duplicate_received": _("Duplicate report joined this case"),
     "case.retaliation_reported": _("Retaliation reported"),

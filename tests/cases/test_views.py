@@ -209,3 +209,34 @@ def test_three_months_are_counted_on_the_agencys_calendar() -> None:
     assert (week.date(), week.time()) == (dt.date(2026, 9, 7), dt.time(23, 59, 59))
     late = dt.datetime(2026, 1, 31, 16, 0, tzinfo=dt.UTC)  # 1 February 2026, 01:00 WIT
     assert sla.due_at("feedback", late, tz="WIT").astimezone(clock.zone("WIT")).date() == dt.date(2026, 5, 1)
+
+
+def test_a_letter_is_acknowledged_when_an_officer_says_the_reporter_was_told(officer, agency_a, agency_b,
+                                                                             submit) -> None:
+    from sigap.audit.models import AuditEvent
+    from sigap.cases.models import Deadline, DeadlineKind
+
+    web = submit(system_actor(agency_a)).case
+    letter = submit(system_actor(agency_a), channel="letter").case
+    ack = {c.pk: Deadline.objects.get(case=c, kind=DeadlineKind.ACKNOWLEDGE) for c in (web, letter)}
+    assert ack[web.pk].met_at is not None and ack[letter.pk].met_at is None  # nobody has answered the letter
+    assert not AuditEvent.objects.filter(action="report.acknowledged", data__case=letter.pk).exists()
+    page = officer.get(f"/kasus/{letter.pk}/").content.decode()
+    assert f'action="/kasus/{letter.pk}/tanda-terima/"' in page
+    assert f'action="/kasus/{web.pk}/tanda-terima/"' not in officer.get(f"/kasus/{web.pk}/").content.decode()
+
+    refused = officer.post(f"/kasus/{letter.pk}/tanda-terima/", {"by": "pigeon"}, follow=True)
+    assert "Sebutkan bagaimana pelapor diberi tahu." in refused.content.decode()
+    outsider = Client()
+    assert outsider.login(username=make_user(agency_b, Role.VERIFIKATOR).username, password=PASSWORD)
+    assert outsider.post(f"/kasus/{letter.pk}/tanda-terima/", {"by": "letter"}).status_code == 404
+    ack[letter.pk].refresh_from_db()
+    assert ack[letter.pk].met_at is None
+
+    assert officer.post(f"/kasus/{letter.pk}/tanda-terima/", {"by": "letter"}).status_code == 302
+    ack[letter.pk].refresh_from_db()
+    assert ack[letter.pk].met_at is not None
+    event = AuditEvent.objects.get(action="case.receipt_acknowledged", object_id=str(letter.pk))
+    assert event.data == {"by": "letter"}
+    again = officer.post(f"/kasus/{letter.pk}/tanda-terima/", {"by": "letter"}, follow=True)
+    assert "sudah disampaikan" in again.content.decode()

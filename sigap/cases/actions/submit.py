@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from sigap.audit.actions import record
 from sigap.cases import sla
+from sigap.cases.actions.acknowledge import ACKNOWLEDGED_ON_ARRIVAL
 from sigap.cases.actions.numbering import case_number, reserve, tracking_number
 from sigap.cases.content import PURPOSE_CASE, seal_content, seal_text
 from sigap.cases.models import Case, Channel, Deadline, DeadlineKind, Report
@@ -127,16 +128,18 @@ def _store(actor: Actor, incoming: IncomingReport, reporter: Reporter | None) ->
         external_ref=incoming.external_ref,
     )
     now = clock.now()
+    acknowledged = incoming.channel in ACKNOWLEDGED_ON_ARRIVAL
     Deadline.objects.bulk_create(
         [
-            # Receipt is acknowledged at once, on the reporter's own channel or mailbox.
+            # Receipt is acknowledged at once where the reporter learns it on arrival; elsewhere an
+            # officer answers and records it (`acknowledge.acknowledge_receipt`).
             Deadline(
                 instansi=instansi,
                 case=case,
                 kind=DeadlineKind.ACKNOWLEDGE,
                 started_at=received,
                 due_at=sla.due_at("acknowledge", received, tz=instansi.timezone),
-                met_at=now,
+                met_at=now if acknowledged else None,
             ),
             Deadline(
                 instansi=instansi,
@@ -153,5 +156,6 @@ def _store(actor: Actor, incoming: IncomingReport, reporter: Reporter | None) ->
         obj=report,
         data={"case": case.pk, "channel": report.channel, "anonymity": report.anonymity},
     )
-    record(actor=actor, action="report.acknowledged", obj=report, data={"case": case.pk})
+    if acknowledged:
+        record(actor=actor, action="report.acknowledged", obj=report, data={"case": case.pk})
     return report

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from sigap.cases import selectors, workflow
 from sigap.cases.access import access_case
+from sigap.cases.actions.acknowledge import AcknowledgedBy, acknowledge_receipt
 from sigap.cases.actions.transitions import do_transition
 from sigap.cases.models import Channel
 from sigap.cases.workflow import State
@@ -89,6 +90,8 @@ def _detail_context(actor: Actor, case: Any, **extra: Any) -> dict[str, Any]:
         "text_amount": triage_selectors.largest_amount_found(triage),
         "category_choices": triage_selectors.category_choices(),
         "sector_choices": triage_selectors.sector_choices(),
+        "can_acknowledge": actor.can(Cap.CASE_VERIFY) and not case.merged_into_id,
+        "acknowledged_by": AcknowledgedBy.choices,
         **extra,
     }
 
@@ -121,6 +124,21 @@ def case_step(request: HttpRequest, case_id: int, name: str) -> HttpResponse:
         return redirect("cases:detail", case_id=case_id)
     messages.success(request, _("Done: %(step)s.") % {"step": workflow.TRANSITIONS[name].label})
     return redirect("cases:detail", case_id=case.pk)
+
+
+@login_required
+@post_or_back("cases:detail", "case_id")
+def receipt_acknowledged(request: HttpRequest, case_id: int) -> HttpResponse:
+    actor = _actor(request)
+    try:
+        acknowledge_receipt(actor=actor, case_id=case_id, by=request.POST.get("by", ""))
+    except NotFound:
+        raise Http404 from None
+    except (ValidationFailed, InvalidTransition) as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Receipt acknowledged: its deadline is met."))
+    return redirect("cases:detail", case_id=case_id)
 
 
 @login_required
