@@ -39,14 +39,18 @@ def seal_body(instansi_id: int, text: str) -> bytes:
 
 def open_body(message: Message) -> str:
     """The message as its reader sees it: one SIGAP wrote in the reader's language, any other as
-    written."""
-    if message.text_code:
-        shown = texts.render(message.text_code, message.text_params)
-        if shown is not None:
-            return shown
-    return crypto.open_sealed(
+    written. The code and values stored beside a message are plain columns, so they are trusted only
+    while they still give the sealed text (in the report's language): a value changed in the
+    database, or a wording changed since, shows the sealed text."""
+    sealed = crypto.open_sealed(
         message.instansi_id, bytes(message.body_sealed), purpose=PURPOSE_MESSAGE
     ).decode()
+    if message.text_code:
+        written = texts.render_in(message.report.language, message.text_code, message.text_params)
+        shown = texts.render(message.text_code, message.text_params)
+        if written == sealed and shown is not None:
+            return shown
+    return sealed
 
 
 def _clean(text: str, field: str = "body") -> str:

@@ -111,9 +111,9 @@ def mailbox_of(*, reporter: Reporter) -> Mailbox:
     ]
     rows = [
         MailboxMessage(message=m, body=open_body(m), mine=m.direction == Direction.REPORTER_TO_OFFICER)
-        for m in Message.objects.filter(instansi_id=reporter.instansi_id, reporter=reporter).order_by(
-            "created_at", "pk"
-        )
+        for m in Message.objects.filter(instansi_id=reporter.instansi_id, reporter=reporter)
+        .select_related("report")
+        .order_by("created_at", "pk")
     ]
     return Mailbox(
         reporter=reporter,
@@ -164,7 +164,7 @@ def case_mailbox(*, actor: Actor, case: Case) -> CaseMailbox:
     messages = [
         OfficerMessage(message=m, body=open_body(m), pseudonym=m.reporter.pseudonym)
         for m in Message.objects.filter(instansi_id=actor.instansi.pk, report__case_id=case.pk)
-        .select_related("reporter")
+        .select_related("reporter", "report")
         .order_by("created_at", "pk")
     ]
     reports = list(

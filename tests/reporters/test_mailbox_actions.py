@@ -219,3 +219,15 @@ def test_the_identity_notice_is_in_the_reporters_language_not_the_custodians(age
         assert mailbox.open_body(sent[0]).startswith("Seorang petugas instansi telah diizinkan")
     with pytest.raises(ValueError):
         mailbox.notify_reporter(case=report.case, report=report, kind="no_such_message")
+
+
+def test_a_system_message_whose_values_were_changed_in_the_database_shows_what_was_sealed(agency_a) -> None:
+    from django.utils import translation
+
+    report = portal_report(agency_a)
+    ack = Message.objects.get(report=report)
+    Message.objects.filter(pk=ack.pk).update(text_params={"number": "BUKAN-NOMOR-ASLI"})
+    ack.refresh_from_db()
+    with translation.override("en"):
+        shown = mailbox.open_body(ack)
+    assert "BUKAN-NOMOR-ASLI" not in shown and report.tracking_number in shown

@@ -49,6 +49,9 @@ def test_paths_are_checked_before_any_work(tmp_path) -> None:
         call_command("triage", "dedup", "--input", str(src), "--output", str(tmp_path / "missing" / "g.jsonl"))
     with pytest.raises(CommandError, match="is a folder"):
         call_command("triage", "dedup", "--input", str(src), "--output", str(tmp_path))
+    with pytest.raises(CommandError, match="is the input"):
+        call_command("triage", "dedup", "--input", str(src), "--output", str(tmp_path / "." / "in.jsonl"))
+    assert json.loads(src.read_text())["text"] == LEVY  # the input is untouched
     for tool in ("classify", "locate", "dedup", "evaluate"):
         extra = {"dedup": ["--output", "-"], "evaluate": ["--label-field", "x"]}.get(tool, [])
         with pytest.raises(CommandError, match="no such file"):
@@ -118,7 +121,11 @@ def test_many_classes_get_fewer_features_each(monkeypatch) -> None:
     assert classify._features_within_budget(3, 60_000, 120_000) == (60_000, 120_000)
     word, char = classify._features_within_budget(200, 60_000, 120_000)
     assert 200 * (word + char) <= classify.PARAMETER_BUDGET and char == 2 * word
+    # every word twice (the vocabulary keeps words seen at least twice): 1,200 words, more grams
+    texts = [" ".join(f"kata{(i // 2) * 3 + k}x{k}" for k in range(3)) for i in range(800)]
+    labels = [f"unit-{i % 40}" for i in range(800)]
+    unbounded = classify.train(texts, labels)
+    assert len(unbounded.word_vocab) > 1_000 and len(unbounded.char_vocab) > 1_000
     monkeypatch.setattr(classify, "PARAMETER_BUDGET", 40 * 1_500)
-    texts = [f"laporan nomor {i} tentang urusan {i % 40} di kantor {i * 7}" for i in range(400)]
-    model = classify.train(texts, [f"unit-{i % 40}" for i in range(400)])
-    assert len(model.word_vocab) <= 1_000 and len(model.char_vocab) <= 1_000
+    bounded = classify.train(texts, labels)
+    assert len(bounded.word_vocab) <= 1_000 and len(bounded.char_vocab) <= 1_000

@@ -119,7 +119,8 @@ _CATEGORY_TERMS: dict[str, dict[float, str]] = {
         "tidak sesuai spesifikasi|tidak sesuai spek|pengurangan volume|volume dikurangi|"
         "anggaran ganda|double anggaran|marked up|inflated price|inflated prices|state loss|ghost project|"
         "fictitious project|misuse of funds|misused the funds|misused funds",
-        2.5: "fictitious|corruption|corrupt|fiktif|mangkrak|harga tidak wajar|kemahalan|"
+        2.5: "fictitious|corruption|corrupt official|corrupt officials|corrupt practice|corrupt practices|"
+        "fiktif|mangkrak|harga tidak wajar|kemahalan|"
         "menyalahgunakan jabatan|penyalahgunaan jabatan|korupsi",
         2.0: "keuangan negara|uang negara|anggaran dihabiskan|asal jadi|koruptor",
         1.0: "anggaran|apbd|apbn|apbdes|rab|spj",

@@ -100,7 +100,7 @@ SIGNATURE_VERSION = 3  # 2: the matter text; 3: a chat's opening plea ("tolong m
 # 2: English amounts ("IDR 1.5 billion", "2bn"), a letter's addressee is no position, official or person;
 # 3: nor are those in its copy list ("Tembusan: 1. Bupati ..."); 4: nor the addressee's title after
 # a comma ("Yth. Bapak Budi, Kepala Dinas PUPR"); 5: positions named in English ("village head",
-# "regent", "police officer").
+# "regent", "police officer"), an RT or an RW named alone ("warga RW 02").
 ENTITY_VERSION = 5
 DEFAULT_THRESHOLD = 0.6  # best F1 region of bench/bench_dedup_quality.py with recall >= 0.93
 MIN_TEXT_FOR_BONUS = 0.08  # "moderate similarity": below this entities alone never decide
@@ -553,6 +553,40 @@ def _compare_addresses(a: ReportFeatures,
     return [], shared_names, None
 
 
+_RT_RW_PART = re.compile(r"^(?:rt(\d+))?(?:rw(\d+))?$")
+
+
+def _rt_rw_parts(address: str) -> tuple[str | None, str | None] | None:
+    """("3", "2") for "rt3rw2", ("3", None) for "rt3", (None, "2") for "rw2"; None for another address."""
+    m = _RT_RW_PART.match(address) if address[:2] in ("rt", "rw") else None
+    return (m.group(1), m.group(2)) if m and (m.group(1) or m.group(2)) else None
+
+
+def _compare_rt_rw(a: Iterable[str], b: Iterable[str]) -> tuple[list[str], tuple[set[str], set[str]] | None]:
+    """(the RTs with their RW both name, the two reports' RT/RWs when they name different ones).
+    "RT 3 RW 2" and "RW 2" agree, without sharing a neighbourhood as specific as an RT (a whole RW
+    is where a campaign happens); "RT 3" and "RW 2" say nothing of each other; "RW 2" and "RW 12"
+    differ."""
+    pa = {x: p for x in a if (p := _rt_rw_parts(x))}
+    pb = {x: p for x in b if (p := _rt_rw_parts(x))}
+    shared: set[str] = set()
+    agree = clash = False
+    for xa, (rt_a, rw_a) in pa.items():
+        for xb, (rt_b, rw_b) in pb.items():
+            known = [(u, v) for u, v in ((rt_a, rt_b), (rw_a, rw_b)) if u and v]
+            if not known:
+                continue
+            if all(u == v for u, v in known):
+                agree = True
+                if xa == xb and all((rt_a, rw_a)):
+                    shared.add(xa)
+            else:
+                clash = True
+    if agree or not clash:
+        return sorted(shared), None
+    return [], (set(pa), set(pb))
+
+
 def _other_matter_at(addresses: list[str], a: ReportFeatures, b: ReportFeatures) -> bool:
     """One public matter is one object at one place: at a shared address, reports about different
     objects (the tree in front of no. 80, the drain in front of no. 80) are different matters.
@@ -732,12 +766,11 @@ def _location_evidence(ev: _Evidence, fa: ReportFeatures, fb: ReportFeatures) ->
     ev.add("street", [] if shared_num else shared_plain, W_ADDRESS_STREET)
     if addr_conflict:
         ev.conflict("address", *addr_conflict, hard=True)
-    rta = {x for x in a.addresses if x.startswith("rt")}
-    rtb = {x for x in b.addresses if x.startswith("rt")}
-    if rta & rtb:
-        ev.add("rt_rw", rta & rtb, W_RTRW)
-    elif rta and rtb:
-        ev.conflict("rt_rw", rta, rtb, hard=True)
+    shared_rt, rt_conflict = _compare_rt_rw(a.addresses, b.addresses)
+    if shared_rt:
+        ev.add("rt_rw", shared_rt, W_RTRW)
+    elif rt_conflict:
+        ev.conflict("rt_rw", *rt_conflict, hard=True)
     places, place_conflict = _compare_places(a, b)
     ev.add("place", places, W_PLACE)
     if place_conflict:

@@ -180,7 +180,9 @@ POSITIONS: dict[str, str] = {
     "head of the village": "kepala_desa",
     "regent": "bupati",
     "deputy regent": "bupati",
-    "mayor": "wali_kota",
+    # not "mayor" alone: an Indonesian army rank and part of street names (Jalan Tambak Mayor)
+    "the mayor": "wali_kota",
+    "city mayor": "wali_kota",
     "deputy mayor": "wali_kota",
     "governor": "gubernur",
     "deputy governor": "gubernur",
@@ -192,8 +194,10 @@ POSITIONS: dict[str, str] = {
     "traffic police": "polisi",
     "prosecutor": "jaksa",
     "prosecutors": "jaksa",
-    "judge": "hakim",
-    "judges": "hakim",
+    # not "judge" alone: slang for judging someone ("di-judge")
+    "the judge": "hakim",
+    "a judge": "hakim",
+    "the judges": "hakim",
     "school principal": "kepala_sekolah",
     "headmaster": "kepala_sekolah",
     "civil servant": "asn",
@@ -561,6 +565,8 @@ _STREET_RE = re.compile(
     re.IGNORECASE,
 )
 _RTRW_RE = re.compile(r"\brt\.?\s*0*(\d{1,3})\s*(?:/|,|\s)\s*(?:rw\.?\s*)?0*(\d{1,3})\b", re.IGNORECASE)
+# An RT or an RW named alone ("kerja bakti warga RW 02"): "rt3" or "rw2".
+_RT_OR_RW_RE = re.compile(r"\b(rt|rw)\.?\s*0*(\d{1,3})\b(?!\s*[/.,]\s*\d)", re.IGNORECASE)
 _BLOK_RE = re.compile(r"\bblok\s+([a-z]{0,2}\s?\d{0,3}[a-z]?)\b", re.IGNORECASE)
 _MONTHS: dict[str, int] = {
     "januari": 1,
@@ -722,8 +728,13 @@ def _addresses(text: str) -> set[str]:
     for m in _STREET_RE.finditer(text):
         name = " ".join(m.group(1).lower().split())
         out.add(f"jalan {name} {m.group(2).lower()}" if m.group(2) else f"jalan {name}")
+    paired = []
     for m in _RTRW_RE.finditer(text):
         out.add(f"rt{int(m.group(1))}rw{int(m.group(2))}")
+        paired.append(m.span())
+    for m in _RT_OR_RW_RE.finditer(text):
+        if not any(start <= m.start() < end for start, end in paired):
+            out.add(f"{m.group(1).lower()}{int(m.group(2))}")
     for m in _BLOK_RE.finditer(text):
         block = m.group(1).replace(" ", "").lower()
         if block:

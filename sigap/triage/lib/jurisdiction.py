@@ -90,8 +90,9 @@ _CORRUPTION = re.compile(
     r"setoran|upeti|dipotong|potongan|memotong|jual beli jabatan|kolusi|nepotisme|kkn|kickback|"
     r"mengarahkan pemenang|pengaturan tender|persekongkolan|bagi bagi|tidak disalurkan|mangkrak|"
     # the same in English (a report written in English, or half in it)
-    r"corruption|corrupt|bribe\w*|briber\w*|kickbacks?|embezzle\w*|extort\w*|marked up|illegal lev\w*|"
-    r"illegal fees?|misappropriat\w*|bid rigging|rigged)\b"
+    # not "corrupt" alone: a damaged file is "corrupt" in Indonesian too
+    r"corruption|corrupt (?:officials?|practices?)|bribe\w*|briber\w*|kickbacks?|embezzle\w*|extort\w*|"
+    r"marked up|illegal lev\w*|illegal fees?|misappropriat\w*|bid rigging|rigged)\b"
 )
 _MALADMIN = re.compile(
     r"\b(lambat|berlarut|dipersulit|mempersulit|tidak dilayani|tidak ditanggapi|tidak direspon|diskriminasi|"

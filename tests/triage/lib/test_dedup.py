@@ -630,3 +630,13 @@ def test_what_entity_extraction_reads_is_stable() -> None:
     digest = hashlib.blake2b(json.dumps([reading.fields, reading.entity_keys], sort_keys=True).encode(),
                              digest_size=8).hexdigest()
     assert digest == "8d8ad04dd59e92f7"
+
+
+def test_an_rw_named_alone_tells_neighbourhoods_apart() -> None:
+    # the same request sent for two RWs is two jobs; RT 3 of RW 2 and RW 2 can be one matter
+    text = "Minta bantuan pengangkutan sampah hasil kerja bakti warga di lokasi makam {} Kelurahan Menur"
+    rw2, rw12 = f("a", text.format("RW 02")), f("b", text.format("RW 12"))
+    m = compare(rw2, rw12)
+    assert "rt_rw" in m.conflicts and not m.is_duplicate
+    same = compare(rw2, f("c", text.format("RT 3 RW 2")))
+    assert "rt_rw" not in same.conflicts and same.is_duplicate

@@ -157,3 +157,21 @@ def test_every_reason_code_is_known_and_stored_without_empty_fields() -> None:
 def test_a_report_written_in_english_is_read_too(text: str, body: str, code: str) -> None:
     j = _assess(text)
     assert j.competent_body == body and code in _codes(j)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Petugas parkir di Jalan Tambak Mayor minta uang Rp 5.000 tanpa karcis, ini pungli.",
+        "Oknum Mayor TNI minta setoran dari pedagang pasar.",
+        "Saya sudah di-judge petugas kelurahan, lalu dimintai uang pelicin.",
+    ],
+)
+def test_english_titles_are_not_read_in_indonesian_words(text: str) -> None:
+    j = _assess(text)
+    assert not {"wali_kota", "hakim"} & _positions(j) and not j.kpk_competent
+
+
+def test_a_corrupt_file_is_no_offence() -> None:
+    j = _assess("Aplikasi pendaftaran error, file PDF yang saya upload corrupt dan tidak bisa dibuka, pelayanan lambat.")
+    assert j.competent_body == "ombudsman"

@@ -212,6 +212,8 @@ class Command(BaseCommand):
         from sigap.triage.lib import dedup
 
         path, output = _readable(options["input"]), _writable(options["output"])
+        if path != "-" and output != "-" and Path(path).resolve() == Path(output).resolve():
+            raise CommandError(f"{output} is the input: name another file for the groups")
         kwargs = {} if options["threshold"] is None else {"threshold": options["threshold"]}
         workers = options["workers"] or None
         problems: list[tuple[int, str]] = []
