@@ -383,6 +383,43 @@ def officer_write(
     return message
 
 
+# A workflow step's words meant for the reporters, and the kind of message they become.
+STEP_FIELDS_FOR_REPORTERS = {"questions": MessageKind.QUESTION, "feedback": MessageKind.STATUS}
+
+
+def tell_reporters_of_step(*, actor: Actor, case: Case, step: str, field: str, body: str) -> int:
+    """A step's questions or feedback (`STEP_FIELDS_FOR_REPORTERS`), written into the mailbox of
+    every reporter of the case who has one, in the step's transaction; the step's capability was
+    checked by the workflow. Returns how many reporters were written to (the others are reached on
+    the channel they used)."""
+    kind = STEP_FIELDS_FOR_REPORTERS[field]
+    text = _clean(body, field)
+    sent = 0
+    reports = (
+        Report.objects.filter(instansi_id=case.instansi_id, case_id=case.pk)
+        .exclude(reporter__receipt_hash="")
+        .select_related("reporter")
+        .order_by("pk")
+    )
+    for report in reports:
+        message = _new(
+            report=report,
+            reporter=report.reporter,
+            direction=Direction.OFFICER_TO_REPORTER,
+            kind=kind,
+            body=text,
+            author=actor.user,
+        )
+        record(
+            actor=actor,
+            action=f"mailbox.officer_{kind}",
+            obj=message,
+            data={"kind": kind, "report": report.pk, "step": step},
+        )
+        sent += 1
+    return sent
+
+
 def notify_reporter(
     *, case: Case, kind: str, text: str = "", report: Report | None = None
 ) -> list[Message]:

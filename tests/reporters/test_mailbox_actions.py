@@ -231,3 +231,25 @@ def test_a_system_message_whose_values_were_changed_in_the_database_shows_what_w
     with translation.override("en"):
         shown = mailbox.open_body(ack)
     assert "BUKAN-NOMOR-ASLI" not in shown and report.tracking_number in shown
+
+
+def test_a_steps_questions_and_feedback_reach_the_reporters_mailbox(agency_a, boss_a) -> None:
+    from sigap.cases.actions.transitions import do_transition
+    from sigap.cases.models import Case
+
+    report = portal_report(agency_a)
+    do_transition(actor=boss_a, case_id=report.case_id, name="start_verification")
+    do_transition(actor=boss_a, case_id=report.case_id, name="request_completion",
+                  data={"questions": "Di kantor mana tepatnya uang itu diminta?"})
+    box = selectors.mailbox_of(reporter=report.reporter)
+    assert [q.body for q in box.open_questions] == ["Di kantor mana tepatnya uang itu diminta?"]
+    assert box.open_questions[0].message.author_id == boss_a.user_id
+
+    Case.objects.filter(pk=report.case_id).update(status="follow_up")  # the steps between are tested elsewhere
+    do_transition(actor=boss_a, case_id=report.case_id, name="complete",
+                  data={"outcome": "substantiated", "feedback": "Petugas yang meminta uang telah dijatuhi sanksi."})
+    box = selectors.mailbox_of(reporter=report.reporter)
+    assert box.messages[-1].body == "Petugas yang meminta uang telah dijatuhi sanksi."
+    assert box.messages[-1].message.kind == MessageKind.STATUS
+    step = AuditEvent.objects.filter(action="case.complete").get()
+    assert step.data["reporters_told"] == {"feedback": 1}

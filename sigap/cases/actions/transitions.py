@@ -154,5 +154,12 @@ def do_transition(*, actor: Actor, case_id: int, name: str, data: dict[str, Any]
             instansi_id=case.instansi_id, case=case, kind="verify", met_at__isnull=True
         ).update(met_at=now)
     case.save()
+    from sigap.reporters.mailbox import STEP_FIELDS_FOR_REPORTERS, tell_reporters_of_step  # noqa: PLC0415
+
+    for field in STEP_FIELDS_FOR_REPORTERS:
+        if isinstance(payload.get(field), str):  # the step's questions or feedback reach the reporters
+            audit.setdefault("reporters_told", {})[field] = tell_reporters_of_step(
+                actor=actor, case=case, step=name, field=field, body=payload[field]
+            )
     record(actor=actor, action=f"case.{name}", obj=case, data=audit)
     return case
