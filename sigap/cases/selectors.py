@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 
 from sigap.audit.models import AuditEvent
 from sigap.cases.content import PURPOSE_CASE, PURPOSE_NOTE, ReportContent, open_content, open_text
@@ -27,14 +27,26 @@ def cases_in_instansi(
         qs = qs.filter(status__in=[s.value for s in OPEN_STATES])
     elif status:
         qs = qs.filter(status=status)
+    # Filters on reports and deadlines go through subqueries: a join here would also narrow the
+    # counts below to the matching rows (a case found by one tracking number showed one report).
     if number:
-        qs = qs.filter(Q(number__icontains=number) | Q(reports__tracking_number__icontains=number)).distinct()
+        qs = qs.filter(
+            Q(number__icontains=number)
+            | Q(pk__in=Report.objects.filter(instansi_id=actor.instansi.pk, tracking_number__icontains=number)
+                .values("case_id"))
+        )
     if overdue:
-        qs = qs.filter(deadlines__met_at__isnull=True, deadlines__due_at__lt=clock.now()).distinct()
+        qs = qs.filter(
+            pk__in=Deadline.objects.filter(
+                instansi_id=actor.instansi.pk, met_at__isnull=True, due_at__lt=clock.now()
+            ).values("case_id")
+        )
+    # The work queue: the most urgent first (a reporter facing retaliation), then the deadline
+    # that falls first (overdue ones before all others), then the newest.
     return qs.annotate(
         report_count=Count("reports", distinct=True),
         next_due=Min("deadlines__due_at", filter=Q(deadlines__met_at__isnull=True)),
-    ).order_by("-received_at", "-pk")
+    ).order_by("-priority", F("next_due").asc(nulls_last=True), "-received_at", "-pk")
 
 
 @dataclass

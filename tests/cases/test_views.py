@@ -240,3 +240,25 @@ def test_a_letter_is_acknowledged_when_an_officer_says_the_reporter_was_told(off
     assert event.data == {"by": "letter"}
     again = officer.post(f"/kasus/{letter.pk}/tanda-terima/", {"by": "letter"}, follow=True)
     assert "sudah disampaikan" in again.content.decode()
+
+
+def test_the_queue_puts_urgent_then_overdue_first_and_counts_every_report(boss_a, agency_a, submit) -> None:
+    import datetime as dt
+
+    from sigap.cases.models import Case, Deadline, Report
+    from sigap.cases.selectors import case_page
+    from sigap.core import clock
+
+    intake = system_actor(agency_a)
+    older, overdue, urgent, newest = (submit(intake).case for _ in range(4))
+    Deadline.objects.filter(case=overdue).update(due_at=clock.now() - dt.timedelta(days=1), met_at=None)
+    Case.objects.filter(pk=urgent.pk).update(priority=4)
+    second = submit(intake)
+    Report.objects.filter(pk=second.pk).update(case=older)  # two reports in one case
+    _, rows = case_page(actor=boss_a)
+    assert [r.case.pk for r in rows][:2] == [urgent.pk, overdue.pk]
+    assert {r.case.pk for r in rows} >= {older.pk, newest.pk}
+    _, found = case_page(actor=boss_a, number=second.tracking_number)
+    assert [(r.case.pk, r.report_count) for r in found] == [(older.pk, 2)]
+    _, late = case_page(actor=boss_a, overdue=True)
+    assert [r.case.pk for r in late] == [overdue.pk]
