@@ -143,6 +143,25 @@ def test_confidential_needs_a_name_and_a_custodian(agency_a) -> None:
     assert "Siti" in response.content.decode() and Report.objects.count() == 0
 
 
+def test_without_a_custodian_only_anonymity_can_be_chosen(agency_a) -> None:
+    import re
+
+    from sigap.vault.actions import ensure_custodian_key
+
+    def inputs(page: str) -> dict[str, str]:
+        return dict(re.findall(r'<input type="radio" name="anonymity" value="(\w+)"([^>]*)>', page))
+
+    page = Client().get(URL).content.decode()
+    found = inputs(page)
+    assert "disabled" not in found["anonymous"] and "checked" in found["anonymous"]
+    assert "disabled" in found["confidential"] and "disabled" in found["identified"]
+    assert '<fieldset class="identity" disabled>' in page and 'id="anonymity-note"' in page
+    ensure_custodian_key(make_user(agency_a, Role.CUSTODIAN), "kunci-kustodian-panjang-1")
+    page = Client().get(URL).content.decode()
+    assert not any("disabled" in attrs for attrs in inputs(page).values())
+    assert 'aria-describedby="anonymity-note"' not in page
+
+
 def test_confidential_identity_is_sealed_to_custodians(agency_a) -> None:
     from sigap.vault.actions import ensure_custodian_key
     from sigap.vault.identity import recipients_of
