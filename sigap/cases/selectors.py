@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -120,6 +120,19 @@ def deadlines_of_case(*, actor: Actor, case: Case) -> list[Deadline]:
 class TimelineEntry:
     event: AuditEvent
     notes: list[tuple[str, str]]
+    # what a step decided from a list (recommendation, outcome), as (field label, choice label)
+    choices: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _step_choices(data: dict[str, Any]) -> list[tuple[str, str]]:
+    from sigap.cases.workflow import FIELDS, FieldKind  # noqa: PLC0415
+
+    out = []
+    for name, value in data.items():
+        f = FIELDS.get(name)
+        if f is not None and f.kind == FieldKind.CHOICE:
+            out.append((str(f.label), str(dict(f.choices).get(value, value))))
+    return out
 
 
 def case_timeline(*, actor: Actor, case: Case) -> list[TimelineEntry]:
@@ -149,5 +162,5 @@ def case_timeline(*, actor: Actor, case: Case) -> list[TimelineEntry]:
                 opened.append(
                     (note.field, open_text(note.instansi_id, note.text_sealed, purpose=PURPOSE_NOTE))
                 )
-        entries.append(TimelineEntry(event=event, notes=opened))
+        entries.append(TimelineEntry(event=event, notes=opened, choices=_step_choices(event.data)))
     return entries

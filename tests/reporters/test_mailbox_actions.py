@@ -253,3 +253,10 @@ def test_a_steps_questions_and_feedback_reach_the_reporters_mailbox(agency_a, bo
     assert box.messages[-1].message.kind == MessageKind.STATUS
     step = AuditEvent.objects.filter(action="case.complete").get()
     assert step.data["reporters_told"] == {"feedback": 1}
+    from django.utils import translation
+
+    from sigap.cases.selectors import case_timeline
+
+    with translation.override("en"):
+        entry = next(e for e in case_timeline(actor=boss_a, case=report.case) if e.event.pk == step.pk)
+    assert entry.choices == [("Outcome", "Substantiated")]  # the decision, not only its note
