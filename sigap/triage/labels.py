@@ -94,9 +94,11 @@ REASONS = {
                         "competent under Law 19/2019 art. 11(1)(a)."),
     "loss_at_threshold": _("The sum named (%(amount)s) is at least Rp1.000.000.000: the commission is "
                            "competent under Law 19/2019 art. 11(1)(b)."),
-    "below_threshold": _("No law enforcer or state official is named and the sum named (%(amount)s) is below "
-                         "Rp1.000.000.000: outside the commission's jurisdiction under Law 19/2019 art. 11."),
-    "no_amount": _("No law enforcer or state official is named and the report names no loss: on its content, "
+    "below_threshold": _("No law enforcer or state official in the sense of Law 28/1999 is named and the sum "
+                         "named (%(amount)s) is below Rp1.000.000.000: outside the commission's jurisdiction "
+                         "under Law 19/2019 art. 11."),
+    "no_amount": _("No law enforcer or state official in the sense of Law 28/1999 is named and the report "
+                   "names no loss: on its content, "
                    "outside the commission's jurisdiction under Law 19/2019 art. 11 (to be reviewed if the "
                    "loss turns out to reach Rp1.000.000.000)."),
     "government_staff": _("Government officials are involved (%(positions)s): first handled by the agency's "

@@ -100,7 +100,8 @@ SIGNATURE_VERSION = 3  # 2: the matter text; 3: a chat's opening plea ("tolong m
 # 2: English amounts ("IDR 1.5 billion", "2bn"), a letter's addressee is no position, official or person;
 # 3: nor are those in its copy list ("Tembusan: 1. Bupati ..."); 4: nor the addressee's title after
 # a comma ("Yth. Bapak Budi, Kepala Dinas PUPR"); 5: positions named in English ("village head",
-# "regent", "police officer"), an RT or an RW named alone ("warga RW 02").
+# "regent", "police officer"), an RT or an RW named alone ("warga RW 02"), an official's title is
+# no place unless marked ("Bendahara desa" is no kecamatan Bendahara).
 ENTITY_VERSION = 5
 DEFAULT_THRESHOLD = 0.6  # best F1 region of bench/bench_dedup_quality.py with recall >= 0.93
 MIN_TEXT_FOR_BONUS = 0.08  # "moderate similarity": below this entities alone never decide

@@ -144,6 +144,8 @@ _COMMON_TEXT = """
     saya kita mereka dia ini itu sini sana mana apa siapa kapan tilang uang dana bayar biaya harga
     lewat lalu lintas dekat depan samping sampai mulai hingga sejak antara tanpa dengan untuk kepada
     oleh pada dalam luar atas bawah kejadian peristiwa bukti kerja layanan pelayanan laporan
+    bendahara sekretaris kepala ketua wakil guru dokter bidan perawat hakim jaksa sekda kadis kades
+    direktur inspektur menteri pejabat pegawai petugas kontraktor rekanan
 """
 COMMON_WORDS: frozenset[str] = frozenset(_COMMON_TEXT.split())
 _OLD_SPELLING = (("oe", "u"), ("dj", "j"), ("tj", "c"))
