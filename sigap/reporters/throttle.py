@@ -29,6 +29,13 @@ def hit(*, scope: str, key: str, limit: int, window_seconds: int, now: float | N
     return count <= limit
 
 
+def forgive(*, scope: str, key: str, window_seconds: int, now: float) -> None:
+    """Takes back one attempt counted at `now` (one that turned out to be the rightful owner's)."""
+    window = int(now) // window_seconds
+    counters = ThrottleCounter.objects.filter(scope=scope, key=key, window=window, count__gt=0)
+    counters.update(count=F("count") - 1)
+
+
 def purge(*, older_than_window: int, scope: str) -> int:
     deleted, _ = ThrottleCounter.objects.filter(scope=scope, window__lt=older_than_window).delete()
     return deleted

@@ -103,6 +103,14 @@ def test_global_and_per_prefix_limits(reported, settings) -> None:
     assert login(Client(), other).status_code == 429  # 3 attempts already this minute, site-wide
 
 
+def test_the_owner_opening_the_mailbox_often_is_never_locked_out(reported, settings) -> None:
+    receipt, _ = reported
+    settings.SIGAP_MAILBOX_LOGINS_PER_PREFIX_HOUR = 2
+    assert [login(Client(), receipt).status_code for _ in range(4)] == [302] * 4  # only wrong guesses count
+    wrong = receipt[:8] + "00000000"
+    assert [login(Client(), wrong).status_code for _ in range(3)] == [400, 400, 429]
+
+
 def test_logins_that_only_waited_never_use_up_the_budget_of_those_that_computed(reported, settings) -> None:
     receipt, _ = reported
     settings.SIGAP_POW_WAIT_SECONDS = 1

@@ -352,11 +352,13 @@ def mailbox_login(request: HttpRequest) -> HttpResponse:
         )
     typed = receipts.normalize(data["receipt"])
     prefix_key = receipts.lookup_of(typed) if len(typed) >= receipts.PREFIX_DIGITS else "short"
+    tried_at = time.time()
     if not throttle.hit(
         scope="login-prefix",
         key=prefix_key,
         limit=settings.SIGAP_MAILBOX_LOGINS_PER_PREFIX_HOUR,
         window_seconds=3600,
+        now=tried_at,
     ):
         return _render_login(
             request,
@@ -372,6 +374,9 @@ def mailbox_login(request: HttpRequest) -> HttpResponse:
             status=400,
             problem=_("This receipt and passphrase do not open a mailbox. Check the digits and try again."),
         )
+    # The receipt's owner came in: only wrong guesses count towards this receipt's hourly limit (a
+    # reporter who opens the mailbox often is never locked out by their own visits).
+    throttle.forgive(scope="login-prefix", key=prefix_key, window_seconds=3600, now=tried_at)
     request.session.cycle_key()
     now = time.time()
     state = {"r": reporter.pk, "i": reporter.instansi_id, "at": now, "seen": now}
