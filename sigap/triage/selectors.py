@@ -92,6 +92,42 @@ def triage_of_case(*, actor: Actor, case: Case) -> list[TriageView]:
     return views
 
 
+@dataclass(frozen=True)
+class LaterReport:
+    """A later report of the agency that triage found may be about the same matter as this case
+    (the suggestion is decided on that report's case, where its evidence is shown)."""
+
+    case_id: int
+    case_number: str
+    score: float
+    decision: str
+    decision_label: str
+
+
+def later_reports_like(*, actor: Actor, case: Case) -> list[LaterReport]:
+    """The other side of this agency's duplicate suggestions: reports that arrived later and were
+    found to look like one of this case's reports, one row per case, best first."""
+    actor.require(Cap.CASE_READ)
+    rows: list[LaterReport] = []
+    seen: set[int] = set()
+    for s in (
+        DuplicateSuggestion.objects.filter(
+            instansi_id=actor.instansi.pk,
+            other_instansi_id=actor.instansi.pk,
+            other_report__case_id=case.pk,
+        )
+        .exclude(report__case_id=case.pk)
+        .select_related("report__case")
+        .order_by("-score", "pk")
+    ):
+        if s.report.case_id in seen:
+            continue
+        seen.add(s.report.case_id)
+        rows.append(LaterReport(s.report.case_id, s.report.case.number, s.score, s.decision,
+                                str(s.get_decision_display())))
+    return rows
+
+
 def largest_amount_found(views: list[TriageView]) -> int | None:
     """The largest amount triage read in the texts of a case's reports (None when none was read):
     what the case page shows when no reporter's answer gave the case its amount."""

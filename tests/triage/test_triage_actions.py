@@ -73,6 +73,11 @@ def test_reworded_report_in_same_agency_is_suggested_with_evidence(agency_a, sub
     assert [s.other_report_id for s in suggestions] == [first.pk]
     view = triage_of_case(actor=boss_a, case=second.case)[0]
     assert view.suggestions[0].same_agency and view.suggestions[0].evidence["shared"]
+    from sigap.triage.selectors import later_reports_like
+
+    later = later_reports_like(actor=boss_a, case=first.case)  # the older case points to the newer one too
+    assert [(lr.case_id, lr.decision) for lr in later] == [(second.case_id, "open")]
+    assert later_reports_like(actor=boss_a, case=unrelated.case) == []
     decide_duplicate(actor=boss_a, suggestion_id=suggestions[0].pk, confirm=True)
     second.refresh_from_db()
     assert second.case_id == first.case_id

@@ -75,6 +75,7 @@ def _detail_context(actor: Actor, case: Any, **extra: Any) -> dict[str, Any]:
     transitions = workflow.available(case, actor)
     others = Instansi.objects.filter(active=True).exclude(pk=actor.instansi.pk).order_by("name")
     triage = triage_selectors.triage_of_case(actor=actor, case=case) if actor.can(Cap.CASE_READ) else []
+    later = triage_selectors.later_reports_like(actor=actor, case=case) if actor.can(Cap.CASE_READ) else []
     return {
         "case": case,
         "summary": selectors.case_summary(actor=actor, case=case) if actor.can(Cap.CASE_READ) else "",
@@ -87,6 +88,7 @@ def _detail_context(actor: Actor, case: Any, **extra: Any) -> dict[str, Any]:
         "units": actor.instansi.units.all(),
         "channels": dict(Channel.choices),
         "triage": triage,
+        "later_reports": later,
         "text_amount": triage_selectors.largest_amount_found(triage),
         "category_choices": triage_selectors.category_choices(),
         "sector_choices": triage_selectors.sector_choices(),
