@@ -277,9 +277,16 @@ def prepared_evidence(*, instansi_id: int, uploads: Sequence[UploadedFile], keep
     try:
         left = room_left(report)
         for upload in uploads:
-            prepared.append(prepare_evidence(
-                instansi_id=instansi_id, upload=upload, keep_metadata=keep_metadata, report_left=left
-            ))
+            try:
+                prepared.append(prepare_evidence(
+                    instansi_id=instansi_id, upload=upload, keep_metadata=keep_metadata, report_left=left
+                ))
+            except EvidenceRefused as exc:  # say which file, when several were sent
+                if len(uploads) > 1:
+                    name = (upload.name or "").rsplit("/", 1)[-1][:120]
+                    problem = _("“%(name)s”: %(problem)s") % {"name": name, "problem": exc.message}
+                    raise EvidenceRefused(problem) from None
+                raise
             left -= prepared[-1].original_size
         yield prepared
     except BaseException:

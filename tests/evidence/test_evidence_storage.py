@@ -368,3 +368,12 @@ def test_cleanup_removes_orphans_only(report, agency_a, settings):  # type: igno
     orphan.write_bytes(b"x")
     call_command("evidence", "cleanup", "--older-than-hours", "0")
     assert not orphan.exists() and storage.path_of(agency_a.pk, ev.storage_key).exists()
+
+
+def test_a_refused_file_among_several_is_named(agency_a):  # type: ignore[no-untyped-def]
+    files = [upload(b"catatan kuitansi", "catatan.txt"), upload(b"\xff\xd8\xff\xe0 not really a jpeg" * 10, "foto-2.jpg")]
+    with pytest.raises(EvidenceRefused) as info, storage.prepared_evidence(
+        instansi_id=agency_a.pk, uploads=files, keep_metadata=False
+    ):
+        pass
+    assert info.value.message.startswith("“foto-2.jpg”: ") and "damaged" in info.value.message
