@@ -411,3 +411,8 @@ def test_a_street_address_is_no_evidence_of_a_road_complaint() -> None:
 def test_a_report_written_in_english_gets_its_category(text: str, category: str) -> None:
     found = classify(text)
     assert found.category == category and found.evidence
+
+
+def test_an_official_asking_a_sum_for_a_service_is_pungli() -> None:
+    found = classify("Lurah meminta Rp 300.000 untuk surat keterangan domisili")
+    assert found.category == "pungli" and "meminta rp" in found.evidence
