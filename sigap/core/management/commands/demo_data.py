@@ -31,6 +31,7 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="Write no reports when the database already holds some."
         )
         parser.add_argument("--batch-size", type=int, default=2000)
+        parser.add_argument("--no-logins", action="store_true", help="Do not list the demo logins.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         from sigap.cases.models import Report
@@ -40,12 +41,15 @@ class Command(BaseCommand):
         password = os.environ.get("SIGAP_DEMO_PASSWORD") or DEFAULT_PASSWORD
         agencies = ensure_demo_agencies()
         logins = ensure_demo_users(password)
-        self.stdout.write(
-            f"{len(agencies)} demo agencies ready. Logins (password from SIGAP_DEMO_PASSWORD, "
-            f"default {DEFAULT_PASSWORD!r}; set only when a user is created):"
-        )
-        for login in logins:
-            self.stdout.write(f"  {login.username:<28} {login.role:<32} {login.instansi}")
+        if options["no_logins"]:
+            self.stdout.write(f"{len(agencies)} demo agencies and {len(logins)} demo logins ready.")
+        else:
+            self.stdout.write(
+                f"{len(agencies)} demo agencies ready. Logins (password from SIGAP_DEMO_PASSWORD, "
+                f"default {DEFAULT_PASSWORD!r}; set only when a user is created):"
+            )
+            for login in logins:
+                self.stdout.write(f"  {login.username:<28} {login.role:<32} {login.instansi}")
 
         n = options["reports"]
         if options["if_empty"] and Report.objects.exists():
