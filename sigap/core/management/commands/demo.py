@@ -44,7 +44,9 @@ class Command(BaseCommand):
             raise CommandError(f"Port {port} on {host} is in use: stop what runs there or pass --port.")
         self.stdout.write("Preparing the database ...")
         call_command("migrate", verbosity=0)
-        call_command("demo_data", reports=options["reports"], seed=2026, if_empty=True, no_logins=True, verbosity=1)
+        call_command(
+            "demo_data", reports=options["reports"], seed=2026, if_empty=True, no_logins=True, verbosity=1
+        )
         # After an upgrade, as in production: re-sign signatures and re-read entities an older version made.
         call_command("triage", "index", verbosity=0, stdout=io.StringIO())
         call_command("triage", "run-pending", verbosity=0)
