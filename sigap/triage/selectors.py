@@ -7,7 +7,8 @@ from typing import Any
 
 from sigap.cases.models import Case, Report
 from sigap.core import crypto
-from sigap.reporters.mailbox import can_write_to_reporter
+from sigap.reporters.mailbox import can_write_to_reporter, open_body
+from sigap.reporters.models import Direction, Message, MessageKind
 from sigap.tenants.access import Actor
 from sigap.tenants.permissions import Cap
 from sigap.triage.actions import PURPOSE_EVIDENCE, PURPOSE_FEATURES
@@ -35,6 +36,7 @@ class TriageView:
     suggestions: list[SuggestionView]
     has_mailbox: bool = False  # the reporter holds a receipt: questions can reach them here
     can_ask: bool = False  # and this officer may send them (one click per question)
+    asked: frozenset[str] = frozenset()  # the questions already sent to this reporter
 
 
 def triage_of_case(*, actor: Actor, case: Case) -> list[TriageView]:
@@ -55,6 +57,14 @@ def triage_of_case(*, actor: Actor, case: Case) -> list[TriageView]:
         .order_by("-score")
     ):
         suggestions.setdefault(s.report_id, []).append(s)
+    asked: dict[int, set[str]] = {}
+    for m in Message.objects.filter(
+        instansi_id=actor.instansi.pk,
+        report__in=reports,
+        direction=Direction.OFFICER_TO_REPORTER,
+        kind=MessageKind.QUESTION,
+    ).select_related("report"):
+        asked.setdefault(m.report_id, set()).add(open_body(m).strip())
     views = []
     for report in reports:
         result = results.get(report.pk)
@@ -88,7 +98,8 @@ def triage_of_case(*, actor: Actor, case: Case) -> list[TriageView]:
             )
         has_mailbox = bool(report.reporter.receipt_hash)
         views.append(TriageView(report=report, result=result, features=features, suggestions=rows,
-                                has_mailbox=has_mailbox, can_ask=has_mailbox and may_write))
+                                has_mailbox=has_mailbox, can_ask=has_mailbox and may_write,
+                                asked=frozenset(asked.get(report.pk, ()))))
     return views
 
 

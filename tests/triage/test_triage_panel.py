@@ -103,3 +103,20 @@ def test_questions_go_out_with_one_click_only_where_the_reporter_has_a_mailbox(a
     report.reporter.save(update_fields=["receipt_hash"])
     html = _page(agency_a, report.case_id, "en")
     assert "Ask the reporter" in html and "no mailbox here" not in html
+
+
+def test_a_question_already_sent_is_marked_not_offered_again(agency_a, submit, boss_a) -> None:
+    from sigap.reporters.mailbox import officer_write
+
+    report = _submit(submit, agency_a, ROAD)
+    triage_report(report_id=report.pk)
+    report.reporter.receipt_hash = "argon2id$stand-in"
+    report.reporter.save(update_fields=["receipt_hash"])
+    view = triage_of_case(actor=boss_a, case=report.case)[0]
+    questions = view.features["completeness"]["questions"]
+    assert questions and not view.asked
+    officer_write(actor=boss_a, case_id=report.case_id, report_id=report.pk, body=questions[0])
+    view = triage_of_case(actor=boss_a, case=report.case)[0]
+    assert view.asked == {questions[0]}
+    html = _page(agency_a, report.case_id, "en")
+    assert html.count('name="kind" value="question"') == len(questions) - 1 and "✓ asked" in html
