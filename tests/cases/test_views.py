@@ -176,6 +176,8 @@ def test_admin_is_for_the_super_admin(db) -> None:
     client.login(username="root", password=PASSWORD)
     assert client.get("/admin/tenants/instansi/").status_code == 200
     assert Client().get("/admin/").status_code == 302
+    queue = client.get("/kasus/")  # no agency, so no queue: said, with the way to the admin
+    assert queue.status_code == 200 and 'href="/admin/"' in queue.content.decode()
 
 
 def test_the_admin_shows_cases_but_never_changes_them(agency_a, agency_b, submit) -> None:  # type: ignore[no-untyped-def]

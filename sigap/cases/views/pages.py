@@ -34,8 +34,8 @@ def _actor(request: HttpRequest) -> Actor:
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
-    if not actor.can(Cap.CASE_LIST):
+    actor = getattr(request, "actor", None)
+    if actor is None or not actor.can(Cap.CASE_LIST):  # no agency (the administrator) or no queue role
         return render(request, "cases/no_queue.html", status=200)
     status = request.GET.get("status") or "open"
     if status not in {"open", "all", *State.values}:
