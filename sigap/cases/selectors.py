@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import Count, F, Min, Q, QuerySet, Value, When
 
 from sigap.audit.models import AuditEvent
 from sigap.cases.content import PURPOSE_CASE, PURPOSE_NOTE, ReportContent, open_content, open_text
-from sigap.cases.models import Case, CaseNote, Deadline, Report
+from sigap.cases.models import Case, CaseNote, Deadline, Priority, Report
 from sigap.cases.workflow import OPEN_STATES, State
 from sigap.core import clock
 from sigap.tenants.access import Actor
@@ -41,12 +42,13 @@ def cases_in_instansi(
                 instansi_id=actor.instansi.pk, met_at__isnull=True, due_at__lt=clock.now()
             ).values("case_id")
         )
-    # The work queue: the most urgent first (a reporter facing retaliation), then the deadline
-    # that falls first (overdue ones before all others), then the newest.
+    # The work queue: urgent cases first (a reporter facing retaliation), then the deadline that
+    # falls first (overdue ones before all others), then the newest.
     return qs.annotate(
         report_count=Count("reports", distinct=True),
         next_due=Min("deadlines__due_at", filter=Q(deadlines__met_at__isnull=True)),
-    ).order_by("-priority", F("next_due").asc(nulls_last=True), "-received_at", "-pk")
+        urgent=DbCase(When(priority__gte=Priority.URGENT, then=Value(1)), default=Value(0)),
+    ).order_by("-urgent", F("next_due").asc(nulls_last=True), "-received_at", "-pk")
 
 
 @dataclass
@@ -162,5 +164,6 @@ def case_timeline(*, actor: Actor, case: Case) -> list[TimelineEntry]:
                 opened.append(
                     (note.field, open_text(note.instansi_id, note.text_sealed, purpose=PURPOSE_NOTE))
                 )
-        entries.append(TimelineEntry(event=event, notes=opened, choices=_step_choices(event.data)))
+        choices = _step_choices(event.data) if readable else []
+        entries.append(TimelineEntry(event=event, notes=opened, choices=choices))
     return entries

@@ -387,7 +387,9 @@ def officer_write(
 STEP_FIELDS_FOR_REPORTERS = {"questions": MessageKind.QUESTION, "feedback": MessageKind.STATUS}
 
 
-def tell_reporters_of_step(*, actor: Actor, case: Case, step: str, field: str, body: str) -> int:
+def tell_reporters_of_step(
+    *, actor: Actor, case: Case, step: str, field: str, body: str, report_ids: list[int] | None = None
+) -> int:
     """A step's questions or feedback (`STEP_FIELDS_FOR_REPORTERS`), written into the mailbox of
     every reporter of the case who has one, in the step's transaction; the step's capability was
     checked by the workflow. Returns how many reporters were written to (the others are reached on
@@ -401,6 +403,8 @@ def tell_reporters_of_step(*, actor: Actor, case: Case, step: str, field: str, b
         .select_related("reporter")
         .order_by("pk")
     )
+    if report_ids is not None:  # only these reports (those a merge has just brought in)
+        reports = reports.filter(pk__in=report_ids)
     for report in reports:
         message = _new(
             report=report,

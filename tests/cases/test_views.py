@@ -255,6 +255,7 @@ def test_the_queue_puts_urgent_then_overdue_first_and_counts_every_report(boss_a
     older, overdue, urgent, newest = (submit(intake).case for _ in range(4))
     Deadline.objects.filter(case=overdue).update(due_at=clock.now() - dt.timedelta(days=1), met_at=None)
     Case.objects.filter(pk=urgent.pk).update(priority=4)
+    Case.objects.filter(pk=newest.pk).update(priority=3)  # high, but not urgent: by its deadline
     second = submit(intake)
     Report.objects.filter(pk=second.pk).update(case=older)  # two reports in one case
     _, rows = case_page(actor=boss_a)

@@ -260,3 +260,26 @@ def test_a_steps_questions_and_feedback_reach_the_reporters_mailbox(agency_a, bo
     with translation.override("en"):
         entry = next(e for e in case_timeline(actor=boss_a, case=report.case) if e.event.pk == step.pk)
     assert entry.choices == [("Outcome", "Substantiated")]  # the decision, not only its note
+
+
+def test_a_report_merged_into_a_finished_case_gets_its_feedback_and_keeps_what_it_is_owed(agency_a, boss_a) -> None:
+    from sigap.cases.actions.transitions import do_transition
+    from sigap.cases.models import Case
+    from sigap.tenants.access import system_actor as intake_actor
+
+    first = portal_report(agency_a)
+    Case.objects.filter(pk=first.case_id).update(status="follow_up")
+    do_transition(actor=boss_a, case_id=first.case_id, name="complete",
+                  data={"outcome": "substantiated", "feedback": "Pungutan itu telah dihentikan."})
+    later = portal_report(agency_a)
+    letter = submit_portal_report(  # a letter typed in: its acknowledgement is still owed
+        actor=intake_actor(agency_a), incoming=incoming(channel="letter"), form_token=secrets.token_hex(8)
+    ).report
+    for report in (later, letter):
+        do_transition(actor=boss_a, case_id=report.case_id, name="start_verification")
+        do_transition(actor=boss_a, case_id=report.case_id, name="merge_duplicate",
+                      data={"target_case": first.case_id})
+    box = selectors.mailbox_of(reporter=later.reporter)
+    assert box.messages[-1].body == "Pungutan itu telah dihentikan."  # the mailbox says "see the feedback below"
+    owed = Deadline.objects.filter(case_id=first.case_id, kind=DeadlineKind.ACKNOWLEDGE, met_at__isnull=True)
+    assert owed.count() == 1  # the letter's acknowledgement followed it into the case

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from sigap.audit.actions import record
 from sigap.cases import sla, workflow
 from sigap.cases.access import access_case, access_case_by_number
-from sigap.cases.content import PURPOSE_NOTE, seal_text
+from sigap.cases.content import PURPOSE_NOTE, open_text, seal_text
 from sigap.cases.models import Case, CaseNote, Deadline, DeadlineKind, Report
 from sigap.cases.workflow import FieldKind, State
 from sigap.core import clock
@@ -86,6 +86,29 @@ def _lock(case: Case, payload: dict[str, Any]) -> None:
         c.refresh_from_db()
 
 
+# What the case merged into has already told its reporters, by the state it is in: a reporter whose
+# report joins it is told the same, since the mailbox shows them that state ("see the feedback
+# below", "please answer the questions below").
+_TOLD_IN = {State.DONE: "feedback", State.CLOSED: "feedback", State.NEEDS_COMPLETION: "questions"}
+
+
+def _tell_moved_reporters(actor: Actor, target: Case, report_ids: list[int]) -> dict[str, int]:
+    from sigap.reporters.mailbox import tell_reporters_of_step  # noqa: PLC0415
+
+    field = _TOLD_IN.get(State(target.status))
+    if field is None or not report_ids:
+        return {}
+    notes = CaseNote.objects.filter(instansi_id=target.instansi_id, case=target, field=field)
+    note = notes.order_by("-pk").first()
+    if note is None:
+        return {}
+    text = open_text(target.instansi_id, note.text_sealed, purpose=PURPOSE_NOTE)
+    sent = tell_reporters_of_step(
+        actor=actor, case=target, step=note.transition, field=field, body=text, report_ids=report_ids
+    )
+    return {field: sent}
+
+
 @transaction.atomic
 def do_transition(*, actor: Actor, case_id: int, name: str, data: dict[str, Any] | None = None) -> Case:
     """Checks and fires one step; writes notes, deadlines and the audit event in one transaction."""
@@ -128,12 +151,22 @@ def do_transition(*, actor: Actor, case_id: int, name: str, data: dict[str, Any]
     if name == "merge_duplicate":
         target: Case = payload["target_case"]
         case.merged_into = target
-        moved = Report.objects.filter(instansi_id=case.instansi_id, case=case).update(case=target)
-        # a reporter's open question goes with their report: its 30 working days run on in the case
+        moved_ids = list(
+            Report.objects.filter(instansi_id=case.instansi_id, case=case).values_list("pk", flat=True)
+        )
+        moved = Report.objects.filter(pk__in=moved_ids).update(case=target)
+        # What is owed to the moved reporters goes with their reports: an open question's 30 working
+        # days, and the acknowledgement a letter or an e-mail still waits for, run on in the case.
         questions = Deadline.objects.filter(
-            instansi_id=case.instansi_id, case=case, kind=DeadlineKind.ANSWER, met_at__isnull=True
+            instansi_id=case.instansi_id,
+            case=case,
+            kind__in=(DeadlineKind.ANSWER, DeadlineKind.ACKNOWLEDGE),
+            met_at__isnull=True,
         ).update(case=target)
         audit.update({"merged_into": target.pk, "reports_moved": moved, "open_questions_moved": questions})
+        told = _tell_moved_reporters(actor, target, moved_ids)
+        if told:
+            audit["reporters_told"] = told
         record(actor=actor, action="case.duplicate_received", obj=target, data={"from_case": case.pk})
 
     for kind in transition.meets:

@@ -197,7 +197,7 @@ _CATEGORY_TERMS: dict[str, dict[float, str]] = {
         "tidak ada kwitansi|bayar lebih|uang parkir liar|pungutan|illegal levy|illegal levies|illegal fee|"
         "illegal fees|illegal charge|illegal charges|unofficial fee|unofficial fees",
         2.5: "dipungut|memungut|pungut|dimintai uang|dimintai biaya|diminta uang|diminta bayar|"
-        "meminta rp|minta rp|diminta rp|dimintai rp|meminta sebesar|minta sebesar|dimintai sebesar|"
+        "diminta rp|dimintai rp|diminta sebesar|dimintai sebesar|"
         "diminta membayar|disuruh bayar|disuruh membayar|biaya tambahan|uang administrasi|uang gedung|"
         "uang seragam|wajib membeli|wajib beli|harus membeli|preman|premanisme",
         2.0: "harus bayar|harus membayar|ditarik biaya|ditarik uang|ditarik iuran|uang jasa|"

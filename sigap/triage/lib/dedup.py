@@ -570,6 +570,8 @@ def _compare_rt_rw(a: Iterable[str], b: Iterable[str]) -> tuple[list[str], tuple
     differ."""
     pa = {x: p for x in a if (p := _rt_rw_parts(x))}
     pb = {x: p for x in b if (p := _rt_rw_parts(x))}
+    numbers_a = {n for p in pa.values() for n in p if n}
+    numbers_b = {n for p in pb.values() for n in p if n}
     shared: set[str] = set()
     agree = clash = False
     for xa, (rt_a, rw_a) in pa.items():
@@ -581,6 +583,10 @@ def _compare_rt_rw(a: Iterable[str], b: Iterable[str]) -> tuple[list[str], tuple
                 agree = True
                 if xa == xb and all((rt_a, rw_a)):
                     shared.add(xa)
+            elif not (all((rt_a, rw_a)) and all((rt_b, rw_b))) and (
+                {rt_a, rw_a} & numbers_b or {rt_b, rw_b} & numbers_a
+            ):
+                continue  # "RT RW 01" beside "RT 01 RW 03": a word moved, not another neighbourhood
             else:
                 clash = True
     if agree or not clash:

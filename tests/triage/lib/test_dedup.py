@@ -640,3 +640,6 @@ def test_an_rw_named_alone_tells_neighbourhoods_apart() -> None:
     assert "rt_rw" in m.conflicts and not m.is_duplicate
     same = compare(rw2, f("c", text.format("RT 3 RW 2")))
     assert "rt_rw" not in same.conflicts and same.is_duplicate
+    # a copy retyped in a hurry that moved a word ("RT RW 01" for "RT 01 RW 03") names no other RW
+    moved = compare(f("d", text.format("RT 01 RW 03")), f("e", text.format("RT RW 01")))
+    assert "rt_rw" not in moved.conflicts

@@ -166,5 +166,5 @@ def test_a_corpus_region_settles_shared_names_but_not_places_named_elsewhere() -
 
 def test_an_officials_title_is_not_a_place_unless_marked() -> None:
     # "Bendahara" is a kecamatan in Aceh Tamiang and the village treasurer in every other report
-    assert locate("Bendahara desa memotong dana BLT warga", region_hint="18") == []
+    assert locate("Bendahara desa memotong dana BLT warga") == []
     assert locate("warga Kecamatan Bendahara mengeluh")[0].code == "11.16.02"

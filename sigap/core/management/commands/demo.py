@@ -50,11 +50,14 @@ class Command(BaseCommand):
         # After an upgrade, as in production: re-sign signatures and re-read entities an older version made.
         call_command("triage", "index", verbosity=0, stdout=io.StringIO())
         call_command("triage", "run-pending", verbosity=0)
-        password = os.environ.get(DEMO_PASSWORD_ENV, DEFAULT_PASSWORD)
+        password = os.environ.get(DEMO_PASSWORD_ENV) or DEFAULT_PASSWORD
         from sigap.demo.agencies import ensure_demo_users
 
         logins = ensure_demo_users(password)
-        self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {password})"))
+        self.stdout.write(self.style.SUCCESS(
+            f"\nDemo logins (password for all, and the vault passphrase: {password}; set when a user is "
+            "created)"
+        ))
         for login in logins:
             self.stdout.write(f"  {login.username:<28} {login.role:<28} {login.instansi}")
         if options["setup_only"]:
