@@ -48,11 +48,16 @@ def wait_for(url: str, seconds: float = 120) -> None:
     raise SystemExit(f"the demo did not answer at {url}")
 
 
-# The officer's agency case with the best open duplicate suggestion (one inside the agency first).
+# The officer's agency case with the best open duplicate suggestion (one inside the agency first),
+# among cases the verification officer handles now (the page then shows the steps they can take),
+# else among all cases still open.
 FIND_CASE = """
 from sigap.triage.models import DuplicateSuggestion as D
+from sigap.cases.workflow import OPEN_STATES
 mine = D.objects.filter(instansi__slug="lampung", decision="open").order_by("-score")
-best = mine.filter(other_instansi__slug="lampung").first() or mine.first()
+now = mine.filter(report__case__status__in=["received", "verification", "needs_completion"])
+still_open = mine.filter(report__case__status__in=[s.value for s in OPEN_STATES])
+best = now.filter(other_instansi__slug="lampung").first() or now.first() or still_open.first() or mine.first()
 print(best.report.case_id if best else "")
 """
 
@@ -68,7 +73,7 @@ def case_with_duplicate(env: dict[str, str]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chromium", default="/usr/bin/chromium")
-    parser.add_argument("--reports", type=int, default=600)
+    parser.add_argument("--reports", type=int, default=3000, help="as many as `make demo` writes")
     args = parser.parse_args()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -103,7 +108,7 @@ def main() -> int:
                 small.goto(f"{base}/kotak-surat/")
                 small.screenshot(path=OUT / "mailbox-login.png")
                 small.goto(f"{base}/lampung/lapor/")
-                small.screenshot(path=OUT / "portal-phone.png", full_page=True)
+                small.screenshot(path=OUT / "portal-phone.png")  # the first screen, as a phone shows it
                 browser.close()
         finally:
             os.killpg(server.pid, 15)
