@@ -23,6 +23,7 @@ ACTIONS: dict[str, Any] = {
     "triage.duplicate_rejected": _("Duplicate rejected"),
     "triage.duplicate_noticed": _("Told of a likely duplicate at another agency"),
     "triage.model_trained": _("Category model retrained"),
+    "triage.completeness_reassessed": _("Completeness read again with the reporter's answers"),
     "mailbox.opened": _("Reporter opened the mailbox"),
     "mailbox.notified": _("Reporter notified"),
     "mailbox.acknowledged": _("Reporter acknowledged a message"),

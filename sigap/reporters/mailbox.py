@@ -123,6 +123,20 @@ def post_acknowledgement(*, actor: Actor, report: Report) -> Message:
 
 
 @transaction.atomic
+def _reassess(report: Report) -> None:
+    """Triage reads the report again with everything its reporter has answered: the case page's
+    completeness, missing elements and follow-up questions then follow the answers."""
+    from sigap.triage.actions import reassess_completeness  # noqa: PLC0415
+
+    answers = Message.objects.filter(
+        instansi_id=report.instansi_id,
+        report=report,
+        direction=Direction.REPORTER_TO_OFFICER,
+        kind=MessageKind.ANSWER,
+    ).select_related("report").order_by("created_at", "pk")
+    reassess_completeness(report_id=report.pk, answers=[open_body(m) for m in answers])
+
+
 def reporter_write(*, actor: Actor, reporter: Reporter, body: str, reply_to_id: int | None = None) -> Message:
     """The reporter answers an officer's question (`reply_to_id`) or asks the agency something,
     which starts the agency's 30-working-day answer deadline."""
@@ -160,6 +174,7 @@ def reporter_write(*, actor: Actor, reporter: Reporter, body: str, reply_to_id: 
             obj=message,
             data={"question": question.pk, "reporter": reporter.pseudonym},
         )
+        _reassess(question.report)
         return message
     now = clock.now()
     case = lock_case_of(report)  # a merge at this moment: the question's deadline goes where the report goes

@@ -30,7 +30,7 @@ from sigap.triage import index
 from sigap.triage.lib import dedup, minhash
 from sigap.triage.lib.classify import Model
 from sigap.triage.lib.entities import Entities
-from sigap.triage.lib.pipeline import TriageFeatures, triage_text
+from sigap.triage.lib.pipeline import MAX_TRIAGE_CHARS, TriageFeatures, triage_text
 from sigap.triage.models import ClassifierModel, DuplicateSuggestion, TriageResult
 
 log = logging.getLogger(__name__)
@@ -316,6 +316,42 @@ def _triage(report_id: int) -> TriageResult:
     if merged_into:
         log.info("report %s auto-merged into case %s", report.pk, merged_into)
     return result
+
+
+def reassess_completeness(*, report_id: int, answers: list[str]) -> float | None:
+    """The report's completeness read again with what its reporter has answered since (their
+    mailbox answers, as text): the score, the missing elements and the follow-up questions the case
+    page offers. None when the report has not been triaged yet (triage will read it whole)."""
+    from sigap.triage.lib.completeness import assess_completeness  # noqa: PLC0415
+    from sigap.triage.lib.entities import extract_entities  # noqa: PLC0415
+
+    report = Report.objects.select_related("instansi").get(pk=report_id)
+    result = TriageResult.objects.select_for_update().filter(report=report).first()
+    if result is None or not result.features_sealed:
+        return None
+    content = open_content(report.instansi_id, bytes(report.content_sealed))
+    text = "\n".join([content.full_text, *answers])[:MAX_TRIAGE_CHARS]
+    found = assess_completeness(
+        text, extract_entities(text, region_hint=report.instansi.region_code or None),
+        fields=_structured_fields(report, content),
+    )
+    stored = crypto.open_json(report.instansi_id, bytes(result.features_sealed), purpose=PURPOSE_FEATURES)
+    stored["completeness"] = {
+        "score": round(found.score, 3),
+        "present": list(found.present),
+        "missing": list(found.missing),
+        "questions": list(found.questions),
+    }
+    result.features_sealed = crypto.seal_json(report.instansi_id, stored, purpose=PURPOSE_FEATURES)
+    before, result.completeness = result.completeness, found.score
+    result.save(update_fields=["features_sealed", "completeness"])
+    record(
+        actor=system_actor(report.instansi),
+        action="triage.completeness_reassessed",
+        obj=report,
+        data={"before": before, "after": round(found.score, 3), "answers": len(answers)},
+    )
+    return found.score
 
 
 def _structured_fields(report: Report, content: Any) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import secrets
 import pytest
 
 from sigap.audit.models import AuditEvent
+from sigap.cases.content import ReportContent
 from sigap.cases.models import Deadline, DeadlineKind, Priority
 from sigap.core.errors import NotFound, ValidationFailed
 from sigap.intake.portal.actions import submit_portal_report
@@ -283,3 +284,26 @@ def test_a_report_merged_into_a_finished_case_gets_its_feedback_and_keeps_what_i
     assert box.messages[-1].body == "Pungutan itu telah dihentikan."  # the mailbox says "see the feedback below"
     owed = Deadline.objects.filter(case_id=first.case_id, kind=DeadlineKind.ACKNOWLEDGE, met_at__isnull=True)
     assert owed.count() == 1  # the letter's acknowledgement followed it into the case
+
+
+def test_the_reporters_answer_is_read_into_the_cases_completeness(agency_a, boss_a) -> None:
+    from sigap.core import crypto
+    from sigap.triage.actions import PURPOSE_FEATURES, triage_report
+
+    report = submit_portal_report(
+        actor=system_actor(agency_a),
+        incoming=incoming(content=ReportContent(what="Ada pungutan liar di kantor kelurahan.")),
+        form_token=secrets.token_hex(8),
+    ).report
+    before = triage_report(report_id=report.pk)
+    stored = crypto.open_json(agency_a.pk, bytes(before.features_sealed), purpose=PURPOSE_FEATURES)
+    assert "kapan" in stored["completeness"]["missing"]
+    question = mailbox.officer_write(actor=boss_a, case_id=report.case_id, report_id=report.pk,
+                                     body="Kapan kejadiannya?")
+    mailbox.reporter_write(actor=system_actor(agency_a), reporter=report.reporter,
+                           body="Pada tanggal 3 Maret 2026 pagi.", reply_to_id=question.pk)
+    before.refresh_from_db()
+    stored = crypto.open_json(agency_a.pk, bytes(before.features_sealed), purpose=PURPOSE_FEATURES)
+    assert "kapan" not in stored["completeness"]["missing"]
+    assert before.completeness == stored["completeness"]["score"] > 0
+    assert AuditEvent.objects.filter(action="triage.completeness_reassessed").count() == 1
