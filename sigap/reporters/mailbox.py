@@ -7,6 +7,7 @@ pseudonym in the data, never a receipt); officers act as themselves.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,7 @@ from sigap.tenants.permissions import Cap
 if TYPE_CHECKING:
     from sigap.evidence.storage import PreparedEvidence
 
+log = logging.getLogger(__name__)
 PURPOSE_MESSAGE = "mailbox.message"
 MAX_BODY = 20_000
 
@@ -134,7 +136,11 @@ def _reassess(report: Report) -> None:
         direction=Direction.REPORTER_TO_OFFICER,
         kind=MessageKind.ANSWER,
     ).select_related("report").order_by("created_at", "pk")
-    reassess_completeness(report_id=report.pk, answers=[open_body(m) for m in answers])
+    try:
+        with transaction.atomic():  # its own savepoint: a failure here never loses the answer
+            reassess_completeness(report_id=report.pk, answers=[open_body(m) for m in answers])
+    except Exception:  # noqa: BLE001 - the answer stands; the score stays as it was
+        log.exception("could not read report %s again with its reporter's answers", report.pk)
 
 
 def reporter_write(*, actor: Actor, reporter: Reporter, body: str, reply_to_id: int | None = None) -> Message:
