@@ -124,25 +124,30 @@ def post_acknowledgement(*, actor: Actor, report: Report) -> Message:
 # -- the reporter ------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def _reassess(report: Report) -> None:
-    """Triage reads the report again with everything its reporter has answered: the case page's
-    completeness, missing elements and follow-up questions then follow the answers."""
-    from sigap.triage.actions import reassess_completeness  # noqa: PLC0415
-
+def answers_of(report: Report) -> list[str]:
+    """What the reporter of `report` has answered to the officers' questions, oldest first."""
     answers = Message.objects.filter(
         instansi_id=report.instansi_id,
         report=report,
         direction=Direction.REPORTER_TO_OFFICER,
         kind=MessageKind.ANSWER,
     ).select_related("report").order_by("created_at", "pk")
+    return [open_body(m) for m in answers]
+
+
+def _reassess(report: Report) -> None:
+    """Triage reads the report again with everything its reporter has answered: the case page's
+    completeness, missing elements and follow-up questions then follow the answers."""
+    from sigap.triage.actions import reassess_completeness  # noqa: PLC0415
+
     try:
         with transaction.atomic():  # its own savepoint: a failure here never loses the answer
-            reassess_completeness(report_id=report.pk, answers=[open_body(m) for m in answers])
+            reassess_completeness(report_id=report.pk)
     except Exception:  # noqa: BLE001 - the answer stands; the score stays as it was
         log.exception("could not read report %s again with its reporter's answers", report.pk)
 
 
+@transaction.atomic
 def reporter_write(*, actor: Actor, reporter: Reporter, body: str, reply_to_id: int | None = None) -> Message:
     """The reporter answers an officer's question (`reply_to_id`) or asks the agency something,
     which starts the agency's 30-working-day answer deadline."""

@@ -29,7 +29,8 @@ from sigap.tenants.models import Instansi, InstansiKind
 from sigap.triage import index
 from sigap.triage.lib import dedup, minhash
 from sigap.triage.lib.classify import Model
-from sigap.triage.lib.entities import Entities
+from sigap.triage.lib.completeness import Completeness, assess_completeness
+from sigap.triage.lib.entities import Entities, extract_entities
 from sigap.triage.lib.pipeline import MAX_TRIAGE_CHARS, TriageFeatures, triage_text
 from sigap.triage.models import ClassifierModel, DuplicateSuggestion, TriageResult
 
@@ -267,6 +268,11 @@ def _triage(report_id: int) -> TriageResult:
         model=_model_for(report.instansi_id),
     )
     stored = {**features.to_dict(), "normalized": features.normalized}
+    completeness = features.completeness.score
+    reread = _with_answers(report, content)  # triaged again after the reporter answered questions
+    if reread is not None:
+        stored["completeness"] = _completeness_fields(reread[0])
+        completeness = reread[0].score
     old_keys = result.index_keys or []  # the entity keys written last time
     result.features_sealed = crypto.seal_json(report.instansi_id, stored, purpose=PURPOSE_FEATURES)
     result.signature = minhash.signature_to_bytes(features.signature)
@@ -279,7 +285,7 @@ def _triage(report_id: int) -> TriageResult:
     result.region_code = features.best_region
     result.kpk_competent = features.jurisdiction.kpk_competent
     result.competent_body = features.jurisdiction.competent_body
-    result.completeness = features.completeness.score
+    result.completeness = completeness
     result.max_amount = features.entities.max_amount or None
     result.last_error = ""
     result.duration_ms = (time.perf_counter() - started) * 1000
@@ -318,30 +324,44 @@ def _triage(report_id: int) -> TriageResult:
     return result
 
 
-def reassess_completeness(*, report_id: int, answers: list[str]) -> float | None:
-    """The report's completeness read again with what its reporter has answered since (their
-    mailbox answers, as text): the score, the missing elements and the follow-up questions the case
-    page offers. None when the report has not been triaged yet (triage will read it whole)."""
-    from sigap.triage.lib.completeness import assess_completeness  # noqa: PLC0415
-    from sigap.triage.lib.entities import extract_entities  # noqa: PLC0415
+def _with_answers(report: Report, content: Any) -> tuple[Completeness, int] | None:
+    """Completeness read from the report together with its reporter's mailbox answers (the answers
+    first: a report as long as triage reads never pushes them out), and how many answers there
+    were; None when the reporter has answered nothing."""
+    from sigap.reporters.mailbox import answers_of  # noqa: PLC0415
 
-    report = Report.objects.select_related("instansi").get(pk=report_id)
-    result = TriageResult.objects.select_for_update().filter(report=report).first()
-    if result is None or not result.features_sealed:
+    answers = answers_of(report)
+    if not answers:
         return None
-    content = open_content(report.instansi_id, bytes(report.content_sealed))
-    text = "\n".join([content.full_text, *answers])[:MAX_TRIAGE_CHARS]
-    found = assess_completeness(
-        text, extract_entities(text, region_hint=report.instansi.region_code or None),
-        fields=_structured_fields(report, content),
-    )
-    stored = crypto.open_json(report.instansi_id, bytes(result.features_sealed), purpose=PURPOSE_FEATURES)
-    stored["completeness"] = {
+    text = "\n".join([*answers, content.full_text])[:MAX_TRIAGE_CHARS]
+    entities = extract_entities(text, region_hint=report.instansi.region_code or None)
+    return assess_completeness(text, entities, fields=_structured_fields(report, content)), len(answers)
+
+
+def _completeness_fields(found: Completeness) -> dict[str, Any]:
+    return {
         "score": round(found.score, 3),
         "present": list(found.present),
         "missing": list(found.missing),
         "questions": list(found.questions),
     }
+
+
+def reassess_completeness(*, report_id: int) -> float | None:
+    """The report's completeness read again with what its reporter has answered since: the score,
+    the missing elements and the follow-up questions the case page offers. None when the report
+    has not been triaged yet (triage reads the answers too) or has no answer."""
+    report = Report.objects.select_related("instansi").get(pk=report_id)
+    result = TriageResult.objects.select_for_update().filter(report=report).first()
+    if result is None or not result.features_sealed:
+        return None
+    content = open_content(report.instansi_id, bytes(report.content_sealed))
+    reread = _with_answers(report, content)
+    if reread is None:
+        return None
+    found, answered = reread
+    stored = crypto.open_json(report.instansi_id, bytes(result.features_sealed), purpose=PURPOSE_FEATURES)
+    stored["completeness"] = _completeness_fields(found)
     result.features_sealed = crypto.seal_json(report.instansi_id, stored, purpose=PURPOSE_FEATURES)
     before, result.completeness = result.completeness, found.score
     result.save(update_fields=["features_sealed", "completeness"])
@@ -349,7 +369,7 @@ def reassess_completeness(*, report_id: int, answers: list[str]) -> float | None
         actor=system_actor(report.instansi),
         action="triage.completeness_reassessed",
         obj=report,
-        data={"before": before, "after": round(found.score, 3), "answers": len(answers)},
+        data={"before": before, "after": round(found.score, 3), "answers": answered},
     )
     return found.score
 
