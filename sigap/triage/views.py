@@ -50,7 +50,13 @@ def duplicate_decision(request: HttpRequest, case_id: int, suggestion_id: int) -
     except (InvalidTransition, PermissionDenied, ValidationFailed) as exc:
         messages.error(request, exc.message)
         return redirect("cases:detail", case_id=case_id)
+    if confirm and s.other_instansi_id != actor.instansi.pk:  # nothing merges across agencies
+        messages.success(request, _(
+            "Recorded as the same matter as case %(number)s of %(agency)s: coordinate with them; each "
+            "agency keeps its own case."
+        ) % {"number": s.other_report.case.number, "agency": s.other_instansi.name})
+        return redirect("cases:detail", case_id=case_id)
     messages.success(request, _("Duplicate confirmed.") if confirm else _("Marked as not a duplicate."))
-    if confirm and s.other_instansi_id == actor.instansi.pk:
+    if confirm:
         return redirect("cases:detail", case_id=s.other_report.case_id)
     return redirect("cases:detail", case_id=case_id)

@@ -104,6 +104,16 @@ def test_cross_agency_duplicate_tells_both_without_content(agency_a, agency_b, s
     s = view.suggestions[0]
     assert not s.same_agency and s.other_agency == agency_a.name and s.evidence == {}
     assert s.other_case_id is None
+    from django.test import Client
+
+    from tests.conftest import PASSWORD, make_user
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.login(username=make_user(agency_b, Role.VERIFIKATOR).username, password=PASSWORD)
+    page = client.post(f"/kasus/{b.case_id}/duplikat/{mine.pk}/", {"decision": "confirm"}, follow=True)
+    said = page.content.decode()  # nothing merges across agencies: the page says what confirming did
+    assert f"the same matter as case {a.case.number} of {agency_a.name}" in said
+    assert page.redirect_chain[-1][0] == f"/kasus/{b.case_id}/"
 
 
 def test_the_other_agency_is_told_in_its_own_audit_trail(agency_a, agency_b, submit) -> None:
