@@ -31,7 +31,7 @@ from sigap.triage.lib import dedup, minhash
 from sigap.triage.lib.classify import Model
 from sigap.triage.lib.completeness import Completeness, assess_completeness
 from sigap.triage.lib.entities import Entities, extract_entities
-from sigap.triage.lib.pipeline import MAX_TRIAGE_CHARS, TriageFeatures, triage_text
+from sigap.triage.lib.pipeline import MAX_TRIAGE_CHARS, TriageFeatures, completeness_fields, triage_text
 from sigap.triage.models import ClassifierModel, DuplicateSuggestion, TriageResult
 
 log = logging.getLogger(__name__)
@@ -271,7 +271,7 @@ def _triage(report_id: int) -> TriageResult:
     completeness = features.completeness.score
     reread = _with_answers(report, content)  # triaged again after the reporter answered questions
     if reread is not None:
-        stored["completeness"] = _completeness_fields(reread[0])
+        stored["completeness"] = completeness_fields(reread[0])
         completeness = reread[0].score
     old_keys = result.index_keys or []  # the entity keys written last time
     result.features_sealed = crypto.seal_json(report.instansi_id, stored, purpose=PURPOSE_FEATURES)
@@ -338,15 +338,6 @@ def _with_answers(report: Report, content: Any) -> tuple[Completeness, int] | No
     return assess_completeness(text, entities, fields=_structured_fields(report, content)), len(answers)
 
 
-def _completeness_fields(found: Completeness) -> dict[str, Any]:
-    return {
-        "score": round(found.score, 3),
-        "present": list(found.present),
-        "missing": list(found.missing),
-        "questions": list(found.questions),
-    }
-
-
 def reassess_completeness(*, report_id: int) -> float | None:
     """The report's completeness read again with what its reporter has answered since: the score,
     the missing elements and the follow-up questions the case page offers. None when the report
@@ -361,7 +352,7 @@ def reassess_completeness(*, report_id: int) -> float | None:
         return None
     found, answered = reread
     stored = crypto.open_json(report.instansi_id, bytes(result.features_sealed), purpose=PURPOSE_FEATURES)
-    stored["completeness"] = _completeness_fields(found)
+    stored["completeness"] = completeness_fields(found)
     result.features_sealed = crypto.seal_json(report.instansi_id, stored, purpose=PURPOSE_FEATURES)
     before, result.completeness = result.completeness, found.score
     result.save(update_fields=["features_sealed", "completeness"])

@@ -77,12 +77,7 @@ class TriageFeatures:
                 "max_amount": self.jurisdiction.max_amount,
             },
             **entity_fields(self.dedup),
-            "completeness": {
-                "score": round(self.completeness.score, 3),
-                "present": list(self.completeness.present),
-                "missing": list(self.completeness.missing),
-                "questions": list(self.completeness.questions),
-            },
+            "completeness": completeness_fields(self.completeness),
         }
 
 
@@ -94,6 +89,17 @@ def entity_fields(found: dedup.ReportFeatures) -> dict[str, Any]:
         "links": list(found.links),
         "personal": list(found.personal),
         "streets": sorted([name, number] for name, number in found.streets),
+    }
+
+
+def completeness_fields(found: Completeness) -> dict[str, Any]:
+    """The stored form of a completeness assessment (what the case page shows, and what reading
+    the report again with the reporter's answers replaces)."""
+    return {
+        "score": round(found.score, 3),
+        "present": list(found.present),
+        "missing": list(found.missing),
+        "questions": list(found.questions),
     }
 
 
