@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/login/", core_views.SigapLoginView.as_view(), name="login"),
     path("accounts/logout/", core_views.logout_view, name="logout"),
     path("kasus/", include("sigap.cases.urls")),
+    path("pelimpahan/", include("sigap.coordination.urls")),
     path("brankas/", include("sigap.vault.urls")),
     path("bukti/", include("sigap.evidence.urls")),
     path("admin/", admin.site.urls),

@@ -4,8 +4,9 @@ Run from the repository root:  .venv/bin/python tools/screenshots.py [--chromium
 
 It sets up the demo in a temporary folder (its own SQLite database), serves it on a free port of
 127.0.0.1, logs in as the demo's verification officer of Pemerintah Provinsi Lampung and saves:
-the case queue, a case whose triage found a likely duplicate, the login page, the mailbox login and
-the reporter's form on a phone-sized screen. Nothing is downloaded.
+the case queue, a case whose triage found a likely duplicate, a referral from another agency waiting
+for an answer, the login page, the mailbox login and the reporter's form on a phone-sized screen.
+Nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -102,6 +103,10 @@ def main() -> int:
                 page.screenshot(path=OUT / "case-list.png")
                 page.goto(f"{base}/kasus/{case_with_duplicate(env)}/")
                 page.screenshot(path=OUT / "case-detail.png", full_page=True)
+                page.goto(f"{base}/pelimpahan/")  # referrals from other agencies, waiting for an answer
+                with page.expect_navigation():
+                    page.click("main table tbody a")
+                page.screenshot(path=OUT / "referral.png", full_page=True)
                 phone = browser.new_context(locale="id-ID", viewport={"width": 390, "height": 844},
                                             device_scale_factor=1, is_mobile=True, has_touch=True)
                 small = phone.new_page()

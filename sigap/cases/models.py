@@ -21,6 +21,7 @@ class Channel(models.TextChoices):
     WALK_IN = "walk_in", _("Walk-in")
     API = "api", _("Partner API")
     LAPOR = "lapor", _("SP4N-LAPOR!")
+    REFERRAL = "referral", _("Referral from another agency")
 
 
 class Priority(models.IntegerChoices):

@@ -3,7 +3,9 @@
 - acknowledge: within 7 days of receipt (EU Directive 2019/1937 art. 9(1)(b));
 - verify: within 30 days (PP 43/2018 art. 9);
 - answer: a reporter's question within 30 working days (PP 43/2018 art. 10);
-- feedback: within 3 months of the acknowledgement (EU Directive 2019/1937 art. 9(1)(f)).
+- feedback: within 3 months of the acknowledgement (EU Directive 2019/1937 art. 9(1)(f));
+- referral_answer: an agency answers a referral (pelimpahan) from another within 5 working days
+  (SIGAP's own rule, docs/decisions/0014-referral-hands-the-case-over.md).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ RULES: dict[str, tuple[str, int]] = {
     "verify": ("days", 30),
     "answer": ("working_days", 30),
     "feedback": ("months", 3),
+    "referral_answer": ("working_days", 5),
 }
 
 

@@ -8,7 +8,11 @@ After KPK's complaint handling (docs/workflow.md):
     recommendation -> { referred (internal or external) | information_gathering
                         | system_improvement | archived | back to analysis }
     referred / information_gathering / system_improvement -> follow_up -> done -> closed
+    referred -> referred (to another agency, once the last one declined the referral)
     archived -> verification (reopened on new evidence)
+
+A referral to another agency hands the case over (sigap.coordination): the receiving agency
+accepts it into its own queue or declines it with a reason.
 
 No other module assigns `Case.status`: actions call `apply()` after `check()`. Agencies may give
 states their own labels (Instansi.state_labels); they cannot add or remove transitions.
@@ -105,6 +109,7 @@ def field_label(name: str) -> str:
     found = FIELDS.get(name)
     return str(found.label) if found is not None else name
 
+
 Guard = Callable[["Case", Mapping[str, Any], "Actor"], str | None]
 
 
@@ -124,6 +129,28 @@ def _other_agency(case: Case, payload: Mapping[str, Any], actor: Actor) -> str |
     if target is not None and target.pk == case.instansi_id:
         return str(_("Choose another agency: this case already belongs to this one."))
     return None
+
+
+def _no_live_referral(case: Case, payload: Mapping[str, Any], actor: Actor) -> str | None:
+    """A case goes to one agency at a time: referred again only once the last referral was declined."""
+    from sigap.coordination.models import Referral, ReferralStatus  # noqa: PLC0415
+
+    live = (
+        Referral.objects.filter(from_instansi_id=case.instansi_id, from_case_id=case.pk)
+        .exclude(status=ReferralStatus.DECLINED)
+        .select_related("instansi")
+        .first()
+    )
+    if live is None:
+        return None
+    if live.status == ReferralStatus.ACCEPTED:
+        return str(
+            _("%(agency)s has accepted this case; it cannot be referred again.")
+            % {"agency": live.instansi.name}
+        )
+    return str(
+        _("This case waits for the answer of %(agency)s to its referral.") % {"agency": live.instansi.name}
+    )
 
 
 @dataclass(frozen=True)
@@ -205,7 +232,7 @@ TRANSITIONS: dict[str, Transition] = {
             State.REFERRED,
             Cap.CASE_VERIFY,
             fields=(TARGET_INSTANSI, REASON),
-            guards=(_other_agency,),
+            guards=(_other_agency, _no_live_referral),
             meets=("verify",),
         ),
         _t(
@@ -261,11 +288,12 @@ TRANSITIONS: dict[str, Transition] = {
         _t(
             "refer_external",
             _("Refer to another agency"),
-            {State.RECOMMENDATION, State.INFORMATION_GATHERING},
+            # from "referred" too: a case the other agency declined (or a unit found not ours) goes on
+            {State.RECOMMENDATION, State.INFORMATION_GATHERING, State.REFERRED},
             State.REFERRED,
             Cap.CASE_DECIDE,
             fields=(TARGET_INSTANSI, REASON),
-            guards=(_other_agency,),
+            guards=(_other_agency, _no_live_referral),
         ),
         _t(
             "gather_information",
@@ -336,8 +364,15 @@ def state_label(state: str, labels: Mapping[str, object] | None = None) -> str:
 
 
 def available(case: Case, actor: Actor) -> list[Transition]:
-    """The transitions the actor may fire on the case now."""
-    return [t for t in TRANSITIONS.values() if case.status in t.sources and actor.can(t.capability)]
+    """The transitions the actor may fire on the case now: those whose guards already refuse, before
+    any field is filled in (a case waiting for another agency's answer to its referral), are left out."""
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if case.status in t.sources
+        and actor.can(t.capability)
+        and not any(guard(case, {}, actor) for guard in t.guards)
+    ]
 
 
 def check(case: Case, actor: Actor, name: str, payload: Mapping[str, Any]) -> Transition:

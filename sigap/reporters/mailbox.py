@@ -126,12 +126,16 @@ def post_acknowledgement(*, actor: Actor, report: Report) -> Message:
 
 def answers_of(report: Report) -> list[str]:
     """What the reporter of `report` has answered to the officers' questions, oldest first."""
-    answers = Message.objects.filter(
-        instansi_id=report.instansi_id,
-        report=report,
-        direction=Direction.REPORTER_TO_OFFICER,
-        kind=MessageKind.ANSWER,
-    ).select_related("report").order_by("created_at", "pk")
+    answers = (
+        Message.objects.filter(
+            instansi_id=report.instansi_id,
+            report=report,
+            direction=Direction.REPORTER_TO_OFFICER,
+            kind=MessageKind.ANSWER,
+        )
+        .select_related("report")
+        .order_by("created_at", "pk")
+    )
     return [open_body(m) for m in answers]
 
 
@@ -451,12 +455,17 @@ def tell_reporters_of_step(
 
 
 def notify_reporter(
-    *, case: Case, kind: str, text: str = "", report: Report | None = None
+    *,
+    case: Case,
+    kind: str,
+    text: str = "",
+    report: Report | None = None,
+    params: dict[str, object] | None = None,
 ) -> list[Message]:
     """A system message to the reporter of `report` (or to every reporter of the case with a
     mailbox), e.g. when the vault tells a reporter that their identity was disclosed. `kind` is the
     caller's word for the event; it is kept in the audit trail. Without `text`, `kind` is the code of
-    one of SIGAP's own messages (`texts`), shown in each reader's language."""
+    one of SIGAP's own messages (`texts`), shown in each reader's language, with `params` filled in."""
     if not text and texts.render(kind) is None:
         raise ValueError(f"no text and no message of SIGAP's own for {kind!r}")
     from sigap.tenants.access import system_actor
@@ -481,6 +490,7 @@ def notify_reporter(
                 kind=MessageKind.STATUS,
                 body=text,
                 text_code="" if text else kind,
+                text_params=None if text else params,
             )
             record(actor=actor, action="mailbox.notified", obj=message, data={"kind": kind, "report": r.pk})
             sent.append(message)

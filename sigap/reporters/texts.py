@@ -13,6 +13,7 @@ ACKNOWLEDGED = "acknowledged"
 TRANSCRIPT_CONFIRMED = "transcript_confirmed"
 EVIDENCE_ADDED = "evidence_added"
 IDENTITY_DISCLOSED = "identity_disclosed"
+REFERRAL_ACCEPTED = "referral_accepted"
 
 
 def render(code: str, params: Mapping[str, object] | None = None) -> str | None:
@@ -36,6 +37,12 @@ def render(code: str, params: Mapping[str, object] | None = None) -> str | None:
             "An officer of the agency was allowed to learn your identity to handle your report. "
             "It stays confidential inside the agency."
         )
+    if code == REFERRAL_ACCEPTED:
+        return gettext(
+            "Your report was handed to %(agency)s, the agency competent to handle it, and that agency "
+            "has accepted it. It follows the matter up from now on. This mailbox stays open: questions "
+            "and answers still reach us here."
+        ) % {"agency": p.get("agency", "")}
     return None
 
 

@@ -23,6 +23,7 @@ from sigap.cases.actions.transitions import lock_cases
 from sigap.cases.content import open_content
 from sigap.cases.models import Case, Report, TriageStatus
 from sigap.cases.workflow import State
+from sigap.coordination.selectors import linked_case_ids
 from sigap.core import crypto
 from sigap.tenants.access import system_actor
 from sigap.tenants.models import Instansi, InstansiKind
@@ -126,8 +127,10 @@ def find_duplicates(report: Report, features: TriageFeatures) -> list[tuple[Stor
     ]
     shortlist += [c.report_id for c in found if c.entities][:SHORTLIST]  # most shared first
     results = []
+    # its own case, and a case a referral ties it to (the same matter, known to both agencies)
+    known = {report.case_id, *linked_case_ids(report.case_id)}
     for other in _load_stored(shortlist):  # the index gave only reports it may be compared with
-        if other.case_id == report.case_id:
+        if other.case_id in known:
             continue
         theirs = _dedup_view(other.report_id, other.signature, other.features)
         match = dedup.compare(mine, theirs, evidence=False)

@@ -12,6 +12,8 @@ from sigap.audit.models import AuditEvent
 from sigap.cases.actions.transitions import do_transition
 from sigap.cases.models import Case, Deadline
 from sigap.cases.workflow import TRANSITIONS, FieldKind, State, Transition
+from sigap.coordination.actions import decline_referral
+from sigap.coordination.models import Referral, ReferralStatus
 from sigap.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from sigap.tenants.access import system_actor
 from sigap.tenants.models import Unit
@@ -66,6 +68,10 @@ def walk(boss_a, agency_a, agency_b, submit):  # type: ignore[no-untyped-def]
             )
         case.refresh_from_db()
         assert case.status == state
+        if state == State.REFERRED:  # the receiving agency declines, so that the case may be referred on
+            receiver = system_actor(agency_b)
+            for referral in Referral.objects.filter(from_case=case, status=ReferralStatus.SENT):
+                decline_referral(actor=receiver, referral_id=referral.pk, reason="bukan kewenangan kami")
         return case
 
     to_state.new_case = new_case  # type: ignore[attr-defined]

@@ -91,7 +91,8 @@ def test_write_300_reports(tmp_path: Path):
     stats = write_demo_reports(n=300, seed=1, truth_path=truth, now=NOW, workers=0)
     assert stats.reports == Report.objects.count() == 300
     assert Case.objects.count() == 300
-    assert set(Report.objects.values_list("channel", flat=True)) == set(Channel.values)
+    # every channel but "referral", which only a referral accepted by another agency makes
+    assert set(Report.objects.values_list("channel", flat=True)) == set(Channel.values) - {Channel.REFERRAL}
     assert not Report.objects.exclude(triage_status="pending").exists()
     assert Deadline.objects.filter(kind="acknowledge", met_at__isnull=False).count() == 300
     # Numbers are gap-free per agency and year, and the counters know them.
@@ -149,3 +150,22 @@ def test_same_seed_same_texts():
     items, _ = planner.next_batch(80)
     planned = [i.report.content for i in sorted(items, key=lambda i: i.received_at)]
     assert stored == planned
+
+
+@pytest.mark.django_db
+def test_the_demo_hands_recent_referrals_over_through_the_real_actions():
+    from sigap.coordination.models import Referral, ReferralStatus
+    from sigap.demo.referrals import hand_over_demo_referrals
+
+    write_demo_reports(n=600, seed=3, now=NOW, workers=0)
+    referred = Case.objects.filter(status="referred", referred_to__isnull=False)
+    recent = referred.filter(status_changed_at__gte=NOW - dt.timedelta(days=30)).count()
+    assert recent > 0
+    assert hand_over_demo_referrals(now=NOW) == recent == Referral.objects.count()
+    assert hand_over_demo_referrals(now=NOW) == 0  # run again: nothing new
+    for referral in Referral.objects.select_related("from_case"):
+        assert referral.instansi_id == referral.from_case.referred_to_id
+        assert referral.sent_at == referral.from_case.status_changed_at
+    accepted = Referral.objects.filter(status=ReferralStatus.ACCEPTED)
+    assert all(r.accepted_case.instansi_id == r.instansi_id for r in accepted)
+    assert Referral.objects.filter(status=ReferralStatus.SENT).exists()

@@ -111,3 +111,16 @@ def test_data_key_rotation_and_reencrypt(agency_a, submit):  # type: ignore[no-u
     assert AuditEvent.objects.filter(action="keys.data_key_rotated", instansi=agency_a).exists()
     assert AuditEvent.objects.filter(action="keys.reencrypted", instansi=agency_a).exists()
     assert verify() == []
+
+
+def test_reencrypt_reaches_referral_dossiers_under_the_receiving_agencys_key(agency_a, agency_b, boss_a, submit):  # type: ignore[no-untyped-def]
+    from sigap.coordination.dossier import open_dossier
+    from tests.coordination.conftest import refer
+
+    referral = refer(boss_a, submit(system_actor(agency_a)).case, agency_b, "kewenangan kota")
+    assert crypto.blob_key_version(bytes(referral.dossier_sealed)) == 1
+    call_command("keys", "rotate", "--data-keys")
+    call_command("keys", "rotate", "--reencrypt")
+    referral.refresh_from_db()
+    assert crypto.blob_key_version(bytes(referral.dossier_sealed)) == 2
+    assert open_dossier(referral).reason == "kewenangan kota"

@@ -17,10 +17,13 @@ from sigap.tenants.access import Actor
 from sigap.tenants.permissions import Cap
 
 # Channels on which the reporter learns at once that the report arrived, with its tracking number:
-# the portal's receipt page, the officer who takes the call or the visit, a partner system's answer.
+# the portal's receipt page, the officer who takes the call or the visit, a partner system's answer,
+# the referring agency (which acknowledged the report when it arrived there).
 # On the others (a letter, an e-mail, a chat or text message typed in by an officer) an answer must
 # be sent back, and the deadline stays open until an officer records it here.
-ACKNOWLEDGED_ON_ARRIVAL = frozenset({Channel.WEB, Channel.PHONE, Channel.WALK_IN, Channel.API, Channel.LAPOR})
+ACKNOWLEDGED_ON_ARRIVAL = frozenset(
+    {Channel.WEB, Channel.PHONE, Channel.WALK_IN, Channel.API, Channel.LAPOR, Channel.REFERRAL}
+)
 
 
 class AcknowledgedBy(models.TextChoices):

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sigap.audit.actions import record
+from sigap.audit.chain import batched as audit_batch
 from sigap.cases import sla, workflow
 from sigap.cases.access import access_case, access_case_by_number
 from sigap.cases.content import PURPOSE_NOTE, open_text, seal_text
@@ -111,7 +112,14 @@ def _tell_moved_reporters(actor: Actor, target: Case, report_ids: list[int]) -> 
 
 @transaction.atomic
 def do_transition(*, actor: Actor, case_id: int, name: str, data: dict[str, Any] | None = None) -> Case:
-    """Checks and fires one step; writes notes, deadlines and the audit event in one transaction."""
+    """Checks and fires one step; writes notes, deadlines and the audit event in one transaction.
+    Its audit events (in the case's agency, and in another's when the step refers the case there)
+    are written together at the end, chain by chain in one order, as every multi-agency writer does."""
+    with audit_batch():
+        return _fire(actor=actor, case_id=case_id, name=name, data=data)
+
+
+def _fire(*, actor: Actor, case_id: int, name: str, data: dict[str, Any] | None) -> Case:
     case = access_case(actor, case_id, cap=Cap.CASE_LIST)
     transition = workflow.TRANSITIONS.get(name)
     if transition is None:
@@ -141,8 +149,13 @@ def do_transition(*, actor: Actor, case_id: int, name: str, data: dict[str, Any]
             audit[f.name] = payload[f.name]
 
     if "target_instansi" in payload:
+        from sigap.coordination.actions import send_referral  # noqa: PLC0415 (coordination builds on cases)
+
         case.referred_to = payload["target_instansi"]
         audit["referred_to"] = case.referred_to.pk
+        audit["referral"] = send_referral(
+            actor=actor, case=case, target=case.referred_to, step=name, reason=payload["reason"]
+        ).pk
     if "unit" in payload:
         case.unit = payload["unit"]
         audit["unit"] = case.unit.pk

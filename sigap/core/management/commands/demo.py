@@ -47,6 +47,9 @@ class Command(BaseCommand):
         call_command(
             "demo_data", reports=options["reports"], seed=2026, if_empty=True, no_logins=True, verbosity=1
         )
+        from sigap.demo.referrals import hand_over_demo_referrals
+
+        hand_over_demo_referrals()  # before triage, which reads the cases accepted from a referral
         # After an upgrade, as in production: re-sign signatures and re-read entities an older version made.
         call_command("triage", "index", verbosity=0, stdout=io.StringIO())
         call_command("triage", "run-pending", verbosity=0)
@@ -54,10 +57,12 @@ class Command(BaseCommand):
         from sigap.demo.agencies import ensure_demo_users
 
         logins = ensure_demo_users(password)
-        self.stdout.write(self.style.SUCCESS(
-            f"\nDemo logins (password for all, and the vault passphrase: {password}; set when a user is "
-            "created)"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\nDemo logins (password for all, and the vault passphrase: {password}; set when a user is "
+                "created)"
+            )
+        )
         for login in logins:
             self.stdout.write(f"  {login.username:<28} {login.role:<28} {login.instansi}")
         if options["setup_only"]:

@@ -36,6 +36,7 @@ KNOWN_SEALED_FIELDS: list[tuple[str, str, str]] = [
     ("triage.TriageResult", "features_sealed", "triage.features"),
     ("triage.DuplicateSuggestion", "evidence_sealed", "triage.duplicate_evidence"),
     ("reporters.Message", "body_sealed", "mailbox.message"),
+    ("coordination.Referral", "dossier_sealed", "referral.dossier"),
 ]
 LABEL = "cli:keys"
 

@@ -1,0 +1,186 @@
+"""Referrals between agencies (pelimpahan): sent by a workflow step, accepted or declined by the
+receiving agency. Accepted, the referral becomes a new case in the receiving agency's queue; declined,
+the reason goes back onto the referring agency's case, which can refer it elsewhere.
+
+Audit: every referral event is written to both agencies' chains, in one batch at the end of the
+action (`audit.chain.batched`: chain by chain in one order, so that two writers never wait on each
+other in a circle)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from sigap.audit.actions import record
+from sigap.audit.chain import batched as audit_batch
+from sigap.cases import sla
+from sigap.cases.actions.submit import submit_report
+from sigap.cases.content import PURPOSE_CASE, PURPOSE_NOTE, open_content, open_text, seal_text
+from sigap.cases.models import Case, CaseNote, Channel, Report
+from sigap.coordination.access import access_referral
+from sigap.coordination.dossier import Dossier, ReferredReport, open_dossier
+from sigap.coordination.models import PURPOSE_DOSSIER, Referral, ReferralStatus
+from sigap.core import clock, crypto
+from sigap.core.errors import InvalidTransition, ValidationFailed
+from sigap.intake.incoming import IncomingReport
+from sigap.reporters.models import Anonymity
+from sigap.tenants.access import Actor, system_actor
+from sigap.tenants.models import Instansi
+from sigap.tenants.permissions import Cap
+
+MAX_REASON = 5_000
+
+
+def send_referral(*, actor: Actor, case: Case, target: Instansi, step: str, reason: str) -> Referral:
+    """Hands `case` to `target`: called by the referring workflow step, inside its transaction, once
+    the step was checked (the case is locked and the actor may refer)."""
+    reports = Report.objects.filter(instansi_id=case.instansi_id, case=case).order_by("received_at", "pk")
+    dossier = Dossier(
+        summary=open_text(case.instansi_id, case.summary_sealed, purpose=PURPOSE_CASE),
+        reason=reason,
+        reports=[ReferredReport.of(r, open_content(case.instansi_id, r.content_sealed)) for r in reports],
+    )
+    now = clock.now()
+    referral = Referral.objects.create(
+        instansi=target,
+        from_instansi=case.instansi,
+        from_case=case,
+        from_case_number=case.number,
+        step=step,
+        sent_at=now,
+        answer_due_at=sla.due_at("referral_answer", now, tz=target.timezone),
+        dossier_sealed=crypto.seal_json(target.pk, dossier.to_dict(), purpose=PURPOSE_DOSSIER),
+        category=case.category,
+        sector=case.sector,
+        region_code=case.region_code,
+        amount=case.amount,
+        priority=case.priority,
+        report_count=len(dossier.reports),
+        evidence_count=sum(r.evidence_count for r in dossier.reports),
+        first_received_at=case.received_at,
+    )
+    record(
+        actor=system_actor(target),
+        action="referral.received",
+        obj=referral,
+        data={"from_instansi": case.instansi_id, "from_case_number": case.number},
+    )
+    return referral
+
+
+def _open_referral(actor: Actor, referral_id: int | str) -> Referral:
+    referral = access_referral(actor, referral_id, cap=Cap.CASE_VERIFY, for_update=True)
+    if referral.status != ReferralStatus.SENT:
+        raise InvalidTransition(_("This referral has already been answered."))
+    return referral
+
+
+def accept_referral(*, actor: Actor, referral_id: int | str) -> Case:
+    """The receiving agency takes the case: a new case in its queue, with one report that holds the
+    referred reports' contents (channel "referral"), triaged like any other."""
+    with transaction.atomic(), audit_batch():
+        case = _accept(actor, referral_id)
+    return case
+
+
+def _accept(actor: Actor, referral_id: int | str) -> Case:
+    referral = _open_referral(actor, referral_id)
+    dossier = open_dossier(referral)
+    first = dossier.reports[0] if dossier.reports else None
+    froms = [r.occurred_from for r in dossier.reports if r.occurred_from]
+    tos = [r.occurred_to for r in dossier.reports if r.occurred_to]
+    report = submit_report(
+        actor=actor,
+        incoming=IncomingReport(
+            channel=Channel.REFERRAL,
+            content=dossier.combined(),
+            language=first.language if first else "id",
+            # who reported stays with the referring agency; here the reporter is known to no one
+            anonymity=Anonymity.ANONYMOUS,
+            region_code=referral.region_code,
+            occurred_from=min(froms) if froms else None,
+            occurred_to=max(tos) if tos else None,
+            amount=referral.amount,
+            external_ref=f"referral:{referral.pk}",
+        ),
+    )
+    case = report.case
+    if referral.priority > case.priority:  # an urgent case (retaliation reported) stays urgent
+        case.priority = referral.priority
+        case.save(update_fields=["priority"])
+    referral.status = ReferralStatus.ACCEPTED
+    referral.answered_at = clock.now()
+    referral.answered_by = actor.user  # type: ignore[assignment]
+    referral.accepted_case = case
+    referral.save()
+    record(
+        actor=actor,
+        action="referral.accepted",
+        obj=case,
+        data={
+            "referral": referral.pk,
+            "from_instansi": referral.from_instansi_id,
+            "from_case_number": referral.from_case_number,
+        },
+    )
+    record(
+        actor=system_actor(referral.from_instansi),
+        action="referral.accepted_by_receiver",
+        obj=referral.from_case,
+        data={"referral": referral.pk, "to_instansi": referral.instansi_id, "case_number": case.number},
+    )
+    _tell_reporters(referral)
+    return case
+
+
+def _tell_reporters(referral: Referral) -> None:
+    """The reporters learn that the competent agency took their report on, in their mailbox at the
+    referring agency, which stays their contact."""
+    from sigap.reporters import texts  # noqa: PLC0415
+    from sigap.reporters.mailbox import notify_reporter  # noqa: PLC0415
+
+    case = Case.objects.select_related("instansi").get(pk=referral.from_case_id)
+    notify_reporter(case=case, kind=texts.REFERRAL_ACCEPTED, params={"agency": referral.instansi.name})
+
+
+def decline_referral(*, actor: Actor, referral_id: int | str, reason: str) -> Referral:
+    """The receiving agency sends the case back with its reason, which becomes a note on the
+    referring agency's case (sealed with that agency's key)."""
+    with transaction.atomic(), audit_batch():
+        return _decline(actor, referral_id, reason)
+
+
+def _decline(actor: Actor, referral_id: int | str, reason: str) -> Referral:
+    referral = _open_referral(actor, referral_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(
+            _("Say why this agency is not competent."), {"reason": _("This field is required.")}
+        )
+    if len(reason) > MAX_REASON:
+        raise ValidationFailed(_("The reason is too long."), {"reason": _("At most 5,000 characters.")})
+    note = CaseNote.objects.create(
+        instansi_id=referral.from_instansi_id,
+        case_id=referral.from_case_id,
+        transition="referral_declined",
+        field="reason",
+        text_sealed=seal_text(referral.from_instansi_id, reason, purpose=PURPOSE_NOTE),
+    )
+    referral.status = ReferralStatus.DECLINED
+    referral.answered_at = clock.now()
+    referral.answered_by = actor.user  # type: ignore[assignment]
+    referral.decline_note = note
+    referral.save()
+    record(
+        actor=actor,
+        action="referral.declined",
+        obj=referral,
+        data={"from_instansi": referral.from_instansi_id},
+    )
+    record(
+        actor=system_actor(referral.from_instansi),
+        action="referral.declined_by_receiver",
+        obj=referral.from_case,
+        data={"referral": referral.pk, "to_instansi": referral.instansi_id, "notes": [note.pk]},
+    )
+    return referral

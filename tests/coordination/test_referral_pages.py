@@ -1,0 +1,98 @@
+"""Referral pages: the receiving agency's inbox and answer, the referring agency's case page, the hub
+monitor's overview; each one scoped to whom it is for."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from sigap.cases.models import Case
+from sigap.coordination.models import Referral, ReferralStatus
+from sigap.tenants.permissions import Role
+from tests.conftest import PASSWORD, make_user
+from tests.coordination.conftest import REASON
+
+pytestmark = pytest.mark.django_db
+
+
+
+def _client(instansi, *roles: str) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    assert client.login(username=make_user(instansi, *roles).username, password=PASSWORD)
+    return client
+
+
+def test_the_receiving_agency_reads_and_accepts_a_referral(referral, agency_b) -> None:
+    officer = _client(agency_b, Role.VERIFIKATOR)
+    inbox = officer.get("/pelimpahan/").content.decode()
+    assert referral.from_case_number in inbox and 'class="badge"' in inbox
+    page = officer.get(f"/pelimpahan/{referral.pk}/").content.decode()
+    assert REASON in page and "Petugas kelurahan meminta uang" in page
+    assert "Terima" in page and "Tolak" in page
+    answer = officer.post(f"/pelimpahan/{referral.pk}/terima/", follow=True)
+    case_b = Case.objects.get(instansi=agency_b)
+    assert answer.redirect_chain[-1][0] == f"/kasus/{case_b.pk}/"
+    assert case_b.number in answer.content.decode() and "Petugas kelurahan meminta uang" in answer.content.decode()
+    assert "Dibuka dari pelimpahan instansi lain" in answer.content.decode()  # the new case's history says so
+
+
+def test_the_referring_agency_follows_the_referral_from_its_case(referral, agency_a, agency_b, actor_of) -> None:
+    from sigap.coordination.actions import accept_referral
+
+    officer_a = _client(agency_a, Role.SUPERVISOR)
+    waiting = officer_a.get(f"/kasus/{referral.from_case_id}/").content.decode()
+    assert "Pelimpahan ke instansi lain" in waiting and "Menunggu jawaban" in waiting
+    case_b = accept_referral(actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=referral.pk)
+    accepted = officer_a.get(f"/kasus/{referral.from_case_id}/").content.decode()
+    assert case_b.number in accepted and "Diterima" in accepted
+
+
+def test_declining_without_a_reason_keeps_the_referral_and_says_why(referral, agency_b) -> None:
+    officer = _client(agency_b, Role.VERIFIKATOR)
+    refused = officer.post(f"/pelimpahan/{referral.pk}/tolak/", {"reason": ""})
+    assert refused.status_code == 400 and 'role="alert"' in refused.content.decode()
+    assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.SENT
+    done = officer.post(f"/pelimpahan/{referral.pk}/tolak/", {"reason": "Bukan pegawai kami."}, follow=True)
+    assert done.redirect_chain[-1][0] == "/pelimpahan/"
+    assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.DECLINED
+
+
+def test_no_other_agency_and_no_role_without_verification_answers(referral, agency_a, agency_b, hub) -> None:
+    for client in (_client(hub, Role.SUPERVISOR), _client(agency_a, Role.SUPERVISOR)):
+        assert client.get(f"/pelimpahan/{referral.pk}/").status_code == 404
+        assert client.post(f"/pelimpahan/{referral.pk}/terima/").status_code == 404
+        assert client.post(f"/pelimpahan/{referral.pk}/tolak/", {"reason": "x"}).status_code == 404
+    penelaah = _client(agency_b, Role.PENELAAH)
+    page = penelaah.get(f"/pelimpahan/{referral.pk}/").content.decode()
+    assert REASON in page and "/terima/" not in page  # reads it, no answer offered
+    assert penelaah.post(f"/pelimpahan/{referral.pk}/terima/").status_code == 404
+    custodian = _client(agency_b, Role.CUSTODIAN)
+    assert REASON not in custodian.get(f"/pelimpahan/{referral.pk}/").content.decode()
+    assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.SENT
+    assert Client().get("/pelimpahan/").status_code == 302  # to the login page
+
+
+def test_the_hub_monitor_sees_dates_and_answers_not_contents(referral, agency_a, hub) -> None:
+    monitor = _client(hub, Role.HUB_MONITOR)
+    page = monitor.get("/pelimpahan/pantau/").content.decode()
+    assert referral.from_case_number in page and agency_a.name in page
+    assert REASON not in page and "Petugas kelurahan" not in page
+    assert _client(agency_a, Role.SUPERVISOR).get("/pelimpahan/pantau/").status_code == 404
+
+
+def test_the_pages_speak_english_on_request(referral, agency_b) -> None:
+    officer = _client(agency_b, Role.VERIFIKATOR)
+    officer.cookies["django_language"] = "en"
+    page = officer.get(f"/pelimpahan/{referral.pk}/", headers={"accept-language": "en"}).content.decode()
+    assert "Why it was referred to you" in page and "Accept: open it as a case here" in page
+
+
+def test_the_case_page_offers_no_second_referral_while_one_waits(referral, agency_a, agency_b, actor_of) -> None:
+    from sigap.coordination.actions import decline_referral
+
+    officer_a = _client(agency_a, Role.SUPERVISOR)
+    waiting = officer_a.get(f"/kasus/{referral.from_case_id}/").content.decode()
+    assert "/step/refer_external/" not in waiting and "/step/record_follow_up/" in waiting
+    decline_referral(actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=referral.pk, reason="Bukan kami.")
+    declined = officer_a.get(f"/kasus/{referral.from_case_id}/").content.decode()
+    assert "/step/refer_external/" in declined and "Bukan kami." in declined

@@ -1,0 +1,214 @@
+"""Referral to another agency (pelimpahan): the case is handed over, accepted into the receiving
+agency's queue or declined back with a reason; each agency sees only its side."""
+
+from __future__ import annotations
+
+import secrets
+
+import pytest
+from django.utils import translation
+
+from sigap.audit.models import AuditEvent
+from sigap.cases.actions.transitions import do_transition
+from sigap.cases.content import ReportContent, ReportedPerson, open_content
+from sigap.cases.models import Case, Channel, Deadline, DeadlineKind, Priority, Report
+from sigap.cases.workflow import State
+from sigap.coordination.actions import accept_referral, decline_referral
+from sigap.coordination.models import PURPOSE_DOSSIER, Referral, ReferralStatus
+from sigap.coordination.selectors import dossier_of, incoming_referrals, monitor_page, referrals_of_case
+from sigap.core import crypto
+from sigap.core.errors import InvalidTransition, NotFound, ValidationFailed
+from sigap.intake.portal.actions import submit_portal_report
+from sigap.reporters import texts
+from sigap.reporters.models import Message
+from sigap.tenants.access import system_actor
+from sigap.tenants.permissions import Role
+from sigap.triage.actions import triage_report
+from sigap.triage.models import DuplicateSuggestion
+from tests.conftest import incoming
+from tests.coordination.conftest import REASON, refer
+
+pytestmark = pytest.mark.django_db
+
+
+
+@pytest.fixture
+def referred(referral):  # type: ignore[no-untyped-def]
+    """The referred case of agency A."""
+    return referral.from_case
+
+
+def _referral(case: Case) -> Referral:
+    return Referral.objects.get(from_case=case)
+
+
+def test_referring_hands_a_sealed_dossier_to_the_receiving_agency(referred, agency_a, agency_b, actor_of) -> None:
+    referral = _referral(referred)
+    assert referral.instansi_id == agency_b.pk and referral.status == ReferralStatus.SENT
+    assert referral.from_case_number == referred.number and referral.report_count == 1
+    assert referral.answer_due_at > referral.sent_at
+    # sealed for the receiving agency only: not plain, and not the referring agency's to open
+    assert b"pungutan" not in bytes(referral.dossier_sealed)
+    with pytest.raises(crypto.DecryptionFailed):
+        crypto.open_json(agency_a.pk, bytes(referral.dossier_sealed), purpose=PURPOSE_DOSSIER)
+    officer_b = actor_of(agency_b, Role.VERIFIKATOR)
+    dossier = dossier_of(actor=officer_b, referral=referral)
+    assert dossier is not None and dossier.reason == REASON
+    assert "meminta uang Rp 150.000" in dossier.reports[0].content.what
+    assert dossier.reports[0].content.who[0].position == "Lurah"
+    assert [r.pk for r in incoming_referrals(actor=officer_b)] == [referral.pk]
+    # both chains: the step at A (naming the referral), the receipt at B
+    step = AuditEvent.objects.get(chain=agency_a.pk, action="case.refer_not_authority")
+    assert step.data["referral"] == referral.pk and step.data["referred_to"] == agency_b.pk
+    received = AuditEvent.objects.get(chain=agency_b.pk, action="referral.received")
+    assert received.data == {"from_instansi": agency_a.pk, "from_case_number": referred.number}
+
+
+def test_a_role_that_does_not_read_contents_sees_the_referral_but_not_its_dossier(referred, agency_b, actor_of) -> None:
+    custodian = actor_of(agency_b, Role.CUSTODIAN)
+    referral = _referral(referred)
+    assert [r.pk for r in incoming_referrals(actor=custodian)] == [referral.pk]
+    assert dossier_of(actor=custodian, referral=referral) is None
+
+
+def test_no_other_agency_reaches_a_referral(referred, agency_a, hub, actor_of, boss_a) -> None:
+    referral = _referral(referred)
+    outsider = actor_of(hub, Role.SUPERVISOR)
+    assert list(incoming_referrals(actor=outsider)) == []
+    with pytest.raises(NotFound):
+        accept_referral(actor=outsider, referral_id=referral.pk)
+    with pytest.raises(NotFound):  # the referring agency cannot answer its own referral either
+        decline_referral(actor=boss_a, referral_id=referral.pk, reason="x")
+    with pytest.raises(NotFound):
+        dossier_of(actor=outsider, referral=referral)
+    assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.SENT
+
+
+def test_a_penelaah_cannot_answer_a_referral(referred, agency_b, actor_of) -> None:
+    with pytest.raises(NotFound):
+        accept_referral(actor=actor_of(agency_b, Role.PENELAAH), referral_id=_referral(referred).pk)
+
+
+def test_accepting_opens_a_case_in_the_receiving_queue(referred, agency_a, agency_b, actor_of, boss_a) -> None:
+    officer_b = actor_of(agency_b, Role.VERIFIKATOR)
+    referral = _referral(referred)
+    case_b = accept_referral(actor=officer_b, referral_id=referral.pk)
+    assert case_b.instansi_id == agency_b.pk and case_b.status == State.RECEIVED
+    report = Report.objects.get(case=case_b)
+    assert report.channel == Channel.REFERRAL and report.evidence_count == 0
+    content = open_content(agency_b.pk, report.content_sealed)
+    assert "meminta uang Rp 150.000" in content.what and content.who[0].name == "Budi"
+    # its own deadlines: acknowledged by the referring agency already, feedback owed from now
+    deadlines = {d.kind: d for d in Deadline.objects.filter(case=case_b)}
+    assert deadlines[DeadlineKind.ACKNOWLEDGE].met_at is not None
+    assert deadlines[DeadlineKind.FEEDBACK].met_at is None
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.ACCEPTED and referral.accepted_case_id == case_b.pk
+    # the referring agency sees where it stands there, not what it says
+    seen = referrals_of_case(actor=boss_a, case=referred)
+    assert len(seen) == 1 and seen[0].referral.accepted_case.number == case_b.number
+    with translation.override("id"):
+        assert referrals_of_case(actor=boss_a, case=referred)[0].receiver_state == "Diterima"
+    assert seen[0].receiver_next_due == deadlines[DeadlineKind.FEEDBACK].due_at
+    assert AuditEvent.objects.get(chain=agency_b.pk, action="referral.accepted").object_id == str(case_b.pk)
+    told = AuditEvent.objects.get(chain=agency_a.pk, action="referral.accepted_by_receiver")
+    assert told.data["case_number"] == case_b.number and told.object_id == str(referred.pk)
+
+
+def test_a_referral_is_answered_once(referred, agency_b, actor_of) -> None:
+    officer_b = actor_of(agency_b, Role.VERIFIKATOR)
+    referral = _referral(referred)
+    accept_referral(actor=officer_b, referral_id=referral.pk)
+    with pytest.raises(InvalidTransition):
+        accept_referral(actor=officer_b, referral_id=referral.pk)
+    with pytest.raises(InvalidTransition):
+        decline_referral(actor=officer_b, referral_id=referral.pk, reason="bukan kami")
+    assert Case.objects.filter(instansi=agency_b).count() == 1
+
+
+def test_declining_needs_a_reason_and_sends_it_back(referred, agency_a, agency_b, hub, actor_of, boss_a) -> None:
+    officer_b = actor_of(agency_b, Role.VERIFIKATOR)
+    referral = _referral(referred)
+    with pytest.raises(ValidationFailed) as refused:
+        decline_referral(actor=officer_b, referral_id=referral.pk, reason="  ")
+    assert "reason" in refused.value.fields
+    assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.SENT
+    # while it waits, the case goes nowhere else
+    with pytest.raises(InvalidTransition):
+        do_transition(
+            actor=boss_a, case_id=referred.pk, name="refer_external", data={"target_instansi": str(hub.pk), "reason": "x"}
+        )
+    decline_referral(actor=officer_b, referral_id=referral.pk, reason="Pelaku pegawai provinsi, bukan kota.")
+    seen = referrals_of_case(actor=boss_a, case=referred)
+    assert seen[0].referral.status == ReferralStatus.DECLINED
+    assert seen[0].decline_reason == "Pelaku pegawai provinsi, bukan kota."
+    from sigap.cases.selectors import case_timeline
+
+    history = [(e.event.action, e.notes) for e in case_timeline(actor=boss_a, case=referred)]
+    assert ("referral.declined_by_receiver", [("reason", "Pelaku pegawai provinsi, bukan kota.")]) in history
+    assert not Case.objects.filter(instansi=agency_b).exists()
+    # and it can now go to the competent body
+    do_transition(
+        actor=boss_a, case_id=referred.pk, name="refer_external", data={"target_instansi": str(hub.pk), "reason": REASON}
+    )
+    assert Referral.objects.filter(from_case=referred).count() == 2
+    assert Referral.objects.get(from_case=referred, instansi=hub).status == ReferralStatus.SENT
+
+
+def test_an_accepted_case_is_not_referred_again(referred, agency_b, hub, actor_of, boss_a) -> None:
+    accept_referral(actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=_referral(referred).pk)
+    with pytest.raises(InvalidTransition) as refused:
+        do_transition(
+            actor=boss_a, case_id=referred.pk, name="refer_external", data={"target_instansi": str(hub.pk), "reason": "x"}
+        )
+    assert agency_b.name in refused.value.message
+
+
+def test_several_reports_travel_together_and_an_urgent_case_stays_urgent(
+    agency_a, agency_b, boss_a, submit, actor_of
+) -> None:
+    first = submit(system_actor(agency_a))
+    other = ReportContent(
+        what="Lurah Budi juga meminta uang untuk surat pindah.", who=[ReportedPerson(name="Budi", position="Lurah")]
+    )
+    second = submit(system_actor(agency_a), content=other)
+    case = first.case
+    do_transition(actor=boss_a, case_id=second.case_id, name="start_verification")
+    do_transition(actor=boss_a, case_id=second.case_id, name="merge_duplicate", data={"target_case": str(case.pk)})
+    Case.objects.filter(pk=case.pk).update(priority=Priority.URGENT)
+    do_transition(actor=boss_a, case_id=case.pk, name="start_verification")
+    do_transition(
+        actor=boss_a, case_id=case.pk, name="refer_not_authority", data={"target_instansi": str(agency_b.pk), "reason": REASON}
+    )
+    referral = Referral.objects.get(from_case=case)
+    assert referral.report_count == 2 and referral.priority == Priority.URGENT
+    case_b = accept_referral(actor=actor_of(agency_b, Role.SUPERVISOR), referral_id=referral.pk)
+    content = open_content(agency_b.pk, Report.objects.get(case=case_b).content_sealed)
+    assert "pembuatan KTP" in content.what and "surat pindah" in content.what
+    assert [p.name for p in content.who] == ["Budi", "Budi"]  # a lurah named twice, once with his office
+    assert case_b.priority == Priority.URGENT
+
+
+def test_the_reporter_learns_that_the_competent_agency_accepted(agency_a, agency_b, boss_a, actor_of, cheap_portal) -> None:
+    report = submit_portal_report(
+        actor=system_actor(agency_a), incoming=incoming(), form_token=secrets.token_hex(8)
+    ).report
+    referral = refer(boss_a, report.case, agency_b)
+    accept_referral(actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=referral.pk)
+    told = Message.objects.get(report=report, text_code=texts.REFERRAL_ACCEPTED)
+    assert told.text_params == {"agency": agency_b.name} and told.instansi_id == agency_a.pk
+
+
+def test_triage_does_not_call_the_two_sides_of_a_referral_duplicates(referred, agency_a, agency_b, actor_of) -> None:
+    triage_report(report_id=Report.objects.get(case=referred).pk)
+    case_b = accept_referral(actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=_referral(referred).pk)
+    triage_report(report_id=Report.objects.get(case=case_b).pk)
+    assert not DuplicateSuggestion.objects.exists()
+
+
+def test_the_hub_monitor_sees_every_referral_without_content(referred, agency_b, hub, actor_of, boss_a) -> None:
+    monitor = actor_of(hub, Role.HUB_MONITOR)
+    rows = list(monitor_page(actor=monitor))
+    assert [r.from_case_number for r in rows] == [referred.number]
+    with pytest.raises(NotFound):
+        monitor_page(actor=boss_a)
