@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
+from sigap.coordination import views as coordination_views
 from sigap.core import views as core_views
 
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path("accounts/logout/", core_views.logout_view, name="logout"),
     path("kasus/", include("sigap.cases.urls")),
     path("pelimpahan/", include("sigap.coordination.urls")),
+    path("pantau/", coordination_views.agency_overview, name="hub_overview"),
     path("brankas/", include("sigap.vault.urls")),
     path("bukti/", include("sigap.evidence.urls")),
     path("admin/", admin.site.urls),

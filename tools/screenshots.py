@@ -5,7 +5,8 @@ Run from the repository root:  .venv/bin/python tools/screenshots.py [--chromium
 It sets up the demo in a temporary folder (its own SQLite database), serves it on a free port of
 127.0.0.1, logs in as the demo's verification officer of Pemerintah Provinsi Lampung and saves:
 the case queue, a case whose triage found a likely duplicate, a referral from another agency waiting
-for an answer, the login page, the mailbox login and the reporter's form on a phone-sized screen.
+for an answer, the hub monitor's overview of connected agencies, the login page, the mailbox login
+and the reporter's form on a phone-sized screen.
 Nothing is downloaded.
 """
 
@@ -28,6 +29,7 @@ OUT = ROOT / "docs" / "screenshots"
 SIGAP = [sys.executable, "-m", "sigap.cli"]
 PASSWORD = "sigap-demo-2026"
 OFFICER = "lampung.verifikator"
+MONITOR = "kpk.monitor"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -107,6 +109,14 @@ def main() -> int:
                 with page.expect_navigation():
                     page.click("main table tbody a")
                 page.screenshot(path=OUT / "referral.png", full_page=True)
+                hub = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 900}).new_page()
+                hub.goto(f"{base}/accounts/login/")
+                hub.fill("input[name=username]", MONITOR)
+                hub.fill("input[name=password]", PASSWORD)
+                with hub.expect_navigation():
+                    hub.click("main form button[type=submit]")
+                hub.goto(f"{base}/pantau/")  # the hub's monitor: connected agencies' missed deadlines
+                hub.screenshot(path=OUT / "hub-overview.png")
                 phone = browser.new_context(locale="id-ID", viewport={"width": 390, "height": 844},
                                             device_scale_factor=1, is_mobile=True, has_touch=True)
                 small = phone.new_page()

@@ -131,25 +131,57 @@ def _other_agency(case: Case, payload: Mapping[str, Any], actor: Actor) -> str |
     return None
 
 
-def _no_live_referral(case: Case, payload: Mapping[str, Any], actor: Actor) -> str | None:
-    """A case goes to one agency at a time: referred again only once the last referral was declined."""
+def _referral_of(case: Case, *, answered_too: bool) -> Any:
+    """The case's referral to another agency that still waits for an answer (or, `answered_too`,
+    that was accepted); None when there is none."""
     from sigap.coordination.models import Referral, ReferralStatus  # noqa: PLC0415
 
-    live = (
-        Referral.objects.filter(from_instansi_id=case.instansi_id, from_case_id=case.pk)
-        .exclude(status=ReferralStatus.DECLINED)
+    live = [ReferralStatus.SENT, *([ReferralStatus.ACCEPTED] if answered_too else [])]
+    return (
+        Referral.objects.filter(from_instansi_id=case.instansi_id, from_case_id=case.pk, status__in=live)
         .select_related("instansi")
         .first()
     )
+
+
+def _waiting(referral: Any) -> str:
+    return str(
+        _("This case waits for the answer of %(agency)s to its referral.")
+        % {"agency": referral.instansi.name}
+    )
+
+
+def _no_live_referral(case: Case, payload: Mapping[str, Any], actor: Actor) -> str | None:
+    """A case goes to one agency at a time: referred again only once the last referral was declined."""
+    live = _referral_of(case, answered_too=True)
     if live is None:
         return None
-    if live.status == ReferralStatus.ACCEPTED:
+    if live.status == "accepted":
         return str(
             _("%(agency)s has accepted this case; it cannot be referred again.")
             % {"agency": live.instansi.name}
         )
+    return _waiting(live)
+
+
+def _no_waiting_referral(case: Case, payload: Mapping[str, Any], actor: Actor) -> str | None:
+    """A case whose referral waits for an answer is followed up only once it is answered."""
+    waiting = _referral_of(case, answered_too=False)
+    return _waiting(waiting) if waiting is not None else None
+
+
+def _target_not_referred(case: Case, payload: Mapping[str, Any], actor: Actor) -> str | None:
+    """A report is not merged into a case handed to another agency: it would never reach that agency.
+    Refer it there too; that agency's triage finds it is the same matter."""
+    target = payload.get("target_case")
+    if target is None:
+        return None
+    live = _referral_of(target, answered_too=True)
+    if live is None:
+        return None
     return str(
-        _("This case waits for the answer of %(agency)s to its referral.") % {"agency": live.instansi.name}
+        _("Case %(number)s was referred to %(agency)s: refer this report there too instead of merging it.")
+        % {"number": target.number, "agency": live.instansi.name}
     )
 
 
@@ -222,7 +254,7 @@ TRANSITIONS: dict[str, Transition] = {
             State.MERGED,
             Cap.CASE_VERIFY,
             fields=(TARGET_CASE,),
-            guards=(_not_same_case,),
+            guards=(_not_same_case, _target_not_referred),
             meets=("verify", "feedback"),
         ),
         _t(
@@ -326,6 +358,7 @@ TRANSITIONS: dict[str, Transition] = {
             State.FOLLOW_UP,
             Cap.CASE_FOLLOW_UP,
             fields=(NOTE,),
+            guards=(_no_waiting_referral,),
         ),
         _t(
             "complete",

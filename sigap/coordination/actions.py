@@ -21,7 +21,9 @@ from sigap.coordination.access import access_referral
 from sigap.coordination.dossier import Dossier, ReferredReport, open_dossier
 from sigap.coordination.models import PURPOSE_DOSSIER, Referral, ReferralStatus
 from sigap.core import clock, crypto
-from sigap.core.errors import InvalidTransition, ValidationFailed
+from sigap.core.errors import InvalidTransition, NotFound, ValidationFailed
+from sigap.evidence.models import Evidence
+from sigap.evidence.storage import PreparedEvidence, copy_evidence, record_evidence
 from sigap.intake.incoming import IncomingReport
 from sigap.reporters.models import Anonymity
 from sigap.tenants.access import Actor, system_actor
@@ -34,11 +36,20 @@ MAX_REASON = 5_000
 def send_referral(*, actor: Actor, case: Case, target: Instansi, step: str, reason: str) -> Referral:
     """Hands `case` to `target`: called by the referring workflow step, inside its transaction, once
     the step was checked (the case is locked and the actor may refer)."""
-    reports = Report.objects.filter(instansi_id=case.instansi_id, case=case).order_by("received_at", "pk")
+    from sigap.reporters.mailbox import answers_of  # noqa: PLC0415 (reporters build on cases)
+
+    if actor.instansi.pk != case.instansi_id:
+        raise NotFound("not found")
+    reports = list(
+        Report.objects.filter(instansi_id=case.instansi_id, case=case).order_by("received_at", "pk")
+    )
     dossier = Dossier(
         summary=open_text(case.instansi_id, case.summary_sealed, purpose=PURPOSE_CASE),
         reason=reason,
-        reports=[ReferredReport.of(r, open_content(case.instansi_id, r.content_sealed)) for r in reports],
+        reports=[
+            ReferredReport.of(r, open_content(case.instansi_id, r.content_sealed), answers_of(r))
+            for r in reports
+        ],
     )
     now = clock.now()
     referral = Referral.objects.create(
@@ -56,6 +67,7 @@ def send_referral(*, actor: Actor, case: Case, target: Instansi, step: str, reas
         amount=case.amount,
         priority=case.priority,
         report_count=len(dossier.reports),
+        report_ids=[r.pk for r in reports],
         evidence_count=sum(r.evidence_count for r in dossier.reports),
         first_received_at=case.received_at,
     )
@@ -77,13 +89,26 @@ def _open_referral(actor: Actor, referral_id: int | str) -> Referral:
 
 def accept_referral(*, actor: Actor, referral_id: int | str) -> Case:
     """The receiving agency takes the case: a new case in its queue, with one report that holds the
-    referred reports' contents (channel "referral"), triaged like any other."""
-    with transaction.atomic(), audit_batch():
-        case = _accept(actor, referral_id)
+    referred reports' contents (channel "referral") and a copy of their files, triaged like any
+    other. The files are copied first, outside the transaction; if accepting fails, they are gone."""
+    referral = access_referral(actor, referral_id, cap=Cap.CASE_VERIFY)
+    if referral.status != ReferralStatus.SENT:
+        raise InvalidTransition(_("This referral has already been answered."))
+    sources = Evidence.objects.filter(
+        instansi_id=referral.from_instansi_id, report__case_id=referral.from_case_id
+    ).order_by("created_at", "pk")
+    copies = copy_evidence(sources=list(sources), to_instansi_id=referral.instansi_id)
+    try:
+        with transaction.atomic(), audit_batch():
+            case = _accept(actor, referral_id, copies)
+    except BaseException:
+        for copy in copies:
+            copy.discard()
+        raise
     return case
 
 
-def _accept(actor: Actor, referral_id: int | str) -> Case:
+def _accept(actor: Actor, referral_id: int | str, copies: list[PreparedEvidence]) -> Case:
     referral = _open_referral(actor, referral_id)
     dossier = open_dossier(referral)
     first = dossier.reports[0] if dossier.reports else None
@@ -104,6 +129,8 @@ def _accept(actor: Actor, referral_id: int | str) -> Case:
             external_ref=f"referral:{referral.pk}",
         ),
     )
+    for copy in copies:
+        record_evidence(actor=actor, report=report, prepared=copy)
     case = report.case
     if referral.priority > case.priority:  # an urgent case (retaliation reported) stays urgent
         case.priority = referral.priority
@@ -139,8 +166,15 @@ def _tell_reporters(referral: Referral) -> None:
     from sigap.reporters import texts  # noqa: PLC0415
     from sigap.reporters.mailbox import notify_reporter  # noqa: PLC0415
 
-    case = Case.objects.select_related("instansi").get(pk=referral.from_case_id)
-    notify_reporter(case=case, kind=texts.REFERRAL_ACCEPTED, params={"agency": referral.instansi.name})
+    # the reports that went with the referral, wherever they are now (a report is never moved out of
+    # a referred case, but its case may have been merged before it was referred)
+    for report in Report.objects.filter(instansi_id=referral.from_instansi_id, pk__in=referral.report_ids):
+        notify_reporter(
+            case=report.case,
+            kind=texts.REFERRAL_ACCEPTED,
+            report=report,
+            params={"agency": referral.instansi.name},
+        )
 
 
 def decline_referral(*, actor: Actor, referral_id: int | str, reason: str) -> Referral:
@@ -170,7 +204,15 @@ def _decline(actor: Actor, referral_id: int | str, reason: str) -> Referral:
     referral.answered_at = clock.now()
     referral.answered_by = actor.user  # type: ignore[assignment]
     referral.decline_note = note
+    # not this agency's matter: it keeps the dates, not the contents
+    referral.dossier_sealed = crypto.seal_json(
+        referral.instansi_id, Dossier("", "").to_dict(), purpose=PURPOSE_DOSSIER
+    )
     referral.save()
+    # the referring case no longer names an agency it is referred to; the history keeps both steps
+    Case.objects.filter(pk=referral.from_case_id, referred_to_id=referral.instansi_id).update(
+        referred_to=None
+    )
     record(
         actor=actor,
         action="referral.declined",

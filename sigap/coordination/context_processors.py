@@ -16,5 +16,5 @@ def referrals(request: HttpRequest) -> dict[str, Any]:
     return {
         "referrals_inbox": actor.can(Cap.CASE_LIST),
         "referrals_waiting": waiting_count(actor=actor),
-        "referral_monitor": actor.can(Cap.HUB_MONITOR),
+        "referral_monitor": actor.can(Cap.HUB_MONITOR) and actor.instansi.is_hub,
     }

@@ -1,8 +1,8 @@
 """What a referral carries: the case summary, the reason, and every report's content with the
 facts about it that the receiving agency needs (channel, dates, anonymity, files held back).
 
-Sealed with the receiving agency's key. The reporters' identities and their files stay with the
-referring agency: identities are disclosed only through its custodian, files on request."""
+Sealed with the receiving agency's key. The reporters' identities stay with the referring agency
+(disclosed only through its custodian); their files are copied when the referral is accepted."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ class ReferredReport:
     evidence_count: int = 0
     occurred_from: dt.date | None = None
     occurred_to: dt.date | None = None
+    answers: list[str] = field(default_factory=list)  # the reporter's answers to officers' questions
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -37,6 +38,7 @@ class ReferredReport:
             "evidence_count": self.evidence_count,
             "occurred_from": self.occurred_from.isoformat() if self.occurred_from else None,
             "occurred_to": self.occurred_to.isoformat() if self.occurred_to else None,
+            "answers": list(self.answers),
         }
 
     @classmethod
@@ -53,10 +55,11 @@ class ReferredReport:
             evidence_count=int(data.get("evidence_count", 0)),
             occurred_from=day(data.get("occurred_from")),
             occurred_to=day(data.get("occurred_to")),
+            answers=[str(a) for a in data.get("answers", [])],
         )
 
     @classmethod
-    def of(cls, report: Report, content: ReportContent) -> ReferredReport:
+    def of(cls, report: Report, content: ReportContent, answers: list[str]) -> ReferredReport:
         return cls(
             content=content,
             channel=report.channel,
@@ -66,6 +69,7 @@ class ReferredReport:
             evidence_count=report.evidence_count,
             occurred_from=report.occurred_from,
             occurred_to=report.occurred_to,
+            answers=answers,
         )
 
 
@@ -92,8 +96,10 @@ class Dossier:
 
     def combined(self) -> ReportContent:
         """One report's content out of all of them, for the case the receiving agency opens: each
-        part in the order the reports came, a part repeated word for word kept once."""
+        part in the order the reports came, a part repeated word for word kept once; what the
+        reporters answered to questions follows what they wrote."""
         contents = [r.content for r in self.reports]
+        answers = [a for r in self.reports for a in r.answers]
 
         def joined(name: str, sep: str) -> str:
             parts: list[str] = []
@@ -114,7 +120,7 @@ class Dossier:
         title = contents[0].title.strip() if len(contents) == 1 else ""
         return ReportContent(
             title=title or self.summary,
-            what=joined("what", "\n\n"),
+            what="\n\n".join(x for x in (joined("what", "\n\n"), *answers) if x),
             who=people,
             where=joined("where", "; "),
             when=joined("when", "; "),

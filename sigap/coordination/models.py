@@ -51,6 +51,8 @@ class Referral(TenantOwned):
     amount = models.BigIntegerField(_("amount (Rp)"), null=True, blank=True)
     priority = models.PositiveSmallIntegerField(_("priority"), default=2)
     report_count = models.PositiveIntegerField(default=1)
+    # the referring agency's reports that went with it: their reporters are told when it is accepted
+    report_ids = models.JSONField(default=list)
     evidence_count = models.PositiveIntegerField(default=0)
     first_received_at = models.DateTimeField(_("first received"))
     accepted_case = models.ForeignKey(

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from sigap.cases.models import Channel
+from sigap.cases.models import Channel, DeadlineKind
 from sigap.coordination import selectors
 from sigap.coordination.access import access_referral
 from sigap.coordination.actions import accept_referral, decline_referral
@@ -25,6 +25,14 @@ from sigap.tenants.permissions import Cap
 def _actor(request: HttpRequest, cap: Cap = Cap.CASE_LIST) -> Actor:
     actor = getattr(request, "actor", None)
     if actor is None or not actor.can(cap):
+        raise Http404
+    return actor
+
+
+def _hub_monitor(request: HttpRequest) -> Actor:
+    """The hub's monitor, at the hub (the selectors check it again)."""
+    actor = _actor(request, Cap.HUB_MONITOR)
+    if not actor.instansi.is_hub:
         raise Http404
     return actor
 
@@ -119,7 +127,7 @@ def referral_decline(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 @login_required
 def monitor(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request, Cap.HUB_MONITOR)
+    actor = _hub_monitor(request)
     status = request.GET.get("status") or "all"
     if status not in {"all", *ReferralStatus.values}:
         status = "all"
@@ -138,4 +146,16 @@ def monitor(request: HttpRequest) -> HttpResponse:
             "counts": selectors.monitor_counts(actor=actor),
             "now": clock.now(),
         },
+    )
+
+
+@login_required
+def agency_overview(request: HttpRequest) -> HttpResponse:
+    """The hub's monitor: every connected agency's open cases, missed deadlines and unanswered referrals."""
+    actor = _hub_monitor(request)
+    rows = selectors.agency_overview(actor=actor)
+    return render(
+        request,
+        "coordination/agency_overview.html",
+        {"rows": rows, "kinds": DeadlineKind.choices, "now": clock.now()},
     )

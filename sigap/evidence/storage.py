@@ -255,6 +255,44 @@ def prepare_evidence(*, instansi_id: int, upload: UploadedFile, keep_metadata: b
     )
 
 
+def copy_evidence(*, sources: Sequence[Evidence], to_instansi_id: int) -> list[PreparedEvidence]:
+    """Copies of stored files for another agency (a referral it accepts): each one decrypted and
+    encrypted again under a new file key, bound to that agency, outside any transaction. Nothing is
+    recorded yet; on failure nothing is left on disk."""
+    copies: list[PreparedEvidence] = []
+    try:
+        for source in sources:
+            storage_key, file_key = secrets.token_hex(20), crypto.new_file_key()
+            out = _EncryptedFile(to_instansi_id, storage_key, file_key)
+            try:
+                for chunk in iter_plaintext(source):
+                    out.write(chunk)
+                out.finish()
+            except BaseException:
+                out.abort()
+                raise
+            copies.append(
+                PreparedEvidence(
+                    instansi_id=to_instansi_id,
+                    storage_key=storage_key,
+                    file_key=file_key,
+                    name=name_of(source),
+                    mime=source.mime_type,
+                    size=out.size,
+                    original_size=source.original_size,
+                    sha256=out.digest.hexdigest(),
+                    original_sha256=source.original_sha256,
+                    metadata_removed=source.metadata_removed,
+                    keep_metadata=source.keep_metadata,
+                )
+            )
+    except BaseException:
+        for copy in copies:
+            copy.discard()
+        raise
+    return copies
+
+
 def room_left(report: Report | None) -> int:
     """Bytes the report's files may still take: its limit less what its stored files took when
     they were sent (all of it for a report not stored yet)."""

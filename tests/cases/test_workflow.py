@@ -66,12 +66,11 @@ def walk(boss_a, agency_a, agency_b, submit):  # type: ignore[no-untyped-def]
             do_transition(
                 actor=boss_a, case_id=case.pk, name=t.name, data=_payload(t, case, agency_b, new_case)
             )
+            # a referral is answered at once (declined), so that the case may go on or be referred on
+            for referral in Referral.objects.filter(from_case=case, status=ReferralStatus.SENT):
+                decline_referral(actor=system_actor(agency_b), referral_id=referral.pk, reason="bukan kami")
         case.refresh_from_db()
         assert case.status == state
-        if state == State.REFERRED:  # the receiving agency declines, so that the case may be referred on
-            receiver = system_actor(agency_b)
-            for referral in Referral.objects.filter(from_case=case, status=ReferralStatus.SENT):
-                decline_referral(actor=receiver, referral_id=referral.pk, reason="bukan kewenangan kami")
         return case
 
     to_state.new_case = new_case  # type: ignore[attr-defined]

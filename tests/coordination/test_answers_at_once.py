@@ -58,5 +58,6 @@ def test_one_case_is_referred_to_one_agency_at_a_time(agency_a, agency_b, hub, b
     )
 
     assert isinstance(first, Case)
-    assert isinstance(second, InvalidTransition)  # the case waits for agency B's answer
+    assert isinstance(second, InvalidTransition)
+    assert agency_b.name in second.message  # the case waits for agency B's answer
     assert list(Referral.objects.values_list("instansi_id", flat=True)) == [agency_b.pk]

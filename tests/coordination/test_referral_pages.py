@@ -25,7 +25,8 @@ def _client(instansi, *roles: str) -> Client:  # type: ignore[no-untyped-def]
 def test_the_receiving_agency_reads_and_accepts_a_referral(referral, agency_b) -> None:
     officer = _client(agency_b, Role.VERIFIKATOR)
     inbox = officer.get("/pelimpahan/").content.decode()
-    assert referral.from_case_number in inbox and 'class="badge"' in inbox
+    assert referral.from_case_number in inbox
+    assert 'Pelimpahan masuk <span class="badge">1</span>' in inbox  # the navigation counts what waits
     page = officer.get(f"/pelimpahan/{referral.pk}/").content.decode()
     assert REASON in page and "Petugas kelurahan meminta uang" in page
     assert "Terima" in page and "Tolak" in page
@@ -34,6 +35,8 @@ def test_the_receiving_agency_reads_and_accepts_a_referral(referral, agency_b) -
     assert answer.redirect_chain[-1][0] == f"/kasus/{case_b.pk}/"
     assert case_b.number in answer.content.decode() and "Petugas kelurahan meminta uang" in answer.content.decode()
     assert "Dibuka dari pelimpahan instansi lain" in answer.content.decode()  # the new case's history says so
+    assert f'href="/pelimpahan/{referral.pk}/"' in answer.content.decode()  # and where it came from
+    assert referral.from_case_number in answer.content.decode()
 
 
 def test_the_referring_agency_follows_the_referral_from_its_case(referral, agency_a, agency_b, actor_of) -> None:
@@ -44,7 +47,7 @@ def test_the_referring_agency_follows_the_referral_from_its_case(referral, agenc
     assert "Pelimpahan ke instansi lain" in waiting and "Menunggu jawaban" in waiting
     case_b = accept_referral(actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=referral.pk)
     accepted = officer_a.get(f"/kasus/{referral.from_case_id}/").content.decode()
-    assert case_b.number in accepted and "Diterima" in accepted
+    assert f"Kasus mereka {case_b.number}: Diterima" in accepted  # its state there, next to its number
 
 
 def test_declining_without_a_reason_keeps_the_referral_and_says_why(referral, agency_b) -> None:
@@ -55,6 +58,8 @@ def test_declining_without_a_reason_keeps_the_referral_and_says_why(referral, ag
     done = officer.post(f"/pelimpahan/{referral.pk}/tolak/", {"reason": "Bukan pegawai kami."}, follow=True)
     assert done.redirect_chain[-1][0] == "/pelimpahan/"
     assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.DECLINED
+    after = officer.get(f"/pelimpahan/{referral.pk}/").content.decode()  # the contents went back
+    assert REASON not in after and "Petugas kelurahan" not in after and "/terima/" not in after
 
 
 def test_no_other_agency_and_no_role_without_verification_answers(referral, agency_a, agency_b, hub) -> None:
@@ -72,12 +77,17 @@ def test_no_other_agency_and_no_role_without_verification_answers(referral, agen
     assert Client().get("/pelimpahan/").status_code == 302  # to the login page
 
 
-def test_the_hub_monitor_sees_dates_and_answers_not_contents(referral, agency_a, hub) -> None:
+def test_the_hub_monitor_sees_dates_and_answers_not_contents(referral, agency_a, agency_b, hub) -> None:
     monitor = _client(hub, Role.HUB_MONITOR)
     page = monitor.get("/pelimpahan/pantau/").content.decode()
     assert referral.from_case_number in page and agency_a.name in page
     assert REASON not in page and "Petugas kelurahan" not in page
     assert _client(agency_a, Role.SUPERVISOR).get("/pelimpahan/pantau/").status_code == 404
+    # a monitor role given inside an agency is no hub monitor
+    assert _client(agency_a, Role.HUB_MONITOR).get("/pelimpahan/pantau/").status_code == 404
+    agency_b.connected_to_hub = False  # an agency not connected keeps even its referrals' dates
+    agency_b.save()
+    assert referral.from_case_number not in monitor.get("/pelimpahan/pantau/").content.decode()
 
 
 def test_the_pages_speak_english_on_request(referral, agency_b) -> None:
@@ -92,7 +102,9 @@ def test_the_case_page_offers_no_second_referral_while_one_waits(referral, agenc
 
     officer_a = _client(agency_a, Role.SUPERVISOR)
     waiting = officer_a.get(f"/kasus/{referral.from_case_id}/").content.decode()
-    assert "/step/refer_external/" not in waiting and "/step/record_follow_up/" in waiting
+    # while it waits, neither another referral nor a follow-up of its own is offered
+    assert "/step/refer_external/" not in waiting and "/step/record_follow_up/" not in waiting
     decline_referral(actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=referral.pk, reason="Bukan kami.")
     declined = officer_a.get(f"/kasus/{referral.from_case_id}/").content.decode()
-    assert "/step/refer_external/" in declined and "Bukan kami." in declined
+    assert "/step/refer_external/" in declined and "/step/record_follow_up/" in declined
+    assert "Bukan kami." in declined

@@ -138,7 +138,15 @@ def test_declining_needs_a_reason_and_sends_it_back(referred, agency_a, agency_b
         do_transition(
             actor=boss_a, case_id=referred.pk, name="refer_external", data={"target_instansi": str(hub.pk), "reason": "x"}
         )
+    with pytest.raises(InvalidTransition):  # nor is it followed up as if the other agency had it
+        do_transition(actor=boss_a, case_id=referred.pk, name="record_follow_up", data={"note": "x"})
     decline_referral(actor=officer_b, referral_id=referral.pk, reason="Pelaku pegawai provinsi, bukan kota.")
+    # agency B keeps the dates, not the contents; agency A's case no longer names B
+    assert dossier_of(actor=officer_b, referral=Referral.objects.get(pk=referral.pk)) is None
+    from sigap.coordination.dossier import open_dossier
+
+    assert open_dossier(Referral.objects.get(pk=referral.pk)).reports == []
+    assert Case.objects.get(pk=referred.pk).referred_to_id is None
     seen = referrals_of_case(actor=boss_a, case=referred)
     assert seen[0].referral.status == ReferralStatus.DECLINED
     assert seen[0].decline_reason == "Pelaku pegawai provinsi, bukan kota."
@@ -212,3 +220,103 @@ def test_the_hub_monitor_sees_every_referral_without_content(referred, agency_b,
     assert [r.from_case_number for r in rows] == [referred.number]
     with pytest.raises(NotFound):
         monitor_page(actor=boss_a)
+
+
+def test_the_files_come_with_an_accepted_referral_sealed_for_the_receiver(
+    agency_a, agency_b, boss_a, submit, actor_of
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sigap.evidence import storage
+    from sigap.evidence.models import Evidence
+
+    report = submit(system_actor(agency_a))
+    sent = storage.store_evidence(
+        actor=system_actor(agency_a),
+        report=report,
+        upload=SimpleUploadedFile("kuitansi-lurah.txt", b"Kuitansi Rp 150.000 dari loket\n"),
+        keep_metadata=False,
+    )
+    referral = refer(boss_a, report.case, agency_b)
+    case_b = accept_referral(actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=referral.pk)
+    copy = Evidence.objects.get(instansi=agency_b)
+    assert copy.report.case_id == case_b.pk and copy.report.evidence_count == 1
+    assert copy.storage_key != sent.storage_key and copy.sha256 == sent.sha256
+    assert b"".join(storage.iter_plaintext(copy)) == b"Kuitansi Rp 150.000 dari loket\n"
+    assert storage.name_of(copy) == "kuitansi-lurah.txt"
+    with pytest.raises(crypto.DecryptionFailed):  # bound to the receiving agency's key
+        crypto.open_sealed(agency_a.pk, bytes(copy.file_key_sealed), purpose=storage.purpose_file_key(copy.storage_key))
+    assert b"".join(storage.iter_plaintext(Evidence.objects.get(pk=sent.pk))).startswith(b"Kuitansi")  # kept there
+    assert AuditEvent.objects.get(chain=agency_b.pk, action="evidence.stored").object_id == str(copy.pk)
+
+
+def test_a_failed_acceptance_leaves_no_copied_file(agency_a, agency_b, boss_a, submit, actor_of, monkeypatch) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sigap.coordination import actions
+    from sigap.evidence import storage
+
+    report = submit(system_actor(agency_a))
+    storage.store_evidence(
+        actor=system_actor(agency_a), report=report, upload=SimpleUploadedFile("a.txt", b"isi\n"), keep_metadata=False
+    )
+    referral = refer(boss_a, report.case, agency_b)
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(actions, "record_evidence", broken)
+    with pytest.raises(RuntimeError):
+        accept_referral(actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=referral.pk)
+    assert not [f for f in storage.evidence_root().joinpath(str(agency_b.pk)).rglob("*") if f.is_file()]
+    assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.SENT
+    assert not Case.objects.filter(instansi=agency_b).exists()
+
+
+def test_a_report_is_not_merged_into_a_referred_case(referred, agency_a, agency_b, boss_a, submit) -> None:
+    later = submit(system_actor(agency_a)).case
+    do_transition(actor=boss_a, case_id=later.pk, name="start_verification")
+    with pytest.raises(InvalidTransition) as refused:
+        do_transition(actor=boss_a, case_id=later.pk, name="merge_duplicate", data={"target_case": str(referred.pk)})
+    assert referred.number in refused.value.message and agency_b.name in refused.value.message
+    # it goes where the case went, and that agency's triage finds it is the same matter
+    do_transition(
+        actor=boss_a, case_id=later.pk, name="refer_not_authority", data={"target_instansi": str(agency_b.pk), "reason": REASON}
+    )
+    assert Referral.objects.filter(instansi=agency_b).count() == 2
+
+
+def test_the_referring_agency_follows_the_case_into_the_one_it_was_merged_into(
+    referred, agency_b, boss_a, submit, actor_of
+) -> None:
+    from sigap.coordination.selectors import linked_case_ids
+
+    officer_b = actor_of(agency_b, Role.SUPERVISOR)
+    case_b = accept_referral(actor=officer_b, referral_id=_referral(referred).pk)
+    own = submit(system_actor(agency_b)).case  # the reporter also went straight to agency B
+    do_transition(actor=officer_b, case_id=case_b.pk, name="start_verification")
+    do_transition(actor=officer_b, case_id=case_b.pk, name="merge_duplicate", data={"target_case": str(own.pk)})
+    seen = referrals_of_case(actor=boss_a, case=referred)[0]
+    assert seen.receiver_case_number == own.number
+    with translation.override("id"):
+        assert referrals_of_case(actor=boss_a, case=referred)[0].receiver_state == "Diterima"
+    assert own.pk in linked_case_ids(referred.pk) and referred.pk in linked_case_ids(own.pk)
+
+
+def test_the_reporters_answers_go_with_the_referral(agency_a, agency_b, boss_a, actor_of, cheap_portal) -> None:
+    from sigap.reporters import mailbox
+
+    report = submit_portal_report(
+        actor=system_actor(agency_a), incoming=incoming(), form_token=secrets.token_hex(8)
+    ).report
+    question = mailbox.officer_write(actor=boss_a, case_id=report.case_id, report_id=report.pk, body="Kapan?")
+    mailbox.reporter_write(
+        actor=system_actor(agency_a), reporter=report.reporter, body="Pada 4 Maret 2026 pukul 10.00", reply_to_id=question.pk
+    )
+    referral = refer(boss_a, report.case, agency_b)
+    dossier = dossier_of(actor=actor_of(agency_b, Role.VERIFIKATOR), referral=referral)
+    assert dossier is not None and dossier.reports[0].answers == ["Pada 4 Maret 2026 pukul 10.00"]
+    assert referral.report_ids == [report.pk]
+    case_b = accept_referral(actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=referral.pk)
+    content = open_content(agency_b.pk, Report.objects.get(case=case_b).content_sealed)
+    assert content.what.endswith("Pada 4 Maret 2026 pukul 10.00")

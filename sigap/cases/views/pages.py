@@ -16,7 +16,7 @@ from sigap.cases.actions.acknowledge import AcknowledgedBy, acknowledge_receipt
 from sigap.cases.actions.transitions import do_transition
 from sigap.cases.models import Channel
 from sigap.cases.workflow import State
-from sigap.coordination.selectors import referrals_of_case
+from sigap.coordination.selectors import referral_into, referrals_of_case
 from sigap.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from sigap.core.http import post_or_back
 from sigap.tenants.access import Actor, instansi_of_user
@@ -96,6 +96,7 @@ def _detail_context(actor: Actor, case: Any, **extra: Any) -> dict[str, Any]:
         "can_acknowledge": actor.can(Cap.CASE_VERIFY) and not case.merged_into_id,
         "acknowledged_by": AcknowledgedBy.choices,
         "referrals": referrals_of_case(actor=actor, case=case),
+        "referred_from": referral_into(actor=actor, case=case),
         **extra,
     }
 
