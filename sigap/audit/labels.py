@@ -41,6 +41,8 @@ ACTIONS: dict[str, Any] = {
     "referral.accepted_by_receiver": _("Referral accepted by the receiving agency"),
     "referral.declined": _("Referral declined"),
     "referral.declined_by_receiver": _("Referral declined by the receiving agency"),
+    "referral.withdrawn": _("Referral withdrawn by the referring agency"),
+    "case.referral_withdrawn": _("Referral withdrawn"),
     "evidence.stored": _("Evidence stored"),
     "evidence.viewed": _("Evidence viewed"),
     "evidence.opened": _("Evidence opened"),

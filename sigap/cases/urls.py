@@ -9,6 +9,11 @@ urlpatterns = [
     path("<int:case_id>/", pages.case_detail, name="detail"),
     path("<int:case_id>/step/<slug:name>/", pages.case_step, name="step"),
     path("<int:case_id>/tanda-terima/", pages.receipt_acknowledged, name="acknowledge"),
+    path(
+        "<int:case_id>/pelimpahan/<int:referral_id>/tarik/",
+        pages.withdraw_referral_view,
+        name="withdraw_referral",
+    ),
     path("instansi/", pages.switch_instansi, name="switch_instansi"),
     path("<int:case_id>/kategori/", triage_views.confirm_category, name="category"),
     path("<int:case_id>/duplikat/<int:suggestion_id>/", triage_views.duplicate_decision, name="duplicate"),

@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from sigap.audit.actions import record
 from sigap.audit.chain import batched as audit_batch
 from sigap.cases import sla
+from sigap.cases.access import access_case
 from sigap.cases.actions.submit import submit_report
+from sigap.cases.actions.transitions import lock_cases
 from sigap.cases.content import PURPOSE_CASE, PURPOSE_NOTE, open_content, open_text, seal_text
 from sigap.cases.models import Case, CaseNote, Channel, Report
 from sigap.coordination.access import access_referral
@@ -224,5 +226,52 @@ def _decline(actor: Actor, referral_id: int | str, reason: str) -> Referral:
         action="referral.declined_by_receiver",
         obj=referral.from_case,
         data={"referral": referral.pk, "to_instansi": referral.instansi_id, "notes": [note.pk]},
+    )
+    return referral
+
+
+def withdraw_referral(*, actor: Actor, case_id: int | str, referral_id: int | str) -> Referral:
+    """The referring agency takes back a referral that waits for an answer (sent to the wrong
+    agency, or the matter turned out to be its own after all): the receiving agency keeps its dates,
+    not its contents, and the case may be referred elsewhere or followed up here."""
+    with transaction.atomic(), audit_batch():
+        return _withdraw(actor, case_id, referral_id)
+
+
+def _withdraw(actor: Actor, case_id: int | str, referral_id: int | str) -> Referral:
+    case = access_case(actor, case_id, cap=Cap.CASE_VERIFY)
+    lock_cases([case.pk])
+    try:
+        pk = int(referral_id)
+    except (TypeError, ValueError):
+        raise NotFound("not found") from None
+    referral = (
+        Referral.objects.select_for_update(of=("self",))
+        .filter(from_instansi_id=actor.instansi.pk, from_case=case, pk=pk)
+        .select_related("instansi")
+        .first()
+    )
+    if referral is None:
+        raise NotFound("not found")
+    if referral.status != ReferralStatus.SENT:
+        raise InvalidTransition(_("This referral has already been answered."))
+    referral.status = ReferralStatus.WITHDRAWN
+    referral.answered_at = clock.now()
+    referral.dossier_sealed = crypto.seal_json(
+        referral.instansi_id, Dossier("", "").to_dict(), purpose=PURPOSE_DOSSIER
+    )
+    referral.save()
+    Case.objects.filter(pk=case.pk, referred_to_id=referral.instansi_id).update(referred_to=None)
+    record(
+        actor=system_actor(referral.instansi),
+        action="referral.withdrawn",
+        obj=referral,
+        data={"from_instansi": case.instansi_id},
+    )
+    record(
+        actor=actor,
+        action="case.referral_withdrawn",
+        obj=case,
+        data={"referral": referral.pk, "to_instansi": referral.instansi_id},
     )
     return referral

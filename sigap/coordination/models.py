@@ -20,10 +20,12 @@ class ReferralStatus(models.TextChoices):
     SENT = "sent", _("Waiting for an answer")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Referral(TenantOwned):
-    """A case handed to the agency `instansi` by `from_instansi`; accepted, it becomes a case there."""
+    """A case handed to the agency `instansi` by `from_instansi`; accepted, it becomes a case there.
+    Declined by the receiver or withdrawn by the sender, it keeps its dates and no contents."""
 
     from_instansi = models.ForeignKey(
         "tenants.Instansi", on_delete=models.PROTECT, related_name="+", verbose_name=_("referring agency")

@@ -50,10 +50,10 @@ def waiting_count(*, actor: Actor) -> int:
 
 def dossier_of(*, actor: Actor, referral: Referral) -> Dossier | None:
     """The referral's contents, for a role that reads report contents and while the referral is not
-    declined (a declined referral keeps no contents); None otherwise."""
+    declined or withdrawn (it then keeps no contents); None otherwise."""
     if referral.instansi_id != actor.instansi.pk:
         raise NotFound("not found")
-    if not actor.can(Cap.CASE_READ) or referral.status == ReferralStatus.DECLINED:
+    if not actor.can(Cap.CASE_READ) or referral.status in (ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN):
         return None
     return open_dossier(referral)
 
@@ -156,6 +156,7 @@ def monitor_counts(*, actor: Actor) -> dict[str, int]:
         overdue=Count("id", filter=waiting & Q(answer_due_at__lt=clock.now())),
         accepted=Count("id", filter=Q(status=ReferralStatus.ACCEPTED)),
         declined=Count("id", filter=Q(status=ReferralStatus.DECLINED)),
+        withdrawn=Count("id", filter=Q(status=ReferralStatus.WITHDRAWN)),
     )
 
 

@@ -127,11 +127,15 @@ def find_duplicates(report: Report, features: TriageFeatures) -> list[tuple[Stor
     ]
     shortlist += [c.report_id for c in found if c.entities][:SHORTLIST]  # most shared first
     results = []
-    # its own case, and a case a referral ties it to (the same matter, known to both agencies)
-    known = {report.case_id, *linked_case_ids(report.case_id)}
+    linked: set[int] | None = None  # cases a referral ties to this one: read once, only when needed
     for other in _load_stored(shortlist):  # the index gave only reports it may be compared with
-        if other.case_id in known:
+        if other.case_id == report.case_id:
             continue
+        if other.instansi_id != report.instansi_id:
+            # a referral ties two agencies' cases into one matter known to both: no duplicate
+            linked = linked_case_ids(report.case_id) if linked is None else linked
+            if other.case_id in linked:
+                continue
         theirs = _dedup_view(other.report_id, other.signature, other.features)
         match = dedup.compare(mine, theirs, evidence=False)
         if match.score >= SUGGEST_AT and match.is_duplicate:

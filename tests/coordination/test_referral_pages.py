@@ -108,3 +108,16 @@ def test_the_case_page_offers_no_second_referral_while_one_waits(referral, agenc
     declined = officer_a.get(f"/kasus/{referral.from_case_id}/").content.decode()
     assert "/step/refer_external/" in declined and "/step/record_follow_up/" in declined
     assert "Bukan kami." in declined
+
+
+def test_withdrawing_from_the_case_page(referral, agency_a, agency_b) -> None:
+    officer_a = _client(agency_a, Role.VERIFIKATOR)
+    url = f"/kasus/{referral.from_case_id}/pelimpahan/{referral.pk}/tarik/"
+    assert url in officer_a.get(f"/kasus/{referral.from_case_id}/").content.decode()
+    assert _client(agency_b, Role.SUPERVISOR).post(url).status_code == 404  # another agency's case
+    done = officer_a.post(url, follow=True)
+    assert done.redirect_chain[-1][0] == f"/kasus/{referral.from_case_id}/"
+    assert "Ditarik" in done.content.decode() and url not in done.content.decode()
+    assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.WITHDRAWN
+    receiving = _client(agency_b, Role.VERIFIKATOR).get(f"/pelimpahan/{referral.pk}/").content.decode()
+    assert REASON not in receiving and "/terima/" not in receiving

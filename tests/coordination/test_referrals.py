@@ -320,3 +320,42 @@ def test_the_reporters_answers_go_with_the_referral(agency_a, agency_b, boss_a, 
     case_b = accept_referral(actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=referral.pk)
     content = open_content(agency_b.pk, Report.objects.get(case=case_b).content_sealed)
     assert content.what.endswith("Pada 4 Maret 2026 pukul 10.00")
+
+
+def test_the_referring_agency_withdraws_a_referral_still_waiting(referred, agency_a, agency_b, hub, boss_a, actor_of) -> None:
+    from sigap.coordination.actions import withdraw_referral
+
+    referral = _referral(referred)
+    officer_b = actor_of(agency_b, Role.SUPERVISOR)
+    with pytest.raises(NotFound):  # only the referring agency takes it back
+        withdraw_referral(actor=officer_b, case_id=referred.pk, referral_id=referral.pk)
+    with pytest.raises(NotFound):  # and not as a role that does not verify
+        withdraw_referral(actor=actor_of(agency_a, Role.PENELAAH), case_id=referred.pk, referral_id=referral.pk)
+    withdraw_referral(actor=boss_a, case_id=referred.pk, referral_id=referral.pk)
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.WITHDRAWN
+    assert dossier_of(actor=officer_b, referral=referral) is None
+    from sigap.coordination.dossier import open_dossier
+
+    assert open_dossier(referral).reports == []  # agency B keeps the dates, not the contents
+    with pytest.raises(InvalidTransition):
+        accept_referral(actor=officer_b, referral_id=referral.pk)
+    with pytest.raises(InvalidTransition):  # once only
+        withdraw_referral(actor=boss_a, case_id=referred.pk, referral_id=referral.pk)
+    assert AuditEvent.objects.get(chain=agency_b.pk, action="referral.withdrawn").object_id == str(referral.pk)
+    assert AuditEvent.objects.get(chain=agency_a.pk, action="case.referral_withdrawn").data["to_instansi"] == agency_b.pk
+    # the case is A's again: to the right agency now
+    do_transition(
+        actor=boss_a, case_id=referred.pk, name="refer_external", data={"target_instansi": str(hub.pk), "reason": REASON}
+    )
+    assert Referral.objects.get(from_case=referred, instansi=hub).status == ReferralStatus.SENT
+
+
+def test_an_answered_referral_is_not_withdrawn(referred, agency_b, boss_a, actor_of) -> None:
+    from sigap.coordination.actions import withdraw_referral
+
+    referral = _referral(referred)
+    accept_referral(actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=referral.pk)
+    with pytest.raises(InvalidTransition):
+        withdraw_referral(actor=boss_a, case_id=referred.pk, referral_id=referral.pk)
+    assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.ACCEPTED

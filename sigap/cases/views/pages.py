@@ -16,6 +16,7 @@ from sigap.cases.actions.acknowledge import AcknowledgedBy, acknowledge_receipt
 from sigap.cases.actions.transitions import do_transition
 from sigap.cases.models import Channel
 from sigap.cases.workflow import State
+from sigap.coordination.actions import withdraw_referral
 from sigap.coordination.selectors import referral_into, referrals_of_case
 from sigap.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from sigap.core.http import post_or_back
@@ -97,6 +98,7 @@ def _detail_context(actor: Actor, case: Any, **extra: Any) -> dict[str, Any]:
         "acknowledged_by": AcknowledgedBy.choices,
         "referrals": referrals_of_case(actor=actor, case=case),
         "referred_from": referral_into(actor=actor, case=case),
+        "can_withdraw": actor.can(Cap.CASE_VERIFY),
         **extra,
     }
 
@@ -154,3 +156,22 @@ def switch_instansi(request: HttpRequest) -> HttpResponse:
     if wanted in allowed:
         request.session[SESSION_KEY] = int(wanted)  # type: ignore[arg-type]
     return redirect("cases:list")
+
+
+@login_required
+@post_or_back("cases:detail", "case_id")
+def withdraw_referral_view(request: HttpRequest, case_id: int, referral_id: int) -> HttpResponse:
+    actor = _actor(request)
+    try:
+        referral = withdraw_referral(actor=actor, case_id=case_id, referral_id=referral_id)
+    except NotFound:
+        raise Http404 from None
+    except InvalidTransition as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Referral to %(agency)s withdrawn: the case is yours again.")
+            % {"agency": referral.instansi.name},
+        )
+    return redirect("cases:detail", case_id=case_id)
