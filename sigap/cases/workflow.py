@@ -9,6 +9,7 @@ After KPK's complaint handling (docs/workflow.md):
                         | system_improvement | archived | back to analysis }
     referred / information_gathering / system_improvement -> follow_up -> done -> closed
     referred -> referred (to another agency, once the last one declined the referral)
+    referred -> analysis (taken back, once the referral was declined or withdrawn)
     archived -> verification (reopened on new evidence)
 
 A referral to another agency hands the case over (sigap.coordination): the receiving agency
@@ -152,7 +153,8 @@ def _waiting(referral: Any) -> str:
 
 
 def _no_live_referral(case: Case, payload: Mapping[str, Any], actor: Actor) -> str | None:
-    """A case goes to one agency at a time: referred again only once the last referral was declined."""
+    """A case goes to one agency at a time: referred again only once the last referral was declined
+    or withdrawn."""
     live = _referral_of(case, answered_too=True)
     if live is None:
         return None
@@ -168,6 +170,21 @@ def _no_waiting_referral(case: Case, payload: Mapping[str, Any], actor: Actor) -
     """A case whose referral waits for an answer is followed up only once it is answered."""
     waiting = _referral_of(case, answered_too=False)
     return _waiting(waiting) if waiting is not None else None
+
+
+def _referral_came_back(case: Case, payload: Mapping[str, Any], actor: Actor) -> str | None:
+    """Taken back only when its referral to another agency came back (declined, or withdrawn) and
+    none is live: a case referred to a unit of the agency, or still with another agency, is not."""
+    from sigap.coordination.models import Referral, ReferralStatus  # noqa: PLC0415
+
+    if _referral_of(case, answered_too=True) is not None:
+        return str(_("This case is with another agency."))
+    came_back = Referral.objects.filter(
+        from_instansi_id=case.instansi_id,
+        from_case_id=case.pk,
+        status__in=[ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN],
+    )
+    return None if came_back.exists() else str(_("Only a case whose referral came back is taken back."))
 
 
 def _target_not_referred(case: Case, payload: Mapping[str, Any], actor: Actor) -> str | None:
@@ -326,6 +343,15 @@ TRANSITIONS: dict[str, Transition] = {
             Cap.CASE_DECIDE,
             fields=(TARGET_INSTANSI, REASON),
             guards=(_other_agency, _no_live_referral),
+        ),
+        _t(
+            "take_back",
+            _("Handle it here: send to analysis (telaah)"),
+            {State.REFERRED},
+            State.ANALYSIS,
+            Cap.CASE_VERIFY,
+            guards=(_referral_came_back,),
+            optional=(NOTE,),
         ),
         _t(
             "gather_information",

@@ -13,17 +13,17 @@ from django.utils.translation import gettext as _
 
 from sigap.audit.actions import record
 from sigap.audit.chain import batched as audit_batch
-from sigap.cases import sla
+from sigap.cases import sla, workflow
 from sigap.cases.access import access_case
 from sigap.cases.actions.submit import submit_report
 from sigap.cases.actions.transitions import lock_cases
 from sigap.cases.content import PURPOSE_CASE, PURPOSE_NOTE, open_content, open_text, seal_text
-from sigap.cases.models import Case, CaseNote, Channel, Report
+from sigap.cases.models import Case, CaseNote, Channel, Priority, Report
 from sigap.coordination.access import access_referral
 from sigap.coordination.dossier import Dossier, ReferredReport, open_dossier
 from sigap.coordination.models import PURPOSE_DOSSIER, Referral, ReferralStatus
 from sigap.core import clock, crypto
-from sigap.core.errors import InvalidTransition, NotFound, ValidationFailed
+from sigap.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from sigap.evidence.models import Evidence
 from sigap.evidence.storage import PreparedEvidence, copy_evidence, record_evidence
 from sigap.intake.incoming import IncomingReport
@@ -82,27 +82,43 @@ def send_referral(*, actor: Actor, case: Case, target: Instansi, step: str, reas
     return referral
 
 
-def _open_referral(actor: Actor, referral_id: int | str) -> Referral:
-    referral = access_referral(actor, referral_id, cap=Cap.CASE_VERIFY, for_update=True)
+def _still_waiting(referral: Referral) -> None:
+    if referral.status == ReferralStatus.WITHDRAWN:
+        raise InvalidTransition(_("The referring agency has withdrawn this referral."))
     if referral.status != ReferralStatus.SENT:
         raise InvalidTransition(_("This referral has already been answered."))
+
+
+def _open_referral(actor: Actor, referral_id: int | str) -> Referral:
+    referral = access_referral(actor, referral_id, cap=Cap.CASE_VERIFY, for_update=True)
+    _still_waiting(referral)
     return referral
+
+
+def _keep_dates_only(referral: Referral) -> None:
+    """A referral that ends without the case (declined, withdrawn) keeps its dates and counts at the
+    receiving agency, nothing read from the case: no contents, no category, place, sum or urgency."""
+    empty = Dossier("", "").to_dict()
+    referral.dossier_sealed = crypto.seal_json(referral.instansi_id, empty, purpose=PURPOSE_DOSSIER)
+    referral.category = referral.sector = referral.region_code = ""
+    referral.amount = None
+    referral.priority = Priority.NORMAL
 
 
 def accept_referral(*, actor: Actor, referral_id: int | str) -> Case:
     """The receiving agency takes the case: a new case in its queue, with one report that holds the
     referred reports' contents (channel "referral") and a copy of their files, triaged like any
-    other. The files are copied first, outside the transaction; if accepting fails, they are gone."""
+    other. The files are copied first, outside the transaction; if accepting fails, they are gone.
+    A file that cannot be read is left behind, counted on the referral (`files_not_copied`)."""
     referral = access_referral(actor, referral_id, cap=Cap.CASE_VERIFY)
-    if referral.status != ReferralStatus.SENT:
-        raise InvalidTransition(_("This referral has already been answered."))
+    _still_waiting(referral)
     sources = Evidence.objects.filter(
-        instansi_id=referral.from_instansi_id, report__case_id=referral.from_case_id
+        instansi_id=referral.from_instansi_id, report_id__in=referral.report_ids
     ).order_by("created_at", "pk")
-    copies = copy_evidence(sources=list(sources), to_instansi_id=referral.instansi_id)
+    copies, failed = copy_evidence(sources=list(sources), to_instansi_id=referral.instansi_id)
     try:
         with transaction.atomic(), audit_batch():
-            case = _accept(actor, referral_id, copies)
+            case = _accept(actor, referral_id, copies, failed)
     except BaseException:
         for copy in copies:
             copy.discard()
@@ -110,7 +126,7 @@ def accept_referral(*, actor: Actor, referral_id: int | str) -> Case:
     return case
 
 
-def _accept(actor: Actor, referral_id: int | str, copies: list[PreparedEvidence]) -> Case:
+def _accept(actor: Actor, referral_id: int | str, copies: list[PreparedEvidence], failed: list[int]) -> Case:
     referral = _open_referral(actor, referral_id)
     dossier = open_dossier(referral)
     first = dossier.reports[0] if dossier.reports else None
@@ -131,8 +147,9 @@ def _accept(actor: Actor, referral_id: int | str, copies: list[PreparedEvidence]
             external_ref=f"referral:{referral.pk}",
         ),
     )
+    origin: dict[str, object] = {"referral": referral.pk, "from_instansi": referral.from_instansi_id}
     for copy in copies:
-        record_evidence(actor=actor, report=report, prepared=copy)
+        record_evidence(actor=actor, report=report, prepared=copy, origin=origin)
     case = report.case
     if referral.priority > case.priority:  # an urgent case (retaliation reported) stays urgent
         case.priority = referral.priority
@@ -141,6 +158,7 @@ def _accept(actor: Actor, referral_id: int | str, copies: list[PreparedEvidence]
     referral.answered_at = clock.now()
     referral.answered_by = actor.user  # type: ignore[assignment]
     referral.accepted_case = case
+    referral.files_not_copied = len(failed)
     referral.save()
     record(
         actor=actor,
@@ -156,10 +174,25 @@ def _accept(actor: Actor, referral_id: int | str, copies: list[PreparedEvidence]
         actor=system_actor(referral.from_instansi),
         action="referral.accepted_by_receiver",
         obj=referral.from_case,
-        data={"referral": referral.pk, "to_instansi": referral.instansi_id, "case_number": case.number},
+        data={
+            "referral": referral.pk,
+            "to_instansi": referral.instansi_id,
+            "case_number": case.number,
+            # the files handed over (copied for the other agency) and those that could not be
+            "files": [c for c in _source_ids(referral) if c not in failed],
+            "files_not_copied": failed,
+        },
     )
     _tell_reporters(referral)
     return case
+
+
+def _source_ids(referral: Referral) -> list[int]:
+    return list(
+        Evidence.objects.filter(instansi_id=referral.from_instansi_id, report_id__in=referral.report_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def _tell_reporters(referral: Referral) -> None:
@@ -206,10 +239,7 @@ def _decline(actor: Actor, referral_id: int | str, reason: str) -> Referral:
     referral.answered_at = clock.now()
     referral.answered_by = actor.user  # type: ignore[assignment]
     referral.decline_note = note
-    # not this agency's matter: it keeps the dates, not the contents
-    referral.dossier_sealed = crypto.seal_json(
-        referral.instansi_id, Dossier("", "").to_dict(), purpose=PURPOSE_DOSSIER
-    )
+    _keep_dates_only(referral)  # not this agency's matter
     referral.save()
     # the referring case no longer names an agency it is referred to; the history keeps both steps
     Case.objects.filter(pk=referral.from_case_id, referred_to_id=referral.instansi_id).update(
@@ -239,12 +269,12 @@ def withdraw_referral(*, actor: Actor, case_id: int | str, referral_id: int | st
 
 
 def _withdraw(actor: Actor, case_id: int | str, referral_id: int | str) -> Referral:
-    case = access_case(actor, case_id, cap=Cap.CASE_VERIFY)
-    lock_cases([case.pk])
+    case = access_case(actor, case_id, cap=Cap.CASE_LIST)
     try:
         pk = int(referral_id)
     except (TypeError, ValueError):
         raise NotFound("not found") from None
+    # the referral first, then the case: the order in which answering it locks them too
     referral = (
         Referral.objects.select_for_update(of=("self",))
         .filter(from_instansi_id=actor.instansi.pk, from_case=case, pk=pk)
@@ -253,13 +283,15 @@ def _withdraw(actor: Actor, case_id: int | str, referral_id: int | str) -> Refer
     )
     if referral is None:
         raise NotFound("not found")
+    lock_cases([case.pk])
+    # who may refer this way may take it back (a supervisor's referral is not a verifikator's to undo)
+    if not actor.can(workflow.TRANSITIONS[referral.step].capability):
+        raise PermissionDenied(_("Your role in this agency does not allow this."))
     if referral.status != ReferralStatus.SENT:
         raise InvalidTransition(_("This referral has already been answered."))
     referral.status = ReferralStatus.WITHDRAWN
     referral.answered_at = clock.now()
-    referral.dossier_sealed = crypto.seal_json(
-        referral.instansi_id, Dossier("", "").to_dict(), purpose=PURPOSE_DOSSIER
-    )
+    _keep_dates_only(referral)
     referral.save()
     Case.objects.filter(pk=case.pk, referred_to_id=referral.instansi_id).update(referred_to=None)
     record(

@@ -56,6 +56,7 @@ class Referral(TenantOwned):
     # the referring agency's reports that went with it: their reporters are told when it is accepted
     report_ids = models.JSONField(default=list)
     evidence_count = models.PositiveIntegerField(default=0)
+    files_not_copied = models.PositiveIntegerField(default=0)  # on acceptance: unreadable, left behind
     first_received_at = models.DateTimeField(_("first received"))
     accepted_case = models.ForeignKey(
         "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

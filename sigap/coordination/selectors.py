@@ -12,7 +12,8 @@ from django.db.models import Count, IntegerField, Min, Q, QuerySet, Value, When
 
 from sigap.cases.content import PURPOSE_NOTE, open_text
 from sigap.cases.models import Case, CaseNote, Deadline
-from sigap.cases.workflow import OPEN_STATES, state_label
+from sigap.cases.workflow import OPEN_STATES, TRANSITIONS, state_label
+from sigap.coordination.access import access_referral
 from sigap.coordination.dossier import Dossier, open_dossier
 from sigap.coordination.models import Referral, ReferralStatus
 from sigap.core import clock
@@ -67,6 +68,7 @@ class Outgoing:
     receiver_state: str = ""  # that case's state
     receiver_next_due: dt.datetime | None = None  # the next deadline that case owes
     decline_reason: str = ""
+    may_withdraw: bool = False  # waiting, and the actor may refer the way it was referred
 
     @property
     def overdue(self) -> bool:
@@ -91,6 +93,7 @@ def referrals_of_case(*, actor: Actor, case: Case) -> list[Outgoing]:
     out = []
     for r in referrals:
         item = Outgoing(referral=r)
+        item.may_withdraw = r.status == ReferralStatus.SENT and actor.can(TRANSITIONS[r.step].capability)
         if r.accepted_case is not None:
             there = final_case(r.accepted_case)  # the case it became may since be merged into another
             item.receiver_case_number = there.number
@@ -101,6 +104,11 @@ def referrals_of_case(*, actor: Actor, case: Case) -> list[Outgoing]:
             item.decline_reason = open_text(note.instansi_id, note.text_sealed, purpose=PURPOSE_NOTE)
         out.append(item)
     return out
+
+
+def files_left_behind(*, actor: Actor, referral_id: int | str) -> int:
+    """How many files of an accepted referral could not be copied (the referring agency has them)."""
+    return access_referral(actor, referral_id).files_not_copied
 
 
 def referral_into(*, actor: Actor, case: Case) -> Referral | None:

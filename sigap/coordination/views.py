@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sigap.cases.models import Channel, DeadlineKind
 from sigap.coordination import selectors
@@ -96,6 +97,17 @@ def referral_accept(request: HttpRequest, referral_id: int) -> HttpResponse:
     messages.success(
         request, _("Referral accepted: it is case %(number)s in your queue.") % {"number": case.number}
     )
+    missing = selectors.files_left_behind(actor=actor, referral_id=referral_id)
+    if missing:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)d file could not be copied: ask the referring agency for it.",
+                "%(n)d files could not be copied: ask the referring agency for them.",
+                missing,
+            )
+            % {"n": missing},
+        )
     return redirect("cases:detail", case_id=case.pk)
 
 

@@ -176,8 +176,9 @@ class PreparedEvidence:
         _delete_stored(path_of(self.instansi_id, self.storage_key))
 
 
-def prepare_evidence(*, instansi_id: int, upload: UploadedFile, keep_metadata: bool,
-                     report_left: int) -> PreparedEvidence:
+def prepare_evidence(
+    *, instansi_id: int, upload: UploadedFile, keep_metadata: bool, report_left: int
+) -> PreparedEvidence:
     """Checks, cleans and encrypts one file to disk, outside any transaction: the slow part of
     storing evidence (a photo's cleaning takes a while) must not hold the locks of the transaction
     that records it. EvidenceRefused (one sentence, nothing left on disk) when the type is not
@@ -255,42 +256,64 @@ def prepare_evidence(*, instansi_id: int, upload: UploadedFile, keep_metadata: b
     )
 
 
-def copy_evidence(*, sources: Sequence[Evidence], to_instansi_id: int) -> list[PreparedEvidence]:
-    """Copies of stored files for another agency (a referral it accepts): each one decrypted and
-    encrypted again under a new file key, bound to that agency, outside any transaction. Nothing is
-    recorded yet; on failure nothing is left on disk."""
+def copy_evidence(
+    *, sources: Sequence[Evidence], to_instansi_id: int
+) -> tuple[list[PreparedEvidence], list[int]]:
+    """Copies of stored files for another agency (a referral it accepts), outside any transaction,
+    each under a new file key bound to that agency and a neutral name (a file's own name may name
+    its sender). A file the reporter asked to keep as sent is cleaned now: kept for this agency,
+    its hidden data would tell the other one who sent it. Nothing is recorded yet. Returns the copies
+    and the ids of the files that could not be read or cleaned (logged by id only); on any other
+    failure nothing is left on disk."""
     copies: list[PreparedEvidence] = []
+    failed: list[int] = []
     try:
-        for source in sources:
-            storage_key, file_key = secrets.token_hex(20), crypto.new_file_key()
-            out = _EncryptedFile(to_instansi_id, storage_key, file_key)
+        for n, source in enumerate(sources, 1):
+            name = f"bukti-{n}.{sanitize.EXTENSIONS.get(source.mime_type, 'bin')}"
             try:
-                for chunk in iter_plaintext(source):
-                    out.write(chunk)
-                out.finish()
-            except BaseException:
-                out.abort()
-                raise
-            copies.append(
-                PreparedEvidence(
-                    instansi_id=to_instansi_id,
-                    storage_key=storage_key,
-                    file_key=file_key,
-                    name=name_of(source),
-                    mime=source.mime_type,
-                    size=out.size,
-                    original_size=source.original_size,
-                    sha256=out.digest.hexdigest(),
-                    original_sha256=source.original_sha256,
-                    metadata_removed=source.metadata_removed,
-                    keep_metadata=source.keep_metadata,
-                )
-            )
+                copies.append(_copy_one(source, to_instansi_id, name))
+            except (OSError, crypto.DecryptionFailed, EvidenceRefused) as exc:
+                log.warning("evidence %s not copied: %s", source.pk, type(exc).__name__)
+                failed.append(source.pk)
     except BaseException:
         for copy in copies:
             copy.discard()
         raise
-    return copies
+    return copies, failed
+
+
+def _copy_one(source: Evidence, to_instansi_id: int, name: str) -> PreparedEvidence:
+    if source.keep_metadata:
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as spool:
+            for chunk in iter_plaintext(source):
+                spool.write(chunk)
+            size = spool.tell()
+            upload = UploadedFile(file=spool, name=name, size=size)  # type: ignore[arg-type]
+            return prepare_evidence(
+                instansi_id=to_instansi_id, upload=upload, keep_metadata=False, report_left=size + 1
+            )
+    storage_key, file_key = secrets.token_hex(20), crypto.new_file_key()
+    out = _EncryptedFile(to_instansi_id, storage_key, file_key)
+    try:
+        for chunk in iter_plaintext(source):
+            out.write(chunk)
+        out.finish()
+    except BaseException:
+        out.abort()
+        raise
+    return PreparedEvidence(
+        instansi_id=to_instansi_id,
+        storage_key=storage_key,
+        file_key=file_key,
+        name=name,
+        mime=source.mime_type,
+        size=out.size,
+        original_size=source.original_size,
+        sha256=out.digest.hexdigest(),
+        original_sha256=source.original_sha256,
+        metadata_removed=source.metadata_removed,
+        keep_metadata=False,
+    )
 
 
 def room_left(report: Report | None) -> int:
@@ -305,8 +328,9 @@ def room_left(report: Report | None) -> int:
 
 
 @contextmanager
-def prepared_evidence(*, instansi_id: int, uploads: Sequence[UploadedFile], keep_metadata: bool,
-                      report: Report | None = None) -> Iterator[list[PreparedEvidence]]:
+def prepared_evidence(
+    *, instansi_id: int, uploads: Sequence[UploadedFile], keep_metadata: bool, report: Report | None = None
+) -> Iterator[list[PreparedEvidence]]:
     """Files prepared before the transaction that records them, together within the limit of one
     report (of ``report`` with its stored files, or of a new report). All or none: a refused file
     discards those prepared before it, and an error inside the block (the transaction failed, the
@@ -316,9 +340,11 @@ def prepared_evidence(*, instansi_id: int, uploads: Sequence[UploadedFile], keep
         left = room_left(report)
         for upload in uploads:
             try:
-                prepared.append(prepare_evidence(
-                    instansi_id=instansi_id, upload=upload, keep_metadata=keep_metadata, report_left=left
-                ))
+                prepared.append(
+                    prepare_evidence(
+                        instansi_id=instansi_id, upload=upload, keep_metadata=keep_metadata, report_left=left
+                    )
+                )
             except EvidenceRefused as exc:  # say which file, when several were sent
                 if len(uploads) > 1:
                     name = (upload.name or "").rsplit("/", 1)[-1][:120]
@@ -372,16 +398,21 @@ class _TextCheck:
             raise EvidenceRefused(sanitize.type_refused().message)
 
 
-def record_evidence(*, actor: Actor, report: Report, prepared: PreparedEvidence) -> Evidence:
-    """The Evidence row of a prepared file, the report's file count and the audit entry."""
+def record_evidence(
+    *, actor: Actor, report: Report, prepared: PreparedEvidence, origin: dict[str, object] | None = None
+) -> Evidence:
+    """The Evidence row of a prepared file, the report's file count and the audit entry (with
+    `origin`, where the file came from when it was not sent here, e.g. a referral)."""
     report = _check_actor(actor, report)
     if prepared.instansi_id != report.instansi_id:
         raise NotFound("not found")
-    return _record(actor=actor, report=report, prepared=prepared)
+    return _record(actor=actor, report=report, prepared=prepared, origin=origin)
 
 
 @transaction.atomic
-def _record(*, actor: Actor, report: Report, prepared: PreparedEvidence) -> Evidence:
+def _record(
+    *, actor: Actor, report: Report, prepared: PreparedEvidence, origin: dict[str, object] | None = None
+) -> Evidence:
     evidence = Evidence.objects.create(
         instansi_id=report.instansi_id,
         report=report,
@@ -414,6 +445,7 @@ def _record(*, actor: Actor, report: Report, prepared: PreparedEvidence) -> Evid
             "sha256": prepared.sha256,
             "metadata_removed": prepared.metadata_removed,
             "keep_metadata": prepared.keep_metadata,
+            **({"origin": origin} if origin else {}),
         },
     )
     return evidence

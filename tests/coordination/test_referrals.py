@@ -17,7 +17,7 @@ from sigap.coordination.actions import accept_referral, decline_referral
 from sigap.coordination.models import PURPOSE_DOSSIER, Referral, ReferralStatus
 from sigap.coordination.selectors import dossier_of, incoming_referrals, monitor_page, referrals_of_case
 from sigap.core import crypto
-from sigap.core.errors import InvalidTransition, NotFound, ValidationFailed
+from sigap.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from sigap.intake.portal.actions import submit_portal_report
 from sigap.reporters import texts
 from sigap.reporters.models import Message
@@ -243,7 +243,7 @@ def test_the_files_come_with_an_accepted_referral_sealed_for_the_receiver(
     assert copy.report.case_id == case_b.pk and copy.report.evidence_count == 1
     assert copy.storage_key != sent.storage_key and copy.sha256 == sent.sha256
     assert b"".join(storage.iter_plaintext(copy)) == b"Kuitansi Rp 150.000 dari loket\n"
-    assert storage.name_of(copy) == "kuitansi-lurah.txt"
+    assert storage.name_of(copy) == "bukti-1.txt"  # a neutral name: a file's own name may name its sender
     with pytest.raises(crypto.DecryptionFailed):  # bound to the receiving agency's key
         crypto.open_sealed(agency_a.pk, bytes(copy.file_key_sealed), purpose=storage.purpose_file_key(copy.storage_key))
     assert b"".join(storage.iter_plaintext(Evidence.objects.get(pk=sent.pk))).startswith(b"Kuitansi")  # kept there
@@ -329,7 +329,7 @@ def test_the_referring_agency_withdraws_a_referral_still_waiting(referred, agenc
     officer_b = actor_of(agency_b, Role.SUPERVISOR)
     with pytest.raises(NotFound):  # only the referring agency takes it back
         withdraw_referral(actor=officer_b, case_id=referred.pk, referral_id=referral.pk)
-    with pytest.raises(NotFound):  # and not as a role that does not verify
+    with pytest.raises(PermissionDenied):  # nor by a role that may not refer
         withdraw_referral(actor=actor_of(agency_a, Role.PENELAAH), case_id=referred.pk, referral_id=referral.pk)
     withdraw_referral(actor=boss_a, case_id=referred.pk, referral_id=referral.pk)
     referral.refresh_from_db()
@@ -359,3 +359,92 @@ def test_an_answered_referral_is_not_withdrawn(referred, agency_b, boss_a, actor
     with pytest.raises(InvalidTransition):
         withdraw_referral(actor=boss_a, case_id=referred.pk, referral_id=referral.pk)
     assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.ACCEPTED
+
+
+def test_a_verifikator_does_not_undo_a_supervisors_referral(agency_a, agency_b, hub, boss_a, submit, actor_of) -> None:
+    from sigap.coordination.actions import withdraw_referral
+
+    referral = refer(boss_a, submit(system_actor(agency_a)).case, agency_b)
+    decline_referral(actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=referral.pk, reason="Bukan kami.")
+    do_transition(
+        actor=boss_a, case_id=referral.from_case_id, name="refer_external", data={"target_instansi": str(hub.pk), "reason": REASON}
+    )
+    second = Referral.objects.get(from_case_id=referral.from_case_id, instansi=hub)
+    verifikator = actor_of(agency_a, Role.VERIFIKATOR)
+    assert not referrals_of_case(actor=verifikator, case=second.from_case)[1].may_withdraw
+    with pytest.raises(PermissionDenied):
+        withdraw_referral(actor=verifikator, case_id=second.from_case_id, referral_id=second.pk)
+    assert referrals_of_case(actor=boss_a, case=second.from_case)[1].may_withdraw
+
+
+def test_what_a_declined_or_withdrawn_referral_keeps_is_dates_and_counts(referred, agency_a, agency_b, boss_a, actor_of) -> None:
+    from sigap.coordination.actions import withdraw_referral
+
+    Case.objects.filter(pk=referred.pk).update(category="pungli", sector="civil_registry", priority=Priority.URGENT)
+    referred.refresh_from_db()
+    first = _referral(referred)
+    decline_referral(actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=first.pk, reason="Bukan kami.")
+    do_transition(
+        actor=boss_a, case_id=referred.pk, name="refer_external", data={"target_instansi": str(agency_b.pk), "reason": REASON}
+    )
+    second = Referral.objects.get(from_case=referred, status=ReferralStatus.SENT)
+    assert (second.category, second.priority, second.amount) == ("pungli", Priority.URGENT, 150_000)
+    withdraw_referral(actor=boss_a, case_id=referred.pk, referral_id=second.pk)
+    for ended in Referral.objects.filter(from_case=referred):
+        assert (ended.category, ended.sector, ended.region_code, ended.amount) == ("", "", "", None)
+        assert ended.priority == Priority.NORMAL and ended.sent_at and ended.answered_at
+
+
+def test_a_case_whose_referral_came_back_is_taken_back_to_analysis(referred, agency_b, boss_a, actor_of) -> None:
+    with pytest.raises(InvalidTransition):  # not while agency B has it
+        do_transition(actor=boss_a, case_id=referred.pk, name="take_back")
+    decline_referral(actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=_referral(referred).pk, reason="Bukan kami.")
+    case = do_transition(actor=boss_a, case_id=referred.pk, name="take_back", data={"note": "Ternyata pegawai kami."})
+    assert case.status == State.ANALYSIS
+
+
+def test_a_file_kept_as_sent_is_cleaned_before_it_leaves_the_agency(agency_a, agency_b, boss_a, submit, actor_of) -> None:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from sigap.evidence import storage
+    from sigap.evidence.models import Evidence
+    from tests.evidence.samples import jpeg_with_gps
+
+    report = submit(system_actor(agency_a))
+    photo = jpeg_with_gps()
+    kept = storage.store_evidence(
+        actor=system_actor(agency_a), report=report, upload=SimpleUploadedFile("IMG_Budi.jpg", photo), keep_metadata=True
+    )
+    assert Image.open(io.BytesIO(b"".join(storage.iter_plaintext(kept)))).getexif().get_ifd(0x8825)  # kept here
+    referral = refer(boss_a, report.case, agency_b)
+    accept_referral(actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=referral.pk)
+    copy = Evidence.objects.get(instansi=agency_b)
+    there = b"".join(storage.iter_plaintext(copy))
+    assert not Image.open(io.BytesIO(there)).getexif().get_ifd(0x8825) and b"Exif" not in there
+    assert copy.metadata_removed and not copy.keep_metadata and storage.name_of(copy) == "bukti-1.jpg"
+
+
+def test_an_unreadable_file_is_left_behind_and_said(agency_a, agency_b, boss_a, submit, actor_of) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sigap.evidence import storage
+    from sigap.evidence.models import Evidence
+
+    report = submit(system_actor(agency_a))
+    lost = storage.store_evidence(
+        actor=system_actor(agency_a), report=report, upload=SimpleUploadedFile("a.txt", b"satu\n"), keep_metadata=False
+    )
+    storage.store_evidence(
+        actor=system_actor(agency_a), report=report, upload=SimpleUploadedFile("b.txt", b"dua\n"), keep_metadata=False
+    )
+    storage.path_of(agency_a.pk, lost.storage_key).unlink()  # the disk lost it
+    referral = refer(boss_a, report.case, agency_b)
+    accept_referral(actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=referral.pk)
+    referral.refresh_from_db()
+    assert referral.files_not_copied == 1
+    assert [b"".join(storage.iter_plaintext(e)) for e in Evidence.objects.filter(instansi=agency_b)] == [b"dua\n"]
+    told = AuditEvent.objects.get(chain=agency_a.pk, action="referral.accepted_by_receiver")
+    assert told.data["files_not_copied"] == [lost.pk] and len(told.data["files"]) == 1

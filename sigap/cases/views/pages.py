@@ -98,7 +98,6 @@ def _detail_context(actor: Actor, case: Any, **extra: Any) -> dict[str, Any]:
         "acknowledged_by": AcknowledgedBy.choices,
         "referrals": referrals_of_case(actor=actor, case=case),
         "referred_from": referral_into(actor=actor, case=case),
-        "can_withdraw": actor.can(Cap.CASE_VERIFY),
         **extra,
     }
 
