@@ -61,3 +61,21 @@ def test_one_case_is_referred_to_one_agency_at_a_time(agency_a, agency_b, hub, b
     assert isinstance(second, InvalidTransition)
     assert agency_b.name in second.message  # the case waits for agency B's answer
     assert list(Referral.objects.values_list("instansi_id", flat=True)) == [agency_b.pk]
+
+
+def test_withdraw_and_decline_at_once_one_ends_it(referral, agency_b, boss_a, actor_of) -> None:  # type: ignore[no-untyped-def]
+    from sigap.coordination.actions import withdraw_referral
+
+    officer_b = actor_of(agency_b, Role.VERIFIKATOR)
+    withdrawn, declined = _first_holds_open(
+        lambda: withdraw_referral(actor=boss_a, case_id=referral.from_case_id, referral_id=referral.pk),
+        lambda: decline_referral(actor=officer_b, referral_id=referral.pk, reason="bukan kami"),
+    )
+    assert isinstance(withdrawn, Referral)
+    assert isinstance(declined, InvalidTransition)  # told it was withdrawn meanwhile, not a deadlock
+    assert declined.message in {
+        "The referring agency has withdrawn this referral.",
+        "Instansi pelimpah telah menarik pelimpahan ini.",
+    }
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.WITHDRAWN and referral.decline_note_id is None
