@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "sigap.vault",
     "sigap.evidence",
     "sigap.intake.portal",
+    "sigap.intake.lapor",
 ]
 
 MIDDLEWARE = [
@@ -273,6 +274,8 @@ SIGAP_DEMO = _flag("SIGAP_DEMO")
 SIGAP_EVIDENCE_DIR = Path(os.environ.get("SIGAP_EVIDENCE_DIR", VAR_DIR / "evidence"))
 SIGAP_MAX_FILE_BYTES = int(os.environ.get("SIGAP_MAX_FILE_MB", "30")) * 1024 * 1024
 SIGAP_MAX_REPORT_BYTES = int(os.environ.get("SIGAP_MAX_REPORT_MB", "100")) * 1024 * 1024
+# an SP4N-LAPOR! export uploaded on the web (larger ones: `sigap lapor-import`)
+SIGAP_LAPOR_IMPORT_MAX_BYTES = int(os.environ.get("SIGAP_LAPOR_IMPORT_MAX_MB", "20")) * 1024 * 1024
 # Uploads stream to temporary files, never held whole in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

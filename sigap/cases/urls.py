@@ -1,6 +1,7 @@
 from django.urls import path
 
 from sigap.cases.views import pages
+from sigap.intake.lapor import views as lapor_views
 from sigap.triage import views as triage_views
 
 app_name = "cases"
@@ -15,6 +16,7 @@ urlpatterns = [
         name="withdraw_referral",
     ),
     path("instansi/", pages.switch_instansi, name="switch_instansi"),
+    path("impor-lapor/", lapor_views.lapor_import, name="lapor_import"),
     path("<int:case_id>/kategori/", triage_views.confirm_category, name="category"),
     path("<int:case_id>/duplikat/<int:suggestion_id>/", triage_views.duplicate_decision, name="duplicate"),
 ]

@@ -58,6 +58,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "overdue": request.GET.get("overdue") == "1",
         "states": [(s.value, workflow.state_label(s.value, labels)) for s in State],
         "counts": selectors.status_counts(actor=actor),
+        "may_import": actor.can(Cap.CASE_VERIFY),
     }
     template = "cases/partials/case_rows.html" if request.htmx else "cases/case_list.html"  # type: ignore[attr-defined]
     return render(request, template, context)

@@ -1,0 +1,174 @@
+"""Importing an SP4N-LAPOR! export: good rows become reports (finished ones archived as history),
+bad rows are listed with their line and reason, importing again adds nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from sigap.audit.models import AuditEvent
+from sigap.cases.content import open_content
+from sigap.cases.models import Case, Channel, Deadline, Report
+from sigap.cases.workflow import State
+from sigap.core.errors import PermissionDenied
+from sigap.intake.lapor.actions import import_lapor
+from sigap.intake.lapor.parse import NotAnExport, parse_date, read_xlsx
+from sigap.reporters.models import Anonymity
+from sigap.tenants.access import system_actor
+from sigap.tenants.permissions import Role
+from tests.conftest import PASSWORD, make_user
+from tests.intake.lapor_workbook import HEADER, row, write_export
+
+pytestmark = pytest.mark.django_db
+
+SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "samples" / "lapor_laporan_ringkas_sample.xlsx"
+
+
+@pytest.fixture
+def export(tmp_path: Path) -> Path:
+    return write_export(
+        tmp_path / "lapor.xlsx",
+        [
+            row("9100001"),
+            row("9100002", **{"Status Laporan": "Selesai", "Tipe Laporan (Anonim/Rahasia)": "Rahasia"}),
+            row("9100003", **{"Tanggal Laporan Masuk": "31 Feb 2025"}),  # no such day
+            row("9100004", **{"Judul Laporan": None, "Isi Laporan Awal": None, "Isi Laporan Akhir": None}),
+            row("9100001"),  # the same tracking ID again
+            row(None),
+            row(
+                "9100005",
+                **{
+                    "Tanggal Laporan Masuk": "5 Agu 2025",
+                    "Waktu Laporan Masuk": None,
+                    "Isi Laporan Awal": None,
+                },
+            ),
+        ],
+    )
+
+
+def test_good_rows_are_imported_and_bad_ones_listed(export, agency_a) -> None:
+    result = import_lapor(actor=system_actor(agency_a), export=read_xlsx(str(export)))
+    assert result.imported == ["9100001", "9100002", "9100005"] and result.archived == ["9100002"]
+    assert [(p.line, p.tracking_id) for p in result.problems] == [
+        (14, "9100003"),
+        (15, "9100004"),
+        (16, "9100001"),
+        (17, ""),
+    ]
+    reports = {r.external_ref: r for r in Report.objects.filter(instansi=agency_a, channel=Channel.LAPOR)}
+    assert set(reports) == {"9100001", "9100002", "9100005"}
+    first = reports["9100001"]
+    content = open_content(agency_a.pk, first.content_sealed)
+    assert "Rp 100.000" in content.what and content.where == "Sukamaju, Sukamaju, Kabupaten Uji, Lampung"
+    assert first.received_at == dt.datetime(2025, 2, 3, 1, 15, 2, tzinfo=dt.UTC)  # 08:15:02 WIB
+    assert first.anonymity == Anonymity.ANONYMOUS and first.case.status == State.RECEIVED
+    assert reports["9100002"].anonymity == Anonymity.CONFIDENTIAL
+    # finished in LAPOR: archived as history, its feedback given there, nothing left owed
+    finished = reports["9100002"].case
+    assert finished.status == State.ARCHIVED
+    assert not Deadline.objects.filter(case=finished, met_at__isnull=True).exists()
+    # the edited text stands in when the reporter's own is missing; a missing time is midnight
+    assert open_content(agency_a.pk, reports["9100005"].content_sealed).what == "Petugas loket meminta uang."
+    assert reports["9100005"].received_at.date() == dt.date(2025, 8, 4)  # 5 Aug 00:00 WIB
+    event = AuditEvent.objects.get(chain=agency_a.pk, action="lapor.imported")
+    assert event.data == {"imported": 3, "archived": 1, "already": 0, "refused": 4}
+
+
+def test_importing_again_adds_nothing(export, agency_a) -> None:
+    import_lapor(actor=system_actor(agency_a), export=read_xlsx(str(export)))
+    again = import_lapor(actor=system_actor(agency_a), export=read_xlsx(str(export)))
+    assert again.imported == [] and again.already == ["9100001", "9100002", "9100005"]
+    assert Report.objects.filter(instansi=agency_a).count() == 3
+
+
+def test_a_dry_run_keeps_nothing(export, agency_a) -> None:
+    result = import_lapor(actor=system_actor(agency_a), export=read_xlsx(str(export)), dry_run=True)
+    assert result.imported == ["9100001", "9100002", "9100005"] and result.dry_run
+    assert not Report.objects.exists() and not AuditEvent.objects.filter(action="lapor.imported").exists()
+
+
+def test_only_the_agencys_own_verifying_roles_import(export, agency_a, agency_b, actor_of) -> None:
+    with pytest.raises(PermissionDenied):
+        import_lapor(actor=actor_of(agency_a, Role.PENELAAH), export=read_xlsx(str(export)))
+    import_lapor(actor=actor_of(agency_b, Role.VERIFIKATOR), export=read_xlsx(str(export)))
+    assert not Report.objects.filter(instansi=agency_a).exists()
+    assert Report.objects.filter(instansi=agency_b).count() == 3
+
+
+def test_what_is_no_export_is_refused_with_a_sentence(tmp_path) -> None:
+    for name in ("not.xlsx", "export.csv"):
+        text = tmp_path / name
+        text.write_text("Tracking ID,Judul\n1,x\n")
+        with pytest.raises(NotAnExport):
+            read_xlsx(str(text))
+    no_header = write_export(tmp_path / "odd.xlsx", [row("1")], header=["ID", *HEADER[1:]])
+    with pytest.raises(NotAnExport):
+        read_xlsx(str(no_header))
+    lacking = write_export(
+        tmp_path / "lacking.xlsx", [row("1")], header=[h if h != "Judul Laporan" else "Judul" for h in HEADER]
+    )
+    with pytest.raises(NotAnExport, match="title"):
+        read_xlsx(str(lacking))
+
+
+def test_columns_are_found_by_their_header(tmp_path, agency_a) -> None:
+    moved = list(reversed(HEADER))
+    path = write_export(tmp_path / "moved.xlsx", [list(reversed(row("9200001")))], header=moved)
+    result = import_lapor(actor=system_actor(agency_a), export=read_xlsx(str(path)))
+    assert result.imported == ["9200001"] and result.problems == []
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("3 Feb 2025", dt.date(2025, 2, 3)),
+        ("17 Agustus 2025", dt.date(2025, 8, 17)),
+        ("1 Mei 2025", dt.date(2025, 5, 1)),
+        ("2025-10-01", dt.date(2025, 10, 1)),
+        (dt.datetime(2025, 1, 2, 9, 0), dt.date(2025, 1, 2)),
+        ("3 Foo 2025", None),
+        ("", None),
+    ],
+)
+def test_dates_written_as_the_export_writes_them(text, day) -> None:
+    assert parse_date(text) == day
+
+
+def test_the_command_prints_what_it_did(export, agency_a, capsys) -> None:
+    call_command("lapor_import", str(export), "--instansi", agency_a.slug)
+    out = capsys.readouterr().out
+    assert "imported 3 reports (1 finished" in out and "line 14 9100003:" in out
+    with pytest.raises(CommandError):
+        call_command("lapor_import", str(export), "--instansi", "no-such-agency")
+
+
+def test_the_upload_page_imports_into_the_officers_agency(export, agency_a, agency_b) -> None:
+    officer = Client()
+    assert officer.login(username=make_user(agency_a, Role.SUPERVISOR).username, password=PASSWORD)
+    assert officer.get("/kasus/impor-lapor/").status_code == 200
+    with export.open("rb") as fh:
+        page = officer.post("/kasus/impor-lapor/", {"file": fh})
+    text = page.content.decode()
+    assert page.status_code == 200 and "9100003" in text and "14" in text
+    assert (
+        Case.objects.filter(instansi=agency_a).count() == 3
+        and not Case.objects.filter(instansi=agency_b).exists()
+    )
+    refused = officer.post("/kasus/impor-lapor/", {"file": __import__("io").BytesIO(b"bukan xlsx")})
+    assert refused.status_code == 400 and 'role="alert"' in refused.content.decode()
+    penelaah = Client()
+    assert penelaah.login(username=make_user(agency_a, Role.PENELAAH).username, password=PASSWORD)
+    assert penelaah.get("/kasus/impor-lapor/").status_code == 404
+
+
+@pytest.mark.skipif(not SAMPLE.exists(), reason="the SP4N-LAPOR! sample export is not beside the repository")
+def test_the_sample_export_in_the_real_layout_reads(agency_a) -> None:
+    export = read_xlsx(str(SAMPLE))
+    assert export.rows and export.agency_name
+    result = import_lapor(actor=system_actor(agency_a), export=export, dry_run=True)
+    assert len(result.imported) + len(result.problems) == len(export.rows) + len(export.problems)
