@@ -12,6 +12,8 @@ ACTIONS: dict[str, Any] = {
     "report.submitted": _("Report received"),
     "report.acknowledged": _("Receipt acknowledged to the reporter"),
     "report.triaged": _("Report read by triage"),
+    "report.imported_from_lapor": _("Report imported from SP4N-LAPOR!"),
+    "lapor.imported": _("SP4N-LAPOR! export imported"),
     "reporter.receipt_issued": _("Receipt issued to the reporter"),
     "case.assigned": _("Case assigned"),
     "case.receipt_acknowledged": _("Receipt acknowledged to the reporter by an officer"),

@@ -187,6 +187,16 @@ def _referral_came_back(case: Case, payload: Mapping[str, Any], actor: Actor) ->
     return None if came_back.exists() else str(_("Only a case whose referral came back is taken back."))
 
 
+def _imported_from_lapor(case: Case, payload: Mapping[str, Any], actor: Actor) -> str | None:
+    """Only a case made of reports imported from SP4N-LAPOR! is archived as its history there."""
+    from sigap.cases.models import Channel, Report  # noqa: PLC0415
+
+    reports = Report.objects.filter(instansi_id=case.instansi_id, case_id=case.pk)
+    if reports.exists() and not reports.exclude(channel=Channel.LAPOR).exists():
+        return None
+    return str(_("Only a case imported from SP4N-LAPOR! is archived as finished there."))
+
+
 def _target_not_referred(case: Case, payload: Mapping[str, Any], actor: Actor) -> str | None:
     """A report is not merged into a case handed to another agency: it would never reach that agency.
     Refer it there too; that agency's triage finds it is the same matter."""
@@ -238,6 +248,16 @@ TRANSITIONS: dict[str, Transition] = {
             State.ARCHIVED,
             Cap.CASE_VERIFY,
             fields=(REASON,),
+        ),
+        _t(
+            "archive_lapor_history",
+            _("Archive: finished in SP4N-LAPOR!"),
+            {State.RECEIVED},
+            State.ARCHIVED,
+            Cap.CASE_VERIFY,
+            fields=(REASON,),
+            guards=(_imported_from_lapor,),
+            meets=("feedback",),  # the answer was given there
         ),
         _t(
             "request_completion",

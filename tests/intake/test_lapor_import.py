@@ -12,7 +12,7 @@ from django.test import Client
 
 from sigap.audit.models import AuditEvent
 from sigap.cases.content import open_content
-from sigap.cases.models import Case, Channel, Deadline, Report
+from sigap.cases.models import Case, Channel, Deadline, DeadlineKind, Report
 from sigap.cases.workflow import State
 from sigap.core.errors import PermissionDenied
 from sigap.intake.lapor.actions import import_lapor
@@ -76,7 +76,7 @@ def test_good_rows_are_imported_and_bad_ones_listed(export, agency_a) -> None:
     assert open_content(agency_a.pk, reports["9100005"].content_sealed).what == "Petugas loket meminta uang."
     assert reports["9100005"].received_at.date() == dt.date(2025, 8, 4)  # 5 Aug 00:00 WIB
     event = AuditEvent.objects.get(chain=agency_a.pk, action="lapor.imported")
-    assert event.data == {"imported": 3, "archived": 1, "already": 0, "refused": 4}
+    assert event.data == {"imported": 3, "archived": 1, "updated": 0, "already": 0, "refused": 4}
 
 
 def test_importing_again_adds_nothing(export, agency_a) -> None:
@@ -112,7 +112,7 @@ def test_what_is_no_export_is_refused_with_a_sentence(tmp_path) -> None:
     lacking = write_export(
         tmp_path / "lacking.xlsx", [row("1")], header=[h if h != "Judul Laporan" else "Judul" for h in HEADER]
     )
-    with pytest.raises(NotAnExport, match="title"):
+    with pytest.raises(NotAnExport, match="Judul Laporan"):
         read_xlsx(str(lacking))
 
 
@@ -154,7 +154,7 @@ def test_the_upload_page_imports_into_the_officers_agency(export, agency_a, agen
     with export.open("rb") as fh:
         page = officer.post("/kasus/impor-lapor/", {"file": fh})
     text = page.content.decode()
-    assert page.status_code == 200 and "9100003" in text and "14" in text
+    assert page.status_code == 200 and "<td>14</td><td>9100003</td>" in text  # the line, the ID, why
     assert (
         Case.objects.filter(instansi=agency_a).count() == 3
         and not Case.objects.filter(instansi=agency_b).exists()
@@ -172,3 +172,105 @@ def test_the_sample_export_in_the_real_layout_reads(agency_a) -> None:
     assert export.rows and export.agency_name
     result = import_lapor(actor=system_actor(agency_a), export=export, dry_run=True)
     assert len(result.imported) + len(result.problems) == len(export.rows) + len(export.problems)
+
+
+def test_a_row_that_fails_when_stored_is_listed_and_the_others_are_imported(
+    export, agency_a, monkeypatch
+) -> None:
+    from sigap.intake.lapor import actions
+
+    real = actions.submit_report
+
+    def failing(*, actor, incoming):  # type: ignore[no-untyped-def]
+        if incoming.external_ref == "9100002":
+            raise OverflowError("date value out of range")
+        return real(actor=actor, incoming=incoming)
+
+    monkeypatch.setattr(actions, "submit_report", failing)
+    result = import_lapor(actor=system_actor(agency_a), export=read_xlsx(str(export)))
+    assert result.imported == ["9100001", "9100005"]
+    assert (13, "9100002") in [(p.line, p.tracking_id) for p in result.problems]
+    assert not Report.objects.filter(external_ref="9100002").exists()  # nothing of it is left
+    assert Report.objects.filter(instansi=agency_a).count() == 2
+
+
+def test_a_row_finished_in_lapor_since_the_last_import_is_archived_now(tmp_path, agency_a) -> None:
+    first = write_export(tmp_path / "januari.xlsx", [row("9300001"), row("9300002")])
+    import_lapor(actor=system_actor(agency_a), export=read_xlsx(str(first)))
+    later = write_export(
+        tmp_path / "februari.xlsx",
+        [row("9300001", **{"Status Laporan": "Selesai"}), row("9300002"), row("9300003")],
+    )
+    result = import_lapor(actor=system_actor(agency_a), export=read_xlsx(str(later)))
+    assert result.updated == ["9300001"] and result.already == ["9300002"] and result.imported == ["9300003"]
+    case = Report.objects.get(external_ref="9300001").case
+    assert case.status == State.ARCHIVED
+    assert Deadline.objects.get(case=case, kind=DeadlineKind.FEEDBACK).met_at is not None
+    assert AuditEvent.objects.filter(action="case.archive_lapor_history", object_id=str(case.pk)).exists()
+
+
+def test_what_the_reporter_chose_is_kept_however_it_is_written(tmp_path, agency_a) -> None:
+    rows = [
+        row("9400001", **{"Tipe Laporan (Anonim/Rahasia)": "Anonim, Rahasia"}),
+        row("9400002", **{"Tipe Laporan (Anonim/Rahasia)": "ANONIM"}),
+        row("9400003", **{"Tipe Laporan (Anonim/Rahasia)": None}),
+    ]
+    export = read_xlsx(str(write_export(tmp_path / "a.xlsx", rows)))
+    assert [r.anonymous for r in export.rows] == [True, True, False]
+
+
+def test_dates_and_times_out_of_reason_are_listed(tmp_path) -> None:
+    rows = [
+        row("9500001", **{"Tanggal Laporan Masuk": "31 Dec 9999"}),
+        row("9500002", **{"Waktu Laporan Masuk": "08:15 WIB"}),
+        row(
+            "9500003", **{"Tanggal Laporan Masuk": 45691, "Waktu Laporan Masuk": 0.25}
+        ),  # as a spreadsheet stores them
+        row(
+            "9500004",
+            **{"Tanggal Laporan Masuk": dt.datetime(2025, 3, 1, 14, 30), "Waktu Laporan Masuk": None},
+        ),
+    ]
+    export = read_xlsx(str(write_export(tmp_path / "d.xlsx", rows)), today=dt.date(2026, 10, 1))
+    assert [p.tracking_id for p in export.problems] == ["9500001", "9500002"]
+    assert [r.received_at for r in export.rows] == [
+        dt.datetime(2025, 2, 3, 6, 0),
+        dt.datetime(2025, 3, 1, 14, 30),
+    ]
+
+
+def test_a_damaged_or_odd_workbook_is_refused_or_read_whole(tmp_path) -> None:
+    import zipfile
+
+    good = write_export(tmp_path / "good.xlsx", [row("9600001"), row("9600002"), row("9600003")])
+    # a sheet whose recorded size is wrong: every line is still read
+    damaged_size = tmp_path / "size.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(damaged_size, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = __import__("re").sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:F2"/>', data)
+            dst.writestr(item, data)
+    assert len(read_xlsx(str(damaged_size)).rows) == 3
+    # a truncated sheet: one sentence, no traceback
+    truncated = tmp_path / "truncated.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(truncated, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            dst.writestr(
+                item, data[: len(data) // 2] if item.filename == "xl/worksheets/sheet1.xml" else data
+            )
+    with pytest.raises(NotAnExport):
+        read_xlsx(str(truncated))
+
+
+def test_the_export_sheet_is_found_behind_a_cover_sheet(tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    path = write_export(tmp_path / "cover.xlsx", [row("9700001")])
+    book = load_workbook(path)
+    cover = book.create_sheet("Sampul", 0)
+    cover.append(["Laporan SP4N-LAPOR! tahun 2025"])
+    book.save(path)
+    export = read_xlsx(str(path))
+    assert [r.tracking_id for r in export.rows] == ["9700001"] and export.other_sheets == []

@@ -1,29 +1,39 @@
 """Importing an SP4N-LAPOR! export into an agency: each readable row becomes a report on the channel
 "lapor" (its tracking ID kept, so that importing the same export again adds nothing), triaged like
 any other. A row that SP4N-LAPOR! had already finished is imported as history: its case is archived
-at intake with the LAPOR status as the reason, and its feedback counts as given there. A row that
-cannot be stored is listed with its line and the reason; the others are imported."""
+through the workflow step `archive_lapor_history`, which meets its feedback deadline (the answer was
+given there). A row imported before that SP4N-LAPOR! has since finished is archived the same way, if
+nobody has started on its case here.
+
+Each row is stored in its own short transaction, so that an import never holds the agency's counters
+and audit trail for long, and a row that fails for any reason is listed with its line and the reason
+while the others are imported. Imports into one agency run one row at a time (the agency's row is
+locked for each), so two imports of one export at once never store a row twice."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from sigap.audit.actions import record
 from sigap.cases.actions.submit import submit_report
 from sigap.cases.actions.transitions import do_transition
 from sigap.cases.content import ReportContent
-from sigap.cases.models import Channel, Deadline, DeadlineKind, Report
+from sigap.cases.models import Case, Channel, Report
+from sigap.cases.workflow import State
 from sigap.core import clock
 from sigap.core.errors import SigapError, ValidationFailed
 from sigap.intake.incoming import IncomingReport
 from sigap.intake.lapor.parse import Export, LaporRow, RowProblem
 from sigap.reporters.models import Anonymity
 from sigap.tenants.access import Actor
+from sigap.tenants.models import Instansi
 from sigap.tenants.permissions import Cap
 
+log = logging.getLogger(__name__)
 MAX_TITLE = 300
 
 
@@ -31,66 +41,50 @@ MAX_TITLE = 300
 class ImportResult:
     imported: list[str] = field(default_factory=list)  # tracking IDs
     archived: list[str] = field(default_factory=list)  # of those, finished in SP4N-LAPOR!
+    updated: list[str] = field(default_factory=list)  # imported before, finished there since: archived now
     already: list[str] = field(default_factory=list)  # imported before: left as they are
     problems: list[RowProblem] = field(default_factory=list)
     dry_run: bool = False
 
 
 class _DryRun(Exception):
-    """Rolls a dry run back once every row was tried."""
+    """Rolls one row of a dry run back once it was tried."""
 
 
 def import_lapor(*, actor: Actor, export: Export, dry_run: bool = False) -> ImportResult:
     """Imports the export's rows into the actor's agency (`dry_run`: tries every row, keeps nothing)."""
     actor.require(Cap.CASE_VERIFY)
     result = ImportResult(problems=list(export.problems), dry_run=dry_run)
-    try:
+    for row in export.rows:
+        _import_row(actor, row, result, dry_run=dry_run)
+    result.problems.sort(key=lambda p: p.line)
+    if not dry_run:
         with transaction.atomic():
-            for row in export.rows:
-                _import_row(actor, row, result)
             record(
                 actor=actor,
                 action="lapor.imported",
                 data={
                     "imported": len(result.imported),
                     "archived": len(result.archived),
+                    "updated": len(result.updated),
                     "already": len(result.already),
                     "refused": len(result.problems),
                 },
             )
+    return result
+
+
+def _import_row(actor: Actor, row: LaporRow, result: ImportResult, *, dry_run: bool) -> None:
+    outcome = ""
+    try:
+        with transaction.atomic():
+            # one row at a time per agency: a second import of the same export waits, then finds it
+            Instansi.objects.select_for_update().filter(pk=actor.instansi.pk).values_list("pk").get()
+            outcome = _store_row(actor, row)
             if dry_run:
                 raise _DryRun
     except _DryRun:
         pass
-    result.problems.sort(key=lambda p: p.line)
-    return result
-
-
-def _import_row(actor: Actor, row: LaporRow, result: ImportResult) -> None:
-    known = Report.objects.filter(
-        instansi_id=actor.instansi.pk, channel=Channel.LAPOR, external_ref=row.tracking_id
-    ).exists()
-    if known:
-        result.already.append(row.tracking_id)
-        return
-    try:
-        with transaction.atomic():  # a savepoint: a row that fails leaves nothing behind
-            report = submit_report(actor=actor, incoming=_incoming(actor, row))
-            record(
-                actor=actor,
-                action="report.imported_from_lapor",
-                obj=report,
-                data={
-                    "tracking_id": row.tracking_id,
-                    "status": row.status,
-                    "source": row.source,
-                    "category": row.category,
-                    "classification": row.classification,
-                    "disposed_to": row.disposed_to,
-                },
-            )
-            if row.closed:
-                _as_history(actor, report, row)
     except ValidationFailed as exc:
         detail = "; ".join(f"{name}: {problem}" for name, problem in exc.fields.items())
         result.problems.append(RowProblem(row.line, row.tracking_id, f"{exc.message} {detail}".strip()))
@@ -98,31 +92,81 @@ def _import_row(actor: Actor, row: LaporRow, result: ImportResult) -> None:
     except SigapError as exc:
         result.problems.append(RowProblem(row.line, row.tracking_id, exc.message))
         return
-    result.imported.append(row.tracking_id)
+    except (DatabaseError, ValueError, OverflowError) as exc:
+        log.warning("SP4N-LAPOR! line %s not imported: %s", row.line, type(exc).__name__)
+        result.problems.append(
+            RowProblem(
+                row.line, row.tracking_id, _("Could not be stored (%(kind)s).") % {"kind": type(exc).__name__}
+            )
+        )
+        return
+    if outcome == "imported":
+        result.imported.append(row.tracking_id)
+        if row.closed:
+            result.archived.append(row.tracking_id)
+    else:
+        getattr(result, outcome).append(row.tracking_id)
+
+
+def _store_row(actor: Actor, row: LaporRow) -> str:
+    known = (
+        Report.objects.filter(
+            instansi_id=actor.instansi.pk, channel=Channel.LAPOR, external_ref=row.tracking_id
+        )
+        .select_related("case")
+        .first()
+    )
+    if known is not None:
+        case = known.case
+        if row.closed and case.status == State.RECEIVED and _only_lapor(case):
+            _as_history(actor, case, row)  # finished there since the last import, untouched here
+            return "updated"
+        return "already"
+    report = submit_report(actor=actor, incoming=_incoming(actor, row))
+    record(
+        actor=actor,
+        action="report.imported_from_lapor",
+        obj=report,
+        data={
+            "tracking_id": row.tracking_id,
+            "status": row.status,
+            "source": row.source,
+            "category": row.category,
+            "classification": row.classification,
+            "disposed_to": row.disposed_to,
+        },
+    )
     if row.closed:
-        result.archived.append(row.tracking_id)
+        _as_history(actor, report.case, row)
+    return "imported"
+
+
+def _only_lapor(case: Case) -> bool:
+    return (
+        not Report.objects.filter(instansi_id=case.instansi_id, case_id=case.pk)
+        .exclude(channel=Channel.LAPOR)
+        .exists()
+    )
 
 
 def _incoming(actor: Actor, row: LaporRow) -> IncomingReport:
     zone = clock.zone(actor.instansi.timezone)  # the export's times are the agency's local times
+    title, rest = row.title[:MAX_TITLE], row.title[MAX_TITLE:]
     return IncomingReport(
         channel=Channel.LAPOR,
-        content=ReportContent(title=row.title[:MAX_TITLE], what=row.text, where=row.where),
+        content=ReportContent(
+            title=title, what="\n\n".join(x for x in (rest and "…" + rest, row.text) if x), where=row.where
+        ),
         received_at=row.received_at.replace(tzinfo=zone),
         language="id",
-        # SP4N-LAPOR! keeps who reported; an "Anonim" report is anonymous, any other stays confidential
+        # SP4N-LAPOR! keeps who reported; an anonymous report stays anonymous, any other is confidential
         anonymity=Anonymity.ANONYMOUS if row.anonymous else Anonymity.CONFIDENTIAL,
         external_ref=row.tracking_id,
     )
 
 
-def _as_history(actor: Actor, report: Report, row: LaporRow) -> None:
-    """A report SP4N-LAPOR! had finished: archived at intake, its feedback given there."""
+def _as_history(actor: Actor, case: Case, row: LaporRow) -> None:
     reason = _("Finished in SP4N-LAPOR! (status “%(status)s”); imported as history.") % {"status": row.status}
-    do_transition(actor=actor, case_id=report.case_id, name="archive_at_intake", data={"reason": reason})
-    Deadline.objects.filter(
-        instansi_id=report.instansi_id,
-        case_id=report.case_id,
-        kind=DeadlineKind.FEEDBACK,
-        met_at__isnull=True,
-    ).update(met_at=clock.now())
+    if row.status_reason:
+        reason += " " + row.status_reason
+    do_transition(actor=actor, case_id=case.pk, name="archive_lapor_history", data={"reason": reason})

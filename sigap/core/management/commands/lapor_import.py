@@ -44,8 +44,12 @@ class Command(BaseCommand):
         verb = "would import" if result.dry_run else "imported"
         self.stdout.write(
             f"{instansi.name}: {verb} {len(result.imported)} reports ({len(result.archived)} finished in "
-            f"SP4N-LAPOR!, archived as history); {len(result.already)} imported before, left as they are; "
+            f"SP4N-LAPOR!, archived as history); {len(result.updated)} imported before and finished there "
+            f"since, archived now; {len(result.already)} imported before, left as they are; "
             f"{len(result.problems)} lines refused."
         )
+        if export.other_sheets:
+            skipped = ", ".join(export.other_sheets)
+            self.stderr.write(f"Note: only the export's sheet was read, not: {skipped}.")
         for problem in result.problems:
             self.stdout.write(f"  line {problem.line} {problem.tracking_id or '-'}: {problem.reason}")
