@@ -21,7 +21,7 @@ from sigap.audit.actions import record
 from sigap.audit.chain import batched as audit_batch
 from sigap.cases.actions.transitions import lock_cases
 from sigap.cases.content import open_content
-from sigap.cases.models import Case, Report, TriageStatus
+from sigap.cases.models import Case, Channel, Report, TriageStatus
 from sigap.cases.workflow import State
 from sigap.coordination.selectors import linked_case_ids
 from sigap.core import crypto
@@ -156,12 +156,21 @@ def _store_suggestions(
     Two agencies are told of each other. The hub is told of every agency's report that matches one
     of its own, but an agency is not told that the hub holds a report like theirs until the hub
     chooses to coordinate (`tell_other_agency` on the hub's confirmation): a report to the hub may
-    be about that agency's own officials."""
+    be about that agency's own officials.
+
+    History imported from SP4N-LAPOR! (a case archived as finished there) is compared inside its own
+    agency only: nobody elsewhere is to coordinate on a matter that was closed before it came in."""
     made = []
     hubs: set[int] | None = None
+    history = (
+        report.channel == Channel.LAPOR
+        and Case.objects.filter(pk=report.case_id, status=State.ARCHIVED).exists()
+    )
     for other, match in matches[:10]:
         kinds = sorted(match.shared)
         same_agency = other.instansi_id == report.instansi_id
+        if history and not same_agency:
+            continue
         if not same_agency and hubs is None:
             hubs = set(Instansi.objects.filter(kind=InstansiKind.HUB).values_list("pk", flat=True))
         if not same_agency and other.instansi_id in (hubs or ()) and not report.instansi.is_hub:

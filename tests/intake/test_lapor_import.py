@@ -4,6 +4,8 @@ bad rows are listed with their line and reason, importing again adds nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from sigap.audit.models import AuditEvent
-from sigap.cases.content import open_content
+from sigap.cases.content import ReportContent, open_content
 from sigap.cases.models import Case, Channel, Deadline, DeadlineKind, Report
 from sigap.cases.workflow import State
 from sigap.core.errors import PermissionDenied
@@ -159,7 +161,7 @@ def test_the_upload_page_imports_into_the_officers_agency(export, agency_a, agen
         Case.objects.filter(instansi=agency_a).count() == 3
         and not Case.objects.filter(instansi=agency_b).exists()
     )
-    refused = officer.post("/kasus/impor-lapor/", {"file": __import__("io").BytesIO(b"bukan xlsx")})
+    refused = officer.post("/kasus/impor-lapor/", {"file": io.BytesIO(b"bukan xlsx")})
     assert refused.status_code == 400 and 'role="alert"' in refused.content.decode()
     penelaah = Client()
     assert penelaah.login(username=make_user(agency_a, Role.PENELAAH).username, password=PASSWORD)
@@ -249,7 +251,7 @@ def test_a_damaged_or_odd_workbook_is_refused_or_read_whole(tmp_path) -> None:
         for item in src.infolist():
             data = src.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
-                data = __import__("re").sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:F2"/>', data)
+                data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:F2"/>', data)
             dst.writestr(item, data)
     assert len(read_xlsx(str(damaged_size)).rows) == 3
     # a truncated sheet: one sentence, no traceback
@@ -274,3 +276,29 @@ def test_the_export_sheet_is_found_behind_a_cover_sheet(tmp_path) -> None:
     book.save(path)
     export = read_xlsx(str(path))
     assert [r.tracking_id for r in export.rows] == ["9700001"] and export.other_sheets == []
+
+
+def test_imported_history_tells_no_other_agency(tmp_path, agency_a, agency_b, submit) -> None:
+    from sigap.triage.actions import triage_report
+    from sigap.triage.models import DuplicateSuggestion
+
+    text = "Petugas loket meminta uang Rp 100.000 untuk surat keterangan domisili di Kelurahan Sukamaju."
+    elsewhere = submit(
+        system_actor(agency_b),
+        content=ReportContent(what=text),
+    )
+    triage_report(report_id=elsewhere.pk)
+    path = write_export(
+        tmp_path / "h.xlsx",
+        [
+            row("9900001", **{"Isi Laporan Awal": text, "Status Laporan": "Selesai"}),
+            row("9900002", **{"Isi Laporan Awal": text}),
+        ],
+    )
+    import_lapor(actor=system_actor(agency_a), export=read_xlsx(str(path)))
+    for tracking in ("9900001", "9900002"):
+        triage_report(report_id=Report.objects.get(external_ref=tracking).pk)
+    told = DuplicateSuggestion.objects.filter(other_instansi=agency_a, instansi=agency_b)
+    history, still_open = (Report.objects.get(external_ref=t) for t in ("9900001", "9900002"))
+    assert not told.filter(other_report=history).exists()  # closed before it came: nobody to coordinate with
+    assert told.filter(other_report=still_open).exists()  # an open one is the usual likely duplicate
