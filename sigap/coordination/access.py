@@ -25,3 +25,8 @@ def access_referral(
     if referral is None:
         raise NotFound("not found")
     return referral
+
+
+def may_monitor_hub(actor: Actor | None) -> bool:
+    """The hub's monitor, at the hub: a monitor role given inside an agency is not one."""
+    return actor is not None and actor.can(Cap.HUB_MONITOR) and actor.instansi.is_hub

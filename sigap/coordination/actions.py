@@ -105,6 +105,19 @@ def _keep_dates_only(referral: Referral) -> None:
     referral.priority = Priority.NORMAL
 
 
+def _end_without_the_case(referral: Referral, status: str, *, by: Actor | None = None) -> None:
+    """A referral declined by the receiving agency (`by`) or withdrawn by the referring one: it keeps
+    its dates, and the referring case no longer names that agency (its history keeps both steps)."""
+    referral.status = status
+    referral.answered_at = clock.now()
+    referral.answered_by = by.user if by is not None else None  # type: ignore[assignment]
+    _keep_dates_only(referral)
+    referral.save()
+    Case.objects.filter(pk=referral.from_case_id, referred_to_id=referral.instansi_id).update(
+        referred_to=None
+    )
+
+
 def accept_referral(*, actor: Actor, referral_id: int | str) -> Case:
     """The receiving agency takes the case: a new case in its queue, with one report that holds the
     referred reports' contents (channel "referral") and a copy of their files, triaged like any
@@ -112,13 +125,16 @@ def accept_referral(*, actor: Actor, referral_id: int | str) -> Case:
     A file that cannot be read is left behind, counted on the referral (`files_not_copied`)."""
     referral = access_referral(actor, referral_id, cap=Cap.CASE_VERIFY)
     _still_waiting(referral)
-    sources = Evidence.objects.filter(
-        instansi_id=referral.from_instansi_id, report_id__in=referral.report_ids
-    ).order_by("created_at", "pk")
-    copies, failed = copy_evidence(sources=list(sources), to_instansi_id=referral.instansi_id)
+    sources = list(
+        Evidence.objects.filter(
+            instansi_id=referral.from_instansi_id, report_id__in=referral.report_ids
+        ).order_by("created_at", "pk")
+    )
+    copies, failed = copy_evidence(sources=sources, to_instansi_id=referral.instansi_id)
+    handed = [s.pk for s in sources if s.pk not in failed]
     try:
         with transaction.atomic(), audit_batch():
-            case = _accept(actor, referral_id, copies, failed)
+            case = _accept(actor, referral_id, copies, handed, failed)
     except BaseException:
         for copy in copies:
             copy.discard()
@@ -126,7 +142,9 @@ def accept_referral(*, actor: Actor, referral_id: int | str) -> Case:
     return case
 
 
-def _accept(actor: Actor, referral_id: int | str, copies: list[PreparedEvidence], failed: list[int]) -> Case:
+def _accept(
+    actor: Actor, referral_id: int | str, copies: list[PreparedEvidence], handed: list[int], failed: list[int]
+) -> Case:
     referral = _open_referral(actor, referral_id)
     dossier = open_dossier(referral)
     first = dossier.reports[0] if dossier.reports else None
@@ -179,20 +197,12 @@ def _accept(actor: Actor, referral_id: int | str, copies: list[PreparedEvidence]
             "to_instansi": referral.instansi_id,
             "case_number": case.number,
             # the files handed over (copied for the other agency) and those that could not be
-            "files": [c for c in _source_ids(referral) if c not in failed],
+            "files": handed,
             "files_not_copied": failed,
         },
     )
     _tell_reporters(referral)
     return case
-
-
-def _source_ids(referral: Referral) -> list[int]:
-    return list(
-        Evidence.objects.filter(instansi_id=referral.from_instansi_id, report_id__in=referral.report_ids)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
 
 
 def _tell_reporters(referral: Referral) -> None:
@@ -235,16 +245,8 @@ def _decline(actor: Actor, referral_id: int | str, reason: str) -> Referral:
         field="reason",
         text_sealed=seal_text(referral.from_instansi_id, reason, purpose=PURPOSE_NOTE),
     )
-    referral.status = ReferralStatus.DECLINED
-    referral.answered_at = clock.now()
-    referral.answered_by = actor.user  # type: ignore[assignment]
     referral.decline_note = note
-    _keep_dates_only(referral)  # not this agency's matter
-    referral.save()
-    # the referring case no longer names an agency it is referred to; the history keeps both steps
-    Case.objects.filter(pk=referral.from_case_id, referred_to_id=referral.instansi_id).update(
-        referred_to=None
-    )
+    _end_without_the_case(referral, ReferralStatus.DECLINED, by=actor)  # not this agency's matter
     record(
         actor=actor,
         action="referral.declined",
@@ -289,11 +291,7 @@ def _withdraw(actor: Actor, case_id: int | str, referral_id: int | str) -> Refer
         raise PermissionDenied(_("Your role in this agency does not allow this."))
     if referral.status != ReferralStatus.SENT:
         raise InvalidTransition(_("This referral has already been answered."))
-    referral.status = ReferralStatus.WITHDRAWN
-    referral.answered_at = clock.now()
-    _keep_dates_only(referral)
-    referral.save()
-    Case.objects.filter(pk=case.pk, referred_to_id=referral.instansi_id).update(referred_to=None)
+    _end_without_the_case(referral, ReferralStatus.WITHDRAWN)
     record(
         actor=system_actor(referral.instansi),
         action="referral.withdrawn",

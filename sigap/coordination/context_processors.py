@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from sigap.coordination.access import may_monitor_hub
 from sigap.coordination.selectors import waiting_count
 from sigap.tenants.permissions import Cap
 
@@ -15,6 +16,7 @@ def referrals(request: HttpRequest) -> dict[str, Any]:
         return {}
     return {
         "referrals_inbox": actor.can(Cap.CASE_LIST),
-        "referrals_waiting": waiting_count(actor=actor),
-        "referral_monitor": actor.can(Cap.HUB_MONITOR) and actor.instansi.is_hub,
+        # counted only where a page shows it (the navigation), not for every partial
+        "referrals_waiting": lambda: waiting_count(actor=actor),
+        "referral_monitor": may_monitor_hub(actor),
     }

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sigap.core import clock
 from sigap.core.models import TenantOwned
 
 PURPOSE_DOSSIER = "referral.dossier"
@@ -77,3 +78,8 @@ class Referral(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.from_case_number} -> {self.instansi_id}"
+
+    @property
+    def overdue(self) -> bool:
+        """Still waiting for an answer after the day it was due."""
+        return self.status == ReferralStatus.SENT and self.answer_due_at < clock.now()

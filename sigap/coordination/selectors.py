@@ -13,7 +13,7 @@ from django.db.models import Count, IntegerField, Min, Q, QuerySet, Value, When
 from sigap.cases.content import PURPOSE_NOTE, open_text
 from sigap.cases.models import Case, CaseNote, Deadline
 from sigap.cases.workflow import OPEN_STATES, TRANSITIONS, state_label
-from sigap.coordination.access import access_referral
+from sigap.coordination.access import access_referral, may_monitor_hub
 from sigap.coordination.dossier import Dossier, open_dossier
 from sigap.coordination.models import Referral, ReferralStatus
 from sigap.core import clock
@@ -72,7 +72,7 @@ class Outgoing:
 
     @property
     def overdue(self) -> bool:
-        return self.referral.status == ReferralStatus.SENT and self.referral.answer_due_at < clock.now()
+        return self.referral.overdue
 
 
 def referrals_of_case(*, actor: Actor, case: Case) -> list[Outgoing]:
@@ -133,8 +133,7 @@ def next_due(case: Case) -> dt.datetime | None:
 
 
 def _require_hub_monitor(actor: Actor) -> None:
-    """The hub's monitor, at the hub: a monitor role given inside an agency sees nothing here."""
-    if not actor.can(Cap.HUB_MONITOR) or not actor.instansi.is_hub:
+    if not may_monitor_hub(actor):
         raise NotFound("not found")
 
 

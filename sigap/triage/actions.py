@@ -102,6 +102,15 @@ def _dedup_view(report_id: int, sig: Any, features: dict[str, Any]) -> dedup.Rep
     )
 
 
+def _imported_history(report: Report) -> bool:
+    """History imported from SP4N-LAPOR! (archived as finished there) is compared inside its own
+    agency only: nobody elsewhere is to coordinate on a matter closed before it came in."""
+    return (
+        report.channel == Channel.LAPOR
+        and Case.objects.filter(pk=report.case_id, status=State.ARCHIVED).exists()
+    )
+
+
 def find_duplicates(report: Report, features: TriageFeatures) -> list[tuple[Stored, dedup.Match]]:
     """Likely duplicates of `report` among every indexed report it may be compared with: its own
     agency's, and those of agencies connected to the hub when it is connected too."""
@@ -109,7 +118,7 @@ def find_duplicates(report: Report, features: TriageFeatures) -> list[tuple[Stor
         features.index_bands,
         features.entity_keys,
         instansi_id=report.instansi_id,
-        across_agencies=report.instansi.connected_to_hub,
+        across_agencies=report.instansi.connected_to_hub and not _imported_history(report),
         exclude=report.pk,
         limit=CANDIDATES,
     )
@@ -156,21 +165,12 @@ def _store_suggestions(
     Two agencies are told of each other. The hub is told of every agency's report that matches one
     of its own, but an agency is not told that the hub holds a report like theirs until the hub
     chooses to coordinate (`tell_other_agency` on the hub's confirmation): a report to the hub may
-    be about that agency's own officials.
-
-    History imported from SP4N-LAPOR! (a case archived as finished there) is compared inside its own
-    agency only: nobody elsewhere is to coordinate on a matter that was closed before it came in."""
+    be about that agency's own officials."""
     made = []
     hubs: set[int] | None = None
-    history = (
-        report.channel == Channel.LAPOR
-        and Case.objects.filter(pk=report.case_id, status=State.ARCHIVED).exists()
-    )
     for other, match in matches[:10]:
         kinds = sorted(match.shared)
         same_agency = other.instansi_id == report.instansi_id
-        if history and not same_agency:
-            continue
         if not same_agency and hubs is None:
             hubs = set(Instansi.objects.filter(kind=InstansiKind.HUB).values_list("pk", flat=True))
         if not same_agency and other.instansi_id in (hubs or ()) and not report.instansi.is_hub:

@@ -23,9 +23,8 @@ from sigap.cases.actions.submit import submit_report
 from sigap.cases.actions.transitions import do_transition
 from sigap.cases.content import ReportContent
 from sigap.cases.models import Case, Channel, Report
-from sigap.cases.workflow import State
 from sigap.core import clock
-from sigap.core.errors import SigapError, ValidationFailed
+from sigap.core.errors import InvalidTransition, SigapError, ValidationFailed
 from sigap.intake.incoming import IncomingReport
 from sigap.intake.lapor.parse import Export, LaporRow, RowProblem
 from sigap.reporters.models import Anonymity
@@ -79,7 +78,10 @@ def _import_row(actor: Actor, row: LaporRow, result: ImportResult, *, dry_run: b
     try:
         with transaction.atomic():
             # one row at a time per agency: a second import of the same export waits, then finds it
-            Instansi.objects.select_for_update().filter(pk=actor.instansi.pk).values_list("pk").get()
+            # (FOR NO KEY UPDATE: rows that merely point at the agency are written meanwhile)
+            Instansi.objects.select_for_update(no_key=True).filter(pk=actor.instansi.pk).values_list(
+                "pk"
+            ).get()
             outcome = _store_row(actor, row)
             if dry_run:
                 raise _DryRun
@@ -117,9 +119,11 @@ def _store_row(actor: Actor, row: LaporRow) -> str:
         .first()
     )
     if known is not None:
-        case = known.case
-        if row.closed and case.status == State.RECEIVED and _only_lapor(case):
-            _as_history(actor, case, row)  # finished there since the last import, untouched here
+        if row.closed:
+            try:  # finished there since the last import: archived now, if the workflow allows it
+                _as_history(actor, known.case, row)  # (nobody has started on it, no other channel's report)
+            except InvalidTransition:
+                return "already"
             return "updated"
         return "already"
     report = submit_report(actor=actor, incoming=_incoming(actor, row))
@@ -139,14 +143,6 @@ def _store_row(actor: Actor, row: LaporRow) -> str:
     if row.closed:
         _as_history(actor, report.case, row)
     return "imported"
-
-
-def _only_lapor(case: Case) -> bool:
-    return (
-        not Report.objects.filter(instansi_id=case.instansi_id, case_id=case.pk)
-        .exclude(channel=Channel.LAPOR)
-        .exists()
-    )
 
 
 def _incoming(actor: Actor, row: LaporRow) -> IncomingReport:

@@ -16,6 +16,8 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
+from sigap.core import clock
+
 HEADER_START = "tracking id"
 MAX_HEADER_SEARCH = 40  # lines before the header line
 EARLIEST_YEAR = 2000  # no report is older than SP4N-LAPOR! (2012) by much; older dates are typos
@@ -183,7 +185,7 @@ def read_rows(lines: Iterable[tuple[Any, ...]], *, today: dt.date | None = None)
     export = Export()
     columns: dict[str, int] | None = None
     seen: set[str] = set()
-    latest = (today or dt.date.today()) + dt.timedelta(days=1)
+    latest = (today or clock.now().date()) + dt.timedelta(days=1)  # a day ahead: any Indonesian zone
     for number, cells in enumerate(lines, 1):
         if columns is None:
             label = _key(cells[0]) if cells else ""

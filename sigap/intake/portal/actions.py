@@ -95,8 +95,15 @@ def submit_portal_report(
         )
 
 
-def _store(*, actor: Actor, incoming: IncomingReport, token_hash: str, passphrase: str,
-           identity_blob: bytes | None, prepared: Sequence[PreparedEvidence]) -> Submitted:
+def _store(
+    *,
+    actor: Actor,
+    incoming: IncomingReport,
+    token_hash: str,
+    passphrase: str,
+    identity_blob: bytes | None,
+    prepared: Sequence[PreparedEvidence],
+) -> Submitted:
     """The submission's transaction, retried when a new receipt's lookup prefix is taken."""
     for _attempt in range(5):
         receipt = receipts.prepare_receipt(passphrase)
