@@ -44,8 +44,30 @@ REPORTER_DEADLINE: dict[str, object] = {
 }
 
 
-def status_sentence(state: str) -> str:
+# A case in "referred" whose referral to another agency came back (declined, or withdrawn) and is
+# with nobody yet: the reporter is not told it is with the competent body.
+REFERRAL_CAME_BACK = _(
+    "The agency we handed your report to is not the competent one: we are deciding where it goes next."
+)
+
+
+def status_sentence(state: str, *, referral_came_back: bool = False) -> str:
+    if state == State.REFERRED and referral_came_back:
+        return str(REFERRAL_CAME_BACK)
     return str(REPORTER_STATUS.get(state, REPORTER_STATUS[State.VERIFICATION]))
+
+
+def _referral_came_back(case: Case) -> bool:
+    """The case's last referral to another agency was declined or withdrawn (none is live)."""
+    from sigap.coordination.models import Referral, ReferralStatus  # noqa: PLC0415 (coordination builds on cases)
+
+    last = (
+        Referral.objects.filter(from_instansi_id=case.instansi_id, from_case_id=case.pk)
+        .order_by("-sent_at", "-pk")
+        .values_list("status", flat=True)
+        .first()
+    )
+    return last in (ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN)
 
 
 @dataclass
@@ -119,7 +141,10 @@ def mailbox_of(*, reporter: Reporter) -> Mailbox:
         reporter=reporter,
         report=report,
         case=shown_case,
-        status=status_sentence(shown_case.status),
+        status=status_sentence(
+            shown_case.status,
+            referral_came_back=shown_case.status == State.REFERRED and _referral_came_back(shown_case),
+        ),
         deadlines=deadlines,
         messages=rows,
         open_questions=[r for r in rows if r.waiting_for_me and r.message.kind == MessageKind.QUESTION],

@@ -38,7 +38,9 @@ def test_accept_and_decline_at_once_one_answers(referral, agency_b, actor_of) ->
     assert Case.objects.filter(instansi=agency_b).count() == 1
 
 
-def test_one_case_is_referred_to_one_agency_at_a_time(agency_a, agency_b, hub, boss_a, submit, actor_of) -> None:  # type: ignore[no-untyped-def]
+def test_one_case_is_referred_to_one_agency_at_a_time(
+    agency_a, agency_b, hub, boss_a, submit, actor_of
+) -> None:  # type: ignore[no-untyped-def]
     case = _verifying(agency_a, boss_a, submit)
     colleague = actor_of(agency_a, Role.SUPERVISOR)
 

@@ -20,7 +20,9 @@ from tests.conftest import PASSWORD, make_user
 pytestmark = pytest.mark.django_db
 
 
-def test_the_overview_counts_what_each_agency_let_pass(referral, agency_a, agency_b, hub, submit, actor_of) -> None:
+def test_the_overview_counts_what_each_agency_let_pass(
+    referral, agency_a, agency_b, hub, submit, actor_of
+) -> None:
     late = submit(system_actor(agency_b)).case
     past = clock.now() - dt.timedelta(days=3)
     Deadline.objects.filter(case=late, kind=DeadlineKind.FEEDBACK).update(due_at=past)

@@ -15,7 +15,6 @@ from tests.coordination.conftest import REASON
 pytestmark = pytest.mark.django_db
 
 
-
 def _client(instansi, *roles: str) -> Client:  # type: ignore[no-untyped-def]
     client = Client()
     assert client.login(username=make_user(instansi, *roles).username, password=PASSWORD)
@@ -33,13 +32,18 @@ def test_the_receiving_agency_reads_and_accepts_a_referral(referral, agency_b) -
     answer = officer.post(f"/pelimpahan/{referral.pk}/terima/", follow=True)
     case_b = Case.objects.get(instansi=agency_b)
     assert answer.redirect_chain[-1][0] == f"/kasus/{case_b.pk}/"
-    assert case_b.number in answer.content.decode() and "Petugas kelurahan meminta uang" in answer.content.decode()
+    assert (
+        case_b.number in answer.content.decode()
+        and "Petugas kelurahan meminta uang" in answer.content.decode()
+    )
     assert "Dibuka dari pelimpahan instansi lain" in answer.content.decode()  # the new case's history says so
     assert f'href="/pelimpahan/{referral.pk}/"' in answer.content.decode()  # and where it came from
     assert referral.from_case_number in answer.content.decode()
 
 
-def test_the_referring_agency_follows_the_referral_from_its_case(referral, agency_a, agency_b, actor_of) -> None:
+def test_the_referring_agency_follows_the_referral_from_its_case(
+    referral, agency_a, agency_b, actor_of
+) -> None:
     from sigap.coordination.actions import accept_referral
 
     officer_a = _client(agency_a, Role.SUPERVISOR)
@@ -97,14 +101,18 @@ def test_the_pages_speak_english_on_request(referral, agency_b) -> None:
     assert "Why it was referred to you" in page and "Accept: open it as a case here" in page
 
 
-def test_the_case_page_offers_no_second_referral_while_one_waits(referral, agency_a, agency_b, actor_of) -> None:
+def test_the_case_page_offers_no_second_referral_while_one_waits(
+    referral, agency_a, agency_b, actor_of
+) -> None:
     from sigap.coordination.actions import decline_referral
 
     officer_a = _client(agency_a, Role.SUPERVISOR)
     waiting = officer_a.get(f"/kasus/{referral.from_case_id}/").content.decode()
     # while it waits, neither another referral nor a follow-up of its own is offered
     assert "/step/refer_external/" not in waiting and "/step/record_follow_up/" not in waiting
-    decline_referral(actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=referral.pk, reason="Bukan kami.")
+    decline_referral(
+        actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=referral.pk, reason="Bukan kami."
+    )
     declined = officer_a.get(f"/kasus/{referral.from_case_id}/").content.decode()
     assert "/step/refer_external/" in declined and "/step/record_follow_up/" in declined
     assert "Bukan kami." in declined

@@ -31,7 +31,6 @@ from tests.coordination.conftest import REASON, refer
 pytestmark = pytest.mark.django_db
 
 
-
 @pytest.fixture
 def referred(referral):  # type: ignore[no-untyped-def]
     """The referred case of agency A."""
@@ -42,7 +41,9 @@ def _referral(case: Case) -> Referral:
     return Referral.objects.get(from_case=case)
 
 
-def test_referring_hands_a_sealed_dossier_to_the_receiving_agency(referred, agency_a, agency_b, actor_of) -> None:
+def test_referring_hands_a_sealed_dossier_to_the_receiving_agency(
+    referred, agency_a, agency_b, actor_of
+) -> None:
     referral = _referral(referred)
     assert referral.instansi_id == agency_b.pk and referral.status == ReferralStatus.SENT
     assert referral.from_case_number == referred.number and referral.report_count == 1
@@ -64,7 +65,9 @@ def test_referring_hands_a_sealed_dossier_to_the_receiving_agency(referred, agen
     assert received.data == {"from_instansi": agency_a.pk, "from_case_number": referred.number}
 
 
-def test_a_role_that_does_not_read_contents_sees_the_referral_but_not_its_dossier(referred, agency_b, actor_of) -> None:
+def test_a_role_that_does_not_read_contents_sees_the_referral_but_not_its_dossier(
+    referred, agency_b, actor_of
+) -> None:
     custodian = actor_of(agency_b, Role.CUSTODIAN)
     referral = _referral(referred)
     assert [r.pk for r in incoming_referrals(actor=custodian)] == [referral.pk]
@@ -89,7 +92,9 @@ def test_a_penelaah_cannot_answer_a_referral(referred, agency_b, actor_of) -> No
         accept_referral(actor=actor_of(agency_b, Role.PENELAAH), referral_id=_referral(referred).pk)
 
 
-def test_accepting_opens_a_case_in_the_receiving_queue(referred, agency_a, agency_b, actor_of, boss_a) -> None:
+def test_accepting_opens_a_case_in_the_receiving_queue(
+    referred, agency_a, agency_b, actor_of, boss_a
+) -> None:
     officer_b = actor_of(agency_b, Role.VERIFIKATOR)
     referral = _referral(referred)
     case_b = accept_referral(actor=officer_b, referral_id=referral.pk)
@@ -126,7 +131,9 @@ def test_a_referral_is_answered_once(referred, agency_b, actor_of) -> None:
     assert Case.objects.filter(instansi=agency_b).count() == 1
 
 
-def test_declining_needs_a_reason_and_sends_it_back(referred, agency_a, agency_b, hub, actor_of, boss_a) -> None:
+def test_declining_needs_a_reason_and_sends_it_back(
+    referred, agency_a, agency_b, hub, actor_of, boss_a
+) -> None:
     officer_b = actor_of(agency_b, Role.VERIFIKATOR)
     referral = _referral(referred)
     with pytest.raises(ValidationFailed) as refused:
@@ -136,7 +143,10 @@ def test_declining_needs_a_reason_and_sends_it_back(referred, agency_a, agency_b
     # while it waits, the case goes nowhere else
     with pytest.raises(InvalidTransition):
         do_transition(
-            actor=boss_a, case_id=referred.pk, name="refer_external", data={"target_instansi": str(hub.pk), "reason": "x"}
+            actor=boss_a,
+            case_id=referred.pk,
+            name="refer_external",
+            data={"target_instansi": str(hub.pk), "reason": "x"},
         )
     with pytest.raises(InvalidTransition):  # nor is it followed up as if the other agency had it
         do_transition(actor=boss_a, case_id=referred.pk, name="record_follow_up", data={"note": "x"})
@@ -157,7 +167,10 @@ def test_declining_needs_a_reason_and_sends_it_back(referred, agency_a, agency_b
     assert not Case.objects.filter(instansi=agency_b).exists()
     # and it can now go to the competent body
     do_transition(
-        actor=boss_a, case_id=referred.pk, name="refer_external", data={"target_instansi": str(hub.pk), "reason": REASON}
+        actor=boss_a,
+        case_id=referred.pk,
+        name="refer_external",
+        data={"target_instansi": str(hub.pk), "reason": REASON},
     )
     assert Referral.objects.filter(from_case=referred).count() == 2
     assert Referral.objects.get(from_case=referred, instansi=hub).status == ReferralStatus.SENT
@@ -167,7 +180,10 @@ def test_an_accepted_case_is_not_referred_again(referred, agency_b, hub, actor_o
     accept_referral(actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=_referral(referred).pk)
     with pytest.raises(InvalidTransition) as refused:
         do_transition(
-            actor=boss_a, case_id=referred.pk, name="refer_external", data={"target_instansi": str(hub.pk), "reason": "x"}
+            actor=boss_a,
+            case_id=referred.pk,
+            name="refer_external",
+            data={"target_instansi": str(hub.pk), "reason": "x"},
         )
     assert agency_b.name in refused.value.message
 
@@ -177,16 +193,22 @@ def test_several_reports_travel_together_and_an_urgent_case_stays_urgent(
 ) -> None:
     first = submit(system_actor(agency_a))
     other = ReportContent(
-        what="Lurah Budi juga meminta uang untuk surat pindah.", who=[ReportedPerson(name="Budi", position="Lurah")]
+        what="Lurah Budi juga meminta uang untuk surat pindah.",
+        who=[ReportedPerson(name="Budi", position="Lurah")],
     )
     second = submit(system_actor(agency_a), content=other)
     case = first.case
     do_transition(actor=boss_a, case_id=second.case_id, name="start_verification")
-    do_transition(actor=boss_a, case_id=second.case_id, name="merge_duplicate", data={"target_case": str(case.pk)})
+    do_transition(
+        actor=boss_a, case_id=second.case_id, name="merge_duplicate", data={"target_case": str(case.pk)}
+    )
     Case.objects.filter(pk=case.pk).update(priority=Priority.URGENT)
     do_transition(actor=boss_a, case_id=case.pk, name="start_verification")
     do_transition(
-        actor=boss_a, case_id=case.pk, name="refer_not_authority", data={"target_instansi": str(agency_b.pk), "reason": REASON}
+        actor=boss_a,
+        case_id=case.pk,
+        name="refer_not_authority",
+        data={"target_instansi": str(agency_b.pk), "reason": REASON},
     )
     referral = Referral.objects.get(from_case=case)
     assert referral.report_count == 2 and referral.priority == Priority.URGENT
@@ -197,7 +219,9 @@ def test_several_reports_travel_together_and_an_urgent_case_stays_urgent(
     assert case_b.priority == Priority.URGENT
 
 
-def test_the_reporter_learns_that_the_competent_agency_accepted(agency_a, agency_b, boss_a, actor_of, cheap_portal) -> None:
+def test_the_reporter_learns_that_the_competent_agency_accepted(
+    agency_a, agency_b, boss_a, actor_of, cheap_portal
+) -> None:
     report = submit_portal_report(
         actor=system_actor(agency_a), incoming=incoming(), form_token=secrets.token_hex(8)
     ).report
@@ -207,14 +231,18 @@ def test_the_reporter_learns_that_the_competent_agency_accepted(agency_a, agency
     assert told.text_params == {"agency": agency_b.name} and told.instansi_id == agency_a.pk
 
 
-def test_triage_does_not_call_the_two_sides_of_a_referral_duplicates(referred, agency_a, agency_b, actor_of) -> None:
+def test_triage_does_not_call_the_two_sides_of_a_referral_duplicates(
+    referred, agency_a, agency_b, actor_of
+) -> None:
     triage_report(report_id=Report.objects.get(case=referred).pk)
     case_b = accept_referral(actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=_referral(referred).pk)
     triage_report(report_id=Report.objects.get(case=case_b).pk)
     assert not DuplicateSuggestion.objects.exists()
 
 
-def test_the_hub_monitor_sees_every_referral_without_content(referred, agency_b, hub, actor_of, boss_a) -> None:
+def test_the_hub_monitor_sees_every_referral_without_content(
+    referred, agency_b, hub, actor_of, boss_a
+) -> None:
     monitor = actor_of(hub, Role.HUB_MONITOR)
     rows = list(monitor_page(actor=monitor))
     assert [r.from_case_number for r in rows] == [referred.number]
@@ -245,12 +273,18 @@ def test_the_files_come_with_an_accepted_referral_sealed_for_the_receiver(
     assert b"".join(storage.iter_plaintext(copy)) == b"Kuitansi Rp 150.000 dari loket\n"
     assert storage.name_of(copy) == "bukti-1.txt"  # a neutral name: a file's own name may name its sender
     with pytest.raises(crypto.DecryptionFailed):  # bound to the receiving agency's key
-        crypto.open_sealed(agency_a.pk, bytes(copy.file_key_sealed), purpose=storage.purpose_file_key(copy.storage_key))
-    assert b"".join(storage.iter_plaintext(Evidence.objects.get(pk=sent.pk))).startswith(b"Kuitansi")  # kept there
+        crypto.open_sealed(
+            agency_a.pk, bytes(copy.file_key_sealed), purpose=storage.purpose_file_key(copy.storage_key)
+        )
+    assert b"".join(storage.iter_plaintext(Evidence.objects.get(pk=sent.pk))).startswith(
+        b"Kuitansi"
+    )  # kept there
     assert AuditEvent.objects.get(chain=agency_b.pk, action="evidence.stored").object_id == str(copy.pk)
 
 
-def test_a_failed_acceptance_leaves_no_copied_file(agency_a, agency_b, boss_a, submit, actor_of, monkeypatch) -> None:
+def test_a_failed_acceptance_leaves_no_copied_file(
+    agency_a, agency_b, boss_a, submit, actor_of, monkeypatch
+) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from sigap.coordination import actions
@@ -258,7 +292,10 @@ def test_a_failed_acceptance_leaves_no_copied_file(agency_a, agency_b, boss_a, s
 
     report = submit(system_actor(agency_a))
     storage.store_evidence(
-        actor=system_actor(agency_a), report=report, upload=SimpleUploadedFile("a.txt", b"isi\n"), keep_metadata=False
+        actor=system_actor(agency_a),
+        report=report,
+        upload=SimpleUploadedFile("a.txt", b"isi\n"),
+        keep_metadata=False,
     )
     referral = refer(boss_a, report.case, agency_b)
 
@@ -277,11 +314,16 @@ def test_a_report_is_not_merged_into_a_referred_case(referred, agency_a, agency_
     later = submit(system_actor(agency_a)).case
     do_transition(actor=boss_a, case_id=later.pk, name="start_verification")
     with pytest.raises(InvalidTransition) as refused:
-        do_transition(actor=boss_a, case_id=later.pk, name="merge_duplicate", data={"target_case": str(referred.pk)})
+        do_transition(
+            actor=boss_a, case_id=later.pk, name="merge_duplicate", data={"target_case": str(referred.pk)}
+        )
     assert referred.number in refused.value.message and agency_b.name in refused.value.message
     # it goes where the case went, and that agency's triage finds it is the same matter
     do_transition(
-        actor=boss_a, case_id=later.pk, name="refer_not_authority", data={"target_instansi": str(agency_b.pk), "reason": REASON}
+        actor=boss_a,
+        case_id=later.pk,
+        name="refer_not_authority",
+        data={"target_instansi": str(agency_b.pk), "reason": REASON},
     )
     assert Referral.objects.filter(instansi=agency_b).count() == 2
 
@@ -295,7 +337,9 @@ def test_the_referring_agency_follows_the_case_into_the_one_it_was_merged_into(
     case_b = accept_referral(actor=officer_b, referral_id=_referral(referred).pk)
     own = submit(system_actor(agency_b)).case  # the reporter also went straight to agency B
     do_transition(actor=officer_b, case_id=case_b.pk, name="start_verification")
-    do_transition(actor=officer_b, case_id=case_b.pk, name="merge_duplicate", data={"target_case": str(own.pk)})
+    do_transition(
+        actor=officer_b, case_id=case_b.pk, name="merge_duplicate", data={"target_case": str(own.pk)}
+    )
     seen = referrals_of_case(actor=boss_a, case=referred)[0]
     assert seen.receiver_case_number == own.number
     with translation.override("id"):
@@ -303,7 +347,9 @@ def test_the_referring_agency_follows_the_case_into_the_one_it_was_merged_into(
     assert own.pk in linked_case_ids(referred.pk) and referred.pk in linked_case_ids(own.pk)
 
 
-def test_the_reporters_answers_go_with_the_referral(agency_a, agency_b, boss_a, actor_of, cheap_portal) -> None:
+def test_the_reporters_answers_go_with_the_referral(
+    agency_a, agency_b, boss_a, actor_of, cheap_portal
+) -> None:
     from sigap.reporters import mailbox
 
     report = submit_portal_report(
@@ -311,7 +357,10 @@ def test_the_reporters_answers_go_with_the_referral(agency_a, agency_b, boss_a, 
     ).report
     question = mailbox.officer_write(actor=boss_a, case_id=report.case_id, report_id=report.pk, body="Kapan?")
     mailbox.reporter_write(
-        actor=system_actor(agency_a), reporter=report.reporter, body="Pada 4 Maret 2026 pukul 10.00", reply_to_id=question.pk
+        actor=system_actor(agency_a),
+        reporter=report.reporter,
+        body="Pada 4 Maret 2026 pukul 10.00",
+        reply_to_id=question.pk,
     )
     referral = refer(boss_a, report.case, agency_b)
     dossier = dossier_of(actor=actor_of(agency_b, Role.VERIFIKATOR), referral=referral)
@@ -322,7 +371,9 @@ def test_the_reporters_answers_go_with_the_referral(agency_a, agency_b, boss_a, 
     assert content.what.endswith("Pada 4 Maret 2026 pukul 10.00")
 
 
-def test_the_referring_agency_withdraws_a_referral_still_waiting(referred, agency_a, agency_b, hub, boss_a, actor_of) -> None:
+def test_the_referring_agency_withdraws_a_referral_still_waiting(
+    referred, agency_a, agency_b, hub, boss_a, actor_of
+) -> None:
     from sigap.coordination.actions import withdraw_referral
 
     referral = _referral(referred)
@@ -330,7 +381,9 @@ def test_the_referring_agency_withdraws_a_referral_still_waiting(referred, agenc
     with pytest.raises(NotFound):  # only the referring agency takes it back
         withdraw_referral(actor=officer_b, case_id=referred.pk, referral_id=referral.pk)
     with pytest.raises(PermissionDenied):  # nor by a role that may not refer
-        withdraw_referral(actor=actor_of(agency_a, Role.PENELAAH), case_id=referred.pk, referral_id=referral.pk)
+        withdraw_referral(
+            actor=actor_of(agency_a, Role.PENELAAH), case_id=referred.pk, referral_id=referral.pk
+        )
     withdraw_referral(actor=boss_a, case_id=referred.pk, referral_id=referral.pk)
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.WITHDRAWN
@@ -342,11 +395,19 @@ def test_the_referring_agency_withdraws_a_referral_still_waiting(referred, agenc
         accept_referral(actor=officer_b, referral_id=referral.pk)
     with pytest.raises(InvalidTransition):  # once only
         withdraw_referral(actor=boss_a, case_id=referred.pk, referral_id=referral.pk)
-    assert AuditEvent.objects.get(chain=agency_b.pk, action="referral.withdrawn").object_id == str(referral.pk)
-    assert AuditEvent.objects.get(chain=agency_a.pk, action="case.referral_withdrawn").data["to_instansi"] == agency_b.pk
+    assert AuditEvent.objects.get(chain=agency_b.pk, action="referral.withdrawn").object_id == str(
+        referral.pk
+    )
+    assert (
+        AuditEvent.objects.get(chain=agency_a.pk, action="case.referral_withdrawn").data["to_instansi"]
+        == agency_b.pk
+    )
     # the case is A's again: to the right agency now
     do_transition(
-        actor=boss_a, case_id=referred.pk, name="refer_external", data={"target_instansi": str(hub.pk), "reason": REASON}
+        actor=boss_a,
+        case_id=referred.pk,
+        name="refer_external",
+        data={"target_instansi": str(hub.pk), "reason": REASON},
     )
     assert Referral.objects.get(from_case=referred, instansi=hub).status == ReferralStatus.SENT
 
@@ -361,13 +422,20 @@ def test_an_answered_referral_is_not_withdrawn(referred, agency_b, boss_a, actor
     assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.ACCEPTED
 
 
-def test_a_verifikator_does_not_undo_a_supervisors_referral(agency_a, agency_b, hub, boss_a, submit, actor_of) -> None:
+def test_a_verifikator_does_not_undo_a_supervisors_referral(
+    agency_a, agency_b, hub, boss_a, submit, actor_of
+) -> None:
     from sigap.coordination.actions import withdraw_referral
 
     referral = refer(boss_a, submit(system_actor(agency_a)).case, agency_b)
-    decline_referral(actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=referral.pk, reason="Bukan kami.")
+    decline_referral(
+        actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=referral.pk, reason="Bukan kami."
+    )
     do_transition(
-        actor=boss_a, case_id=referral.from_case_id, name="refer_external", data={"target_instansi": str(hub.pk), "reason": REASON}
+        actor=boss_a,
+        case_id=referral.from_case_id,
+        name="refer_external",
+        data={"target_instansi": str(hub.pk), "reason": REASON},
     )
     second = Referral.objects.get(from_case_id=referral.from_case_id, instansi=hub)
     verifikator = actor_of(agency_a, Role.VERIFIKATOR)
@@ -377,15 +445,22 @@ def test_a_verifikator_does_not_undo_a_supervisors_referral(agency_a, agency_b, 
     assert referrals_of_case(actor=boss_a, case=second.from_case)[1].may_withdraw
 
 
-def test_what_a_declined_or_withdrawn_referral_keeps_is_dates_and_counts(referred, agency_a, agency_b, boss_a, actor_of) -> None:
+def test_what_a_declined_or_withdrawn_referral_keeps_is_dates_and_counts(
+    referred, agency_a, agency_b, boss_a, actor_of
+) -> None:
     from sigap.coordination.actions import withdraw_referral
 
-    Case.objects.filter(pk=referred.pk).update(category="pungli", sector="civil_registry", priority=Priority.URGENT)
+    Case.objects.filter(pk=referred.pk).update(
+        category="pungli", sector="civil_registry", priority=Priority.URGENT
+    )
     referred.refresh_from_db()
     first = _referral(referred)
     decline_referral(actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=first.pk, reason="Bukan kami.")
     do_transition(
-        actor=boss_a, case_id=referred.pk, name="refer_external", data={"target_instansi": str(agency_b.pk), "reason": REASON}
+        actor=boss_a,
+        case_id=referred.pk,
+        name="refer_external",
+        data={"target_instansi": str(agency_b.pk), "reason": REASON},
     )
     second = Referral.objects.get(from_case=referred, status=ReferralStatus.SENT)
     assert (second.category, second.priority, second.amount) == ("pungli", Priority.URGENT, 150_000)
@@ -395,15 +470,23 @@ def test_what_a_declined_or_withdrawn_referral_keeps_is_dates_and_counts(referre
         assert ended.priority == Priority.NORMAL and ended.sent_at and ended.answered_at
 
 
-def test_a_case_whose_referral_came_back_is_taken_back_to_analysis(referred, agency_b, boss_a, actor_of) -> None:
+def test_a_case_whose_referral_came_back_is_taken_back_to_analysis(
+    referred, agency_b, boss_a, actor_of
+) -> None:
     with pytest.raises(InvalidTransition):  # not while agency B has it
         do_transition(actor=boss_a, case_id=referred.pk, name="take_back")
-    decline_referral(actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=_referral(referred).pk, reason="Bukan kami.")
-    case = do_transition(actor=boss_a, case_id=referred.pk, name="take_back", data={"note": "Ternyata pegawai kami."})
+    decline_referral(
+        actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=_referral(referred).pk, reason="Bukan kami."
+    )
+    case = do_transition(
+        actor=boss_a, case_id=referred.pk, name="take_back", data={"note": "Ternyata pegawai kami."}
+    )
     assert case.status == State.ANALYSIS
 
 
-def test_a_file_kept_as_sent_is_cleaned_before_it_leaves_the_agency(agency_a, agency_b, boss_a, submit, actor_of) -> None:
+def test_a_file_kept_as_sent_is_cleaned_before_it_leaves_the_agency(
+    agency_a, agency_b, boss_a, submit, actor_of
+) -> None:
     import io
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -416,9 +499,14 @@ def test_a_file_kept_as_sent_is_cleaned_before_it_leaves_the_agency(agency_a, ag
     report = submit(system_actor(agency_a))
     photo = jpeg_with_gps()
     kept = storage.store_evidence(
-        actor=system_actor(agency_a), report=report, upload=SimpleUploadedFile("IMG_Budi.jpg", photo), keep_metadata=True
+        actor=system_actor(agency_a),
+        report=report,
+        upload=SimpleUploadedFile("IMG_Budi.jpg", photo),
+        keep_metadata=True,
     )
-    assert Image.open(io.BytesIO(b"".join(storage.iter_plaintext(kept)))).getexif().get_ifd(0x8825)  # kept here
+    assert (
+        Image.open(io.BytesIO(b"".join(storage.iter_plaintext(kept)))).getexif().get_ifd(0x8825)
+    )  # kept here
     referral = refer(boss_a, report.case, agency_b)
     accept_referral(actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=referral.pk)
     copy = Evidence.objects.get(instansi=agency_b)
@@ -435,16 +523,43 @@ def test_an_unreadable_file_is_left_behind_and_said(agency_a, agency_b, boss_a, 
 
     report = submit(system_actor(agency_a))
     lost = storage.store_evidence(
-        actor=system_actor(agency_a), report=report, upload=SimpleUploadedFile("a.txt", b"satu\n"), keep_metadata=False
+        actor=system_actor(agency_a),
+        report=report,
+        upload=SimpleUploadedFile("a.txt", b"satu\n"),
+        keep_metadata=False,
     )
     storage.store_evidence(
-        actor=system_actor(agency_a), report=report, upload=SimpleUploadedFile("b.txt", b"dua\n"), keep_metadata=False
+        actor=system_actor(agency_a),
+        report=report,
+        upload=SimpleUploadedFile("b.txt", b"dua\n"),
+        keep_metadata=False,
     )
     storage.path_of(agency_a.pk, lost.storage_key).unlink()  # the disk lost it
     referral = refer(boss_a, report.case, agency_b)
     accept_referral(actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=referral.pk)
     referral.refresh_from_db()
     assert referral.files_not_copied == 1
-    assert [b"".join(storage.iter_plaintext(e)) for e in Evidence.objects.filter(instansi=agency_b)] == [b"dua\n"]
+    assert [b"".join(storage.iter_plaintext(e)) for e in Evidence.objects.filter(instansi=agency_b)] == [
+        b"dua\n"
+    ]
     told = AuditEvent.objects.get(chain=agency_a.pk, action="referral.accepted_by_receiver")
     assert told.data["files_not_copied"] == [lost.pk] and len(told.data["files"]) == 1
+
+
+def test_the_reporter_is_not_told_the_case_is_with_the_competent_body_once_it_came_back(
+    agency_a, agency_b, boss_a, actor_of, cheap_portal
+) -> None:
+    from sigap.reporters import selectors as reporter_selectors
+
+    report = submit_portal_report(
+        actor=system_actor(agency_a), incoming=incoming(), form_token=secrets.token_hex(8)
+    ).report
+    referral = refer(boss_a, report.case, agency_b)
+    with translation.override("en"):
+        waiting = reporter_selectors.mailbox_of(reporter=report.reporter).status
+        decline_referral(
+            actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=referral.pk, reason="Bukan kami."
+        )
+        came_back = reporter_selectors.mailbox_of(reporter=report.reporter).status
+    assert waiting.startswith("Your report has been handed to the competent")
+    assert came_back.startswith("The agency we handed your report to is not the competent one")
