@@ -175,16 +175,12 @@ def _no_waiting_referral(case: Case, payload: Mapping[str, Any], actor: Actor) -
 def _referral_came_back(case: Case, payload: Mapping[str, Any], actor: Actor) -> str | None:
     """Taken back only when its referral to another agency came back (declined, or withdrawn) and
     none is live: a case referred to a unit of the agency, or still with another agency, is not."""
-    from sigap.coordination.models import Referral, ReferralStatus  # noqa: PLC0415
+    from sigap.coordination.models import CAME_BACK, last_referral_status  # noqa: PLC0415
 
-    if _referral_of(case, answered_too=True) is not None:
-        return str(_("This case is with another agency."))
-    came_back = Referral.objects.filter(
-        from_instansi_id=case.instansi_id,
-        from_case_id=case.pk,
-        status__in=[ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN],
-    )
-    return None if came_back.exists() else str(_("Only a case whose referral came back is taken back."))
+    last = last_referral_status(case.pk, case.instansi_id)
+    if last is None:
+        return str(_("Only a case whose referral came back is taken back."))
+    return None if last in CAME_BACK else str(_("This case is with another agency."))
 
 
 def _imported_from_lapor(case: Case, payload: Mapping[str, Any], actor: Actor) -> str | None:

@@ -24,6 +24,10 @@ class ReferralStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# A referral that ended without the case: declined by the receiving agency, or withdrawn.
+CAME_BACK = frozenset({ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN})
+
+
 class Referral(TenantOwned):
     """A case handed to the agency `instansi` by `from_instansi`; accepted, it becomes a case there.
     Declined by the receiver or withdrawn by the sender, it keeps its dates and no contents."""
@@ -83,3 +87,15 @@ class Referral(TenantOwned):
     def overdue(self) -> bool:
         """Still waiting for an answer after the day it was due."""
         return self.status == ReferralStatus.SENT and self.answer_due_at < clock.now()
+
+
+def last_referral_status(case_id: int, instansi_id: int) -> str | None:
+    """The status of the case's newest referral to another agency, None when it has none. A case
+    goes to one agency at a time (cases.workflow), so a live referral is always the newest: one in
+    `CAME_BACK` means none is live."""
+    return (
+        Referral.objects.filter(from_instansi_id=instansi_id, from_case_id=case_id)
+        .order_by("-sent_at", "-pk")
+        .values_list("status", flat=True)
+        .first()
+    )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sigap.cases.models import Case, Deadline, DeadlineKind, Report
 from sigap.cases.workflow import State
+from sigap.coordination.models import CAME_BACK, last_referral_status
 from sigap.core.errors import NotFound
 from sigap.reporters.mailbox import can_write_to_reporter, open_body
 from sigap.reporters.models import Direction, Message, MessageKind, Reporter
@@ -55,19 +56,6 @@ def status_sentence(state: str, *, referral_came_back: bool = False) -> str:
     if state == State.REFERRED and referral_came_back:
         return str(REFERRAL_CAME_BACK)
     return str(REPORTER_STATUS.get(state, REPORTER_STATUS[State.VERIFICATION]))
-
-
-def _referral_came_back(case: Case) -> bool:
-    """The case's last referral to another agency was declined or withdrawn (none is live)."""
-    from sigap.coordination.models import Referral, ReferralStatus  # noqa: PLC0415 (coordination builds on cases)
-
-    last = (
-        Referral.objects.filter(from_instansi_id=case.instansi_id, from_case_id=case.pk)
-        .order_by("-sent_at", "-pk")
-        .values_list("status", flat=True)
-        .first()
-    )
-    return last in (ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN)
 
 
 @dataclass
@@ -143,7 +131,8 @@ def mailbox_of(*, reporter: Reporter) -> Mailbox:
         case=shown_case,
         status=status_sentence(
             shown_case.status,
-            referral_came_back=shown_case.status == State.REFERRED and _referral_came_back(shown_case),
+            referral_came_back=shown_case.status == State.REFERRED
+            and last_referral_status(shown_case.pk, shown_case.instansi_id) in CAME_BACK,
         ),
         deadlines=deadlines,
         messages=rows,

@@ -3,8 +3,6 @@ agency's queue or declined back with a reason; each agency sees only its side.""
 
 from __future__ import annotations
 
-import secrets
-
 import pytest
 from django.utils import translation
 
@@ -18,15 +16,14 @@ from sigap.coordination.models import PURPOSE_DOSSIER, Referral, ReferralStatus
 from sigap.coordination.selectors import dossier_of, incoming_referrals, monitor_page, referrals_of_case
 from sigap.core import crypto
 from sigap.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from sigap.intake.portal.actions import submit_portal_report
 from sigap.reporters import texts
 from sigap.reporters.models import Message
 from sigap.tenants.access import system_actor
 from sigap.tenants.permissions import Role
 from sigap.triage.actions import triage_report
 from sigap.triage.models import DuplicateSuggestion
-from tests.conftest import incoming
 from tests.coordination.conftest import REASON, refer
+from tests.reporters.test_mailbox_actions import portal_report
 
 pytestmark = pytest.mark.django_db
 
@@ -222,9 +219,7 @@ def test_several_reports_travel_together_and_an_urgent_case_stays_urgent(
 def test_the_reporter_learns_that_the_competent_agency_accepted(
     agency_a, agency_b, boss_a, actor_of, cheap_portal
 ) -> None:
-    report = submit_portal_report(
-        actor=system_actor(agency_a), incoming=incoming(), form_token=secrets.token_hex(8)
-    ).report
+    report = portal_report(agency_a)
     referral = refer(boss_a, report.case, agency_b)
     accept_referral(actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=referral.pk)
     told = Message.objects.get(report=report, text_code=texts.REFERRAL_ACCEPTED)
@@ -352,9 +347,7 @@ def test_the_reporters_answers_go_with_the_referral(
 ) -> None:
     from sigap.reporters import mailbox
 
-    report = submit_portal_report(
-        actor=system_actor(agency_a), incoming=incoming(), form_token=secrets.token_hex(8)
-    ).report
+    report = portal_report(agency_a)
     question = mailbox.officer_write(actor=boss_a, case_id=report.case_id, report_id=report.pk, body="Kapan?")
     mailbox.reporter_write(
         actor=system_actor(agency_a),
@@ -551,9 +544,7 @@ def test_the_reporter_is_not_told_the_case_is_with_the_competent_body_once_it_ca
 ) -> None:
     from sigap.reporters import selectors as reporter_selectors
 
-    report = submit_portal_report(
-        actor=system_actor(agency_a), incoming=incoming(), form_token=secrets.token_hex(8)
-    ).report
+    report = portal_report(agency_a)
     referral = refer(boss_a, report.case, agency_b)
     with translation.override("en"):
         waiting = reporter_selectors.mailbox_of(reporter=report.reporter).status
