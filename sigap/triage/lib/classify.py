@@ -547,10 +547,54 @@ def _without_addresses(toks: Sequence[str]) -> list[str]:
     return out
 
 
+# Money or a gift changing hands *so that* something is done is a bribe (art. 5, 12a-b), not a
+# gratification (art. 12B, a gift for the office with no act asked in return): "camat menerima uang
+# agar pemenang tender diatur".  Paying a demanded fee ("diminta memberikan uang agar ...") is left
+# to the extortion and levy words: a hand-over asked for is not counted.
+_HANDING_VERBS = frozenset({
+    "menerima", "terima", "diterima", "nerima", "diberi", "diberikan", "memberi", "memberikan", "kasih",
+    "dikasih", "ngasih", "menyerahkan", "diserahkan", "mendapat", "mendapatkan", "transfer",
+    "mentransfer", "ditransfer", "menitipkan", "dititipi",
+})
+_HANDED_THINGS = frozenset({"uang", "duit", "rp", "hadiah", "imbalan", "amplop", "fee", "mobil", "rumah",
+                            "tanah", "emas", "motor", "sejumlah"})
+_PURPOSE_WORDS = frozenset({"agar", "supaya", "biar", "spy", "agr", "asalkan"})
+_DEMAND_WORDS = frozenset({"diminta", "dimintai", "minta", "meminta", "dipaksa", "disuruh", "harus", "wajib"})
+_CLAUSE_BREAKS = frozenset({"lalu", "kemudian", "tetapi", "tapi", "namun", "sedangkan", "karena", "padahal"})
+_THING_WINDOW = 4  # words from the verb to the money or gift
+_PURPOSE_WINDOW = 10  # words from the money or gift to "agar", within one clause
+# Above one clear word: the sentence says what the money was for.
+_QUID_PRO_QUO_WEIGHT = 3.5
+
+
+def _quid_pro_quo(toks: Sequence[str]) -> str | None:
+    """The words of a hand-over followed by its purpose ("menerima uang agar"), or None."""
+    n = len(toks)
+    for i, tok in enumerate(toks):
+        if tok not in _HANDING_VERBS or any(t in _DEMAND_WORDS for t in toks[max(0, i - 2):i]):
+            continue
+        for j in range(i + 1, min(n, i + 1 + _THING_WINDOW)):
+            if toks[j] in _HANDED_THINGS or toks[j].isdigit():
+                for k in range(j + 1, min(n, j + 1 + _PURPOSE_WINDOW)):
+                    if toks[k] in _PURPOSE_WORDS:
+                        gap = " " if k == j + 1 else " \u2026 "
+                        return f"{tok} {toks[j]}{gap}{toks[k]}"
+                    if toks[k] in _CLAUSE_BREAKS:
+                        break
+                break
+    return None
+
+
 def _rules_from_tokens(toks: Sequence[str]) -> RuleMatch:
     cat_lex, sec_lex = _lexicons()
     toks = _without_addresses(toks)
     found = _match(toks, cat_lex)
+    bribe = _quid_pro_quo(toks)
+    if bribe:  # the gift words are evidence of the bribe they are part of
+        suap = found.setdefault("suap", {})
+        suap[bribe] = max(suap.get(bribe, 0.0), _QUID_PRO_QUO_WEIGHT)
+        for surface, weight in found.pop("gratifikasi", {}).items():
+            suap[surface] = max(suap.get(surface, 0.0), weight)
     cat_scores, cat_ev = _summarise(found, rest=_CATEGORY_REST)
     sec_scores, sec_ev = _summarise(_match(toks, sec_lex))
     strongest = {key: max(ev.values()) for key, ev in found.items() if ev}

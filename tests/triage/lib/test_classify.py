@@ -94,6 +94,25 @@ def test_zero_shot_rules(text: str, acceptable: set[str], sector: str | None) ->
             assert 0.0 < conf <= 1.0 and words
 
 
+def test_money_handed_over_so_that_something_is_done_is_a_bribe_not_a_gift() -> None:
+    bribes = [
+        "Camat menerima uang agar pemenang tender diatur",
+        "Camat menerima Rp 50 jt dr kontraktor spy pemenang tender diatur",
+        "Kontraktor memberikan amplop kepada pejabat dinas agar proyek dimenangkan",
+    ]
+    for text in bribes:
+        result = classify(text)
+        assert result.category == "suap", (text, result.category, result.alternatives)
+        assert "gratifikasi" not in {k for k, _ in result.alternatives}, text
+        assert any(word in e for e in result.evidence for word in ("agar", "spy")), result.evidence
+    assert "menerima rp \u2026 spy" in classify(bribes[1]).evidence
+    # A gift with nothing asked in return stays a gratification; a purpose in the next clause is
+    # not the hand-over's, and paying what an officer demands is no bribe of the payer's.
+    assert classify("kepala sekolah menerima parsel dan hadiah dari wali murid").category == "gratifikasi"
+    assert classify("Lurah menerima uang dari pengusaha, lalu kami tidak tahu agar apa").category == "gratifikasi"
+    assert classify("kami diminta memberikan uang 500rb agar sertifikat cepat selesai").category != "suap"
+
+
 def test_informal_variants_are_matched() -> None:
     for text in ("dimintai uang rokok sama petugas", "ada setoran tiap bulan ke atasan", "mark-up harga"):
         assert match_rules(text).category_scores, text
