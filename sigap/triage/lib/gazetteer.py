@@ -611,6 +611,7 @@ def best_kecamatan(text: str, *, region_hint: str | None = None, address: str | 
     mentions = _collect(text or "", hint, address, get_gazetteer())
     own, _, first = _scores(mentions)
     kec: dict[str, float] = defaultdict(float)
+    via_village: dict[str, float] = defaultdict(float)
     kec_first: dict[str, int] = {}
     for code, s in own.items():
         level = _code_level(code)
@@ -618,10 +619,15 @@ def best_kecamatan(text: str, *, region_hint: str | None = None, address: str | 
             continue
         k = code if level == 3 else _parent(code)
         kec[k] += s
+        if level == 4:
+            via_village[k] += s
         kec_first[k] = min(kec_first.get(k, first[code]), first[code])
     if not kec:
         return None
-    return min(kec, key=lambda k: (-round(kec[k], 6), kec_first[k], k))
+    # On a tie the village reading wins, as in ``locate`` (most specific first): a bare name that
+    # is both a kecamatan and a village of another kecamatan ("Benowo" after a kecamatan was split)
+    # is mostly the writer's village; a kecamatan is usually named with its marker ("kec. Benowo").
+    return min(kec, key=lambda k: (-round(kec[k], 6), -round(via_village[k], 6), kec_first[k], k))
 
 
 INFER_MIN_ROWS = 5  # a corpus's region needs at least this many reports placed in it

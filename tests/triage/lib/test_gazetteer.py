@@ -54,6 +54,19 @@ def test_misspelling_tolerated_with_marker() -> None:
     assert best_kecamatan("banjir di kec. Tegalsary", region_hint="35.78") == expected
 
 
+def test_a_bare_name_of_a_kecamatan_and_of_another_kecamatans_village_reads_as_the_village() -> None:
+    # In the gazetteer, "Benowo" is a kecamatan of Surabaya and a village of the kecamatan Pakal
+    # (split off from it). Unmarked, it is read as the village, as `locate` ranks it; with its
+    # marker it is the kecamatan.
+    benowo = _kecamatan_code("35.78", "Benowo")
+    (village,) = _desa_codes("35.78", "Benowo")
+    assert not village.startswith(benowo + ".")
+    hits = locate("Lampu jalan mati di Benowo", region_hint="35.78")
+    assert [h.code for h in hits[:2]] == [village, benowo]
+    assert best_kecamatan("Lampu jalan mati di Benowo", region_hint="35.78") == village.rsplit(".", 1)[0]
+    assert best_kecamatan("Lampu jalan mati di kecamatan Benowo", region_hint="35.78") == benowo
+
+
 def test_common_word_without_marker_is_not_a_place() -> None:
     assert locate("ada pasar baru di tengah kota, jalannya rusak") == []
     assert locate("genteng sekolah bocor", region_hint="35.78") == []
