@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "sigap.evidence",
     "sigap.intake.portal",
     "sigap.intake.lapor",
+    "sigap.intake.operator",
 ]
 
 MIDDLEWARE = [

@@ -162,6 +162,8 @@ class ReceiptView:
     receipt: str | None  # None once shown
     tracking_number: str
     instansi_name: str
+    instansi_id: int = 0
+    case_id: int = 0
 
 
 @transaction.atomic
@@ -183,5 +185,9 @@ def take_pending_receipt(*, token_hash: str) -> ReceiptView | None:
         token.receipt_sealed = None
         token.save(update_fields=["receipt_sealed"])
     return ReceiptView(
-        receipt=receipt, tracking_number=token.report.tracking_number, instansi_name=token.instansi.name
+        receipt=receipt,
+        tracking_number=token.report.tracking_number,
+        instansi_name=token.instansi.name,
+        instansi_id=token.instansi_id,
+        case_id=token.report.case_id,
     )
