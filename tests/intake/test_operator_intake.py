@@ -11,13 +11,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from sigap.audit.models import AuditEvent
-from sigap.cases.content import open_content
+from sigap.cases.content import ReportContent, ReportedPerson, open_content
 from sigap.cases.models import Channel, Deadline, DeadlineKind, Report
 from sigap.core import clock
 from sigap.core.errors import PermissionDenied
 from sigap.intake.incoming import IncomingReport
 from sigap.intake.operator.actions import record_taken_report, transcript_of
-from sigap.cases.content import ReportContent, ReportedPerson
 from sigap.reporters.models import Anonymity, Message, MessageKind, Reporter
 from sigap.tenants.access import system_actor
 from sigap.tenants.permissions import Role
