@@ -302,6 +302,50 @@ def _record_added_evidence(
     return message
 
 
+MIN_PASSPHRASE = 8
+
+
+@transaction.atomic
+def reporter_set_passphrase(
+    *, actor: Actor, reporter: Reporter, receipt: str, current: str, new: str, new_again: str
+) -> Reporter:
+    """The reporter sets, changes or (with an empty new one) removes the passphrase that opens the
+    mailbox together with the receipt. The receipt and the current passphrase are asked again, so
+    that a session left open does not let someone else lock the reporter out; every other mailbox
+    session ends (an officer who handed over the receipt keeps no way in)."""
+    from sigap.reporters import receipts
+
+    _reporter_actor_check(actor, reporter)
+    locked = Reporter.objects.select_for_update().get(pk=reporter.pk, instansi_id=reporter.instansi_id)
+    typed = receipts.normalize(receipt)
+    if (
+        len(typed) != receipts.RECEIPT_DIGITS
+        or receipts.lookup_of(typed) != locked.receipt_lookup
+        or not receipts.verify(locked.receipt_hash, typed, current)
+    ):
+        raise ValidationFailed(
+            _("The receipt and current passphrase do not match this mailbox."),
+            {"receipt": _("Check the digits."), "current": _("Type the passphrase you use now, if any.")},
+        )
+    new = (new or "").strip()
+    if new and len(new) < MIN_PASSPHRASE:
+        raise ValidationFailed(
+            _("Use at least 8 characters, or leave it empty."), {"new": _("At least 8 characters.")}
+        )
+    if new != (new_again or "").strip():
+        differ = _("The two passphrases differ.")
+        raise ValidationFailed(differ, {"new_again": differ})
+    locked.receipt_hash = receipts.hash_receipt(typed, new)
+    locked.save(update_fields=["receipt_hash"])
+    record(
+        actor=actor,
+        action="mailbox.passphrase_set" if new else "mailbox.passphrase_removed",
+        obj=locked,
+        data={"reporter": locked.pseudonym},
+    )
+    return locked
+
+
 @transaction.atomic
 def reporter_report_retaliation(*, actor: Actor, reporter: Reporter, body: str) -> Message:
     """The reporter says they face retaliation: the case is flagged and becomes urgent."""

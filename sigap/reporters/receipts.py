@@ -157,6 +157,12 @@ def issue_receipt(*, reporter: Reporter, passphrase: str = "") -> str:
     raise RuntimeError("could not give the reporter a receipt")
 
 
+def credentials_mark(encoded: str) -> str:
+    """A short mark of a reporter's stored receipt hash, kept in a mailbox session: when the
+    passphrase changes, the hash changes, and every session opened with the old one ends."""
+    return hashlib.blake2b(encoded.encode(), digest_size=8, key=_key()).hexdigest()
+
+
 def verify(encoded: str, receipt: str, passphrase: str = "") -> bool:
     return hasher().verify(encoded, _secret(receipt, passphrase))
 

@@ -312,6 +312,36 @@ class TranscriptForm(AccessibleForm):
     )
 
 
+class PassphraseForm(AccessibleForm):
+    receipt = forms.CharField(
+        label=_("Your receipt (16 digits)"),
+        max_length=40,
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    current = forms.CharField(
+        label=_("The passphrase you use now, if any"),
+        required=False,
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new = forms.CharField(
+        label=_("New passphrase"),
+        required=False,
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters. Leave both empty to open the mailbox with the receipt alone."),
+    )
+    new_again = forms.CharField(
+        label=_("New passphrase again"),
+        required=False,
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
 class EvidenceForm(AccessibleForm):
     note = forms.CharField(
         label=_("What do these files show? (optional)"),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("kotak-surat/tulis/", views.mailbox_write, name="write"),
     path("kotak-surat/transkrip/", views.mailbox_transcript, name="transcript"),
     path("kotak-surat/bukti/", views.mailbox_evidence, name="evidence"),
+    path("kotak-surat/kata-sandi/", views.mailbox_passphrase, name="passphrase"),
     path("kotak-surat/pembalasan/", views.mailbox_retaliation, name="retaliation"),
     path("perlindungan/", views.protection, name="protection"),
     # Officers: writing to a case's reporters (the form sits on the case page).

@@ -25,6 +25,7 @@ from sigap.intake.portal.forms import (
     ANONYMITY_HELP,
     EvidenceForm,
     LoginForm,
+    PassphraseForm,
     ReportForm,
     RetaliationForm,
     TranscriptForm,
@@ -234,6 +235,9 @@ def _session_reporter(request: HttpRequest) -> Reporter | None:
     except (NotFound, KeyError, TypeError, ValueError):
         request.session.pop(MAILBOX_SESSION_KEY, None)
         return None
+    if state.get("k") != receipts.credentials_mark(reporter.receipt_hash):  # the passphrase changed since
+        request.session.pop(MAILBOX_SESSION_KEY, None)
+        return None
     # idle time kept on the server; the cookie itself ends with the browser (a shared computer)
     request.session[MAILBOX_SESSION_KEY] = {**state, "seen": now}
     return reporter
@@ -279,7 +283,12 @@ def _render_mailbox(
     status: int = 200,
 ) -> HttpResponse:
     box = selectors.mailbox_of(reporter=reporter)
-    all_forms: dict[str, Any] = {"write": WriteForm(), "evidence": EvidenceForm(), **(forms or {})}
+    all_forms: dict[str, Any] = {
+        "write": WriteForm(),
+        "evidence": EvidenceForm(),
+        "passphrase": PassphraseForm(),
+        **(forms or {}),
+    }
     for f in all_forms.values():
         f.annotate()
     return render(
@@ -379,7 +388,13 @@ def mailbox_login(request: HttpRequest) -> HttpResponse:
     throttle.forgive(scope="login-prefix", key=prefix_key, window_seconds=3600, now=tried_at)
     request.session.cycle_key()
     now = time.time()
-    state = {"r": reporter.pk, "i": reporter.instansi_id, "at": now, "seen": now}
+    state = {
+        "r": reporter.pk,
+        "i": reporter.instansi_id,
+        "k": receipts.credentials_mark(reporter.receipt_hash),
+        "at": now,
+        "seen": now,
+    }
     request.session[MAILBOX_SESSION_KEY] = state
     request.session.set_expiry(0)  # the cookie ends when the browser closes; idle and age are checked here
     record(
@@ -461,6 +476,43 @@ def mailbox_transcript(request: HttpRequest) -> HttpResponse:
             problem=_("Write what should be corrected, or confirm the transcript."),
         )
     return redirect(reverse("portal:mailbox") + "?terkirim=1#pesan")
+
+
+@never_cache
+@post_or_back_to_mailbox
+def mailbox_passphrase(request: HttpRequest) -> HttpResponse:
+    """Set, change or remove the mailbox passphrase; this session stays open, every other one ends."""
+    reporter = _require_reporter(request)
+    if isinstance(reporter, HttpResponse):
+        return reporter
+    form = PassphraseForm(request.POST)
+    problem = _("Type your receipt.")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            reporter = mailbox.reporter_set_passphrase(
+                actor=system_actor(reporter.instansi),
+                reporter=reporter,
+                receipt=data["receipt"],
+                current=data.get("current") or "",
+                new=data.get("new") or "",
+                new_again=data.get("new_again") or "",
+            )
+        except ValidationFailed as exc:
+            problem = exc.message
+            for name, text in exc.fields.items():
+                form.add_error(name, text)
+        else:
+            state = request.session.get(MAILBOX_SESSION_KEY) or {}
+            request.session.cycle_key()
+            request.session[MAILBOX_SESSION_KEY] = {
+                **state,
+                "k": receipts.credentials_mark(reporter.receipt_hash),
+            }
+            flag = "1" if data.get("new") else "0"
+            return redirect(reverse("portal:mailbox") + f"?sandi={flag}#sandi")
+    # Every input of this form is a password input: nothing typed is sent back.
+    return _render_mailbox(request, reporter, forms={"passphrase": form}, problem=problem, status=400)
 
 
 @never_cache
