@@ -5,7 +5,7 @@ Run from the repository root:  .venv/bin/python tools/screenshots.py [--chromium
 It sets up the demo in a temporary folder (its own SQLite database), serves it on a free port of
 127.0.0.1, logs in as the demo's verification officer of Pemerintah Provinsi Lampung and saves:
 the case queue, a case whose triage found a likely duplicate, a referral from another agency waiting
-for an answer, the hub monitor's overview of connected agencies, the login page, the mailbox login
+for an answer, the form for a report taken on the phone, the hub monitor's overview of connected agencies, the login page, the mailbox login
 and the reporter's form on a phone-sized screen.
 Nothing is downloaded.
 """
@@ -109,6 +109,8 @@ def main() -> int:
                 with page.expect_navigation():
                     page.click("main table tbody a")
                 page.screenshot(path=OUT / "referral.png", full_page=True)
+                page.goto(f"{base}/kasus/catat/")  # a report taken on the phone
+                page.screenshot(path=OUT / "record-report.png")
                 hub = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 900}).new_page()
                 hub.goto(f"{base}/accounts/login/")
                 hub.fill("input[name=username]", MONITOR)

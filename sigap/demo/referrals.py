@@ -21,20 +21,28 @@ from sigap.tenants.access import system_actor
 REASON = "Terlapor adalah pegawai instansi tujuan; penanganannya menjadi kewenangan instansi tersebut."
 DECLINE = "Terlapor bukan pegawai kami; mohon dilimpahkan kepada instansi yang membawahinya."
 WITHIN_DAYS = 30
+AT_LEAST = 2  # referrals handed to each agency that was referred cases, even outside the window
 
 
 def hand_over_demo_referrals(seed: int = 2026, now: dt.datetime | None = None) -> int:
     """Hands over the cases referred to another agency in the `WITHIN_DAYS` days before `now` that
-    have no referral yet; returns how many. Run again, it finds none."""
+    have no referral yet, and at least the `AT_LEAST` latest of every agency that has none in that
+    window; returns how many. Run again, it finds none."""
     rng = random.Random(seed)
     now = now or clock.now()
     since = now - dt.timedelta(days=WITHIN_DAYS)
-    cases = list(
-        Case.objects.filter(status=State.REFERRED, referred_to__isnull=False, status_changed_at__gte=since)
+    referred = (
+        Case.objects.filter(status=State.REFERRED, referred_to__isnull=False)
         .exclude(pk__in=Referral.objects.values("from_case_id"))
         .select_related("instansi", "referred_to")
-        .order_by("status_changed_at", "pk")
     )
+    cases = list(referred.filter(status_changed_at__gte=since))
+    # Every agency that was referred cases has some in its inbox, however the demo's dates fell: an
+    # agency with none in the window gets its latest ones (past their due date by now).
+    served = {c.referred_to_id for c in cases} | set(Referral.objects.values_list("instansi_id", flat=True))
+    for target_id in sorted(set(referred.values_list("referred_to_id", flat=True)) - served):
+        cases += list(referred.filter(referred_to_id=target_id).order_by("-status_changed_at", "-pk")[:AT_LEAST])
+    cases.sort(key=lambda c: (c.status_changed_at, c.pk))
     for case in cases:
         target = case.referred_to
         if target is None:  # filtered out above; for the type checker

@@ -159,12 +159,24 @@ def test_the_demo_hands_recent_referrals_over_through_the_real_actions():
 
     write_demo_reports(n=600, seed=3, now=NOW, workers=0)
     referred = Case.objects.filter(status="referred", referred_to__isnull=False)
-    recent = referred.filter(status_changed_at__gte=NOW - dt.timedelta(days=30)).count()
-    assert recent > 0
-    assert hand_over_demo_referrals(now=NOW) == recent == Referral.objects.count()
+    since = NOW - dt.timedelta(days=30)
+    recent = referred.filter(status_changed_at__gte=since)
+    targets = set(referred.values_list("referred_to_id", flat=True))
+    served_recently = set(recent.values_list("referred_to_id", flat=True))
+    assert recent.exists() and targets - served_recently  # both kinds of agency in this demo
+    handed = hand_over_demo_referrals(now=NOW)
+    assert handed == Referral.objects.count() > recent.count()
     assert hand_over_demo_referrals(now=NOW) == 0  # run again: nothing new
+    # every recent one is handed over; every agency referred cases has some in its inbox, older
+    # ones (at most AT_LEAST) only where the window had none
+    assert set(Referral.objects.values_list("instansi_id", flat=True)) == targets
+    older = Referral.objects.filter(sent_at__lt=since)
+    assert set(older.values_list("instansi_id", flat=True)) == targets - served_recently
+    for target in targets - served_recently:
+        assert 1 <= older.filter(instansi_id=target).count() <= 2
     for referral in Referral.objects.select_related("from_case"):
-        assert referral.instansi_id == referral.from_case.referred_to_id
+        declined = referral.status == ReferralStatus.DECLINED  # the case came back: referred to nobody
+        assert referral.from_case.referred_to_id == (None if declined else referral.instansi_id)
         assert referral.sent_at == referral.from_case.status_changed_at
     accepted = Referral.objects.filter(status=ReferralStatus.ACCEPTED)
     assert all(r.accepted_case.instansi_id == r.instansi_id for r in accepted)
