@@ -5,8 +5,8 @@ Run from the repository root:  .venv/bin/python tools/screenshots.py [--chromium
 It sets up the demo in a temporary folder (its own SQLite database), serves it on a free port of
 127.0.0.1, logs in as the demo's verification officer of Pemerintah Provinsi Lampung and saves:
 the case queue, a case whose triage found a likely duplicate, a referral from another agency waiting
-for an answer, the form for a report taken on the phone, the hub monitor's overview of connected agencies, the login page, the mailbox login
-and the reporter's form on a phone-sized screen.
+for an answer, the form for a report taken on the phone, the hub monitor's overview of connected
+agencies, the login page, the mailbox login and the reporter's form on a phone-sized screen.
 Nothing is downloaded.
 """
 

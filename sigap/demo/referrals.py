@@ -41,7 +41,8 @@ def hand_over_demo_referrals(seed: int = 2026, now: dt.datetime | None = None) -
     # agency with none in the window gets its latest ones (past their due date by now).
     served = {c.referred_to_id for c in cases} | set(Referral.objects.values_list("instansi_id", flat=True))
     for target_id in sorted(set(referred.values_list("referred_to_id", flat=True)) - served):
-        cases += list(referred.filter(referred_to_id=target_id).order_by("-status_changed_at", "-pk")[:AT_LEAST])
+        latest = referred.filter(referred_to_id=target_id).order_by("-status_changed_at", "-pk")
+        cases += list(latest[:AT_LEAST])
     cases.sort(key=lambda c: (c.status_changed_at, c.pk))
     for case in cases:
         target = case.referred_to

@@ -316,26 +316,21 @@ def reporter_set_passphrase(
     from sigap.reporters import receipts
 
     _reporter_actor_check(actor, reporter)
+    if new and len(new.strip()) < MIN_PASSPHRASE:  # spaces alone would quietly remove it
+        raise ValidationFailed(
+            _("Use at least 8 characters, or leave it empty."), {"new": _("At least 8 characters.")}
+        )
+    if (new or "").strip() != (new_again or "").strip():
+        differ = _("The two passphrases differ.")
+        raise ValidationFailed(differ, {"new_again": differ})
     locked = Reporter.objects.select_for_update().get(pk=reporter.pk, instansi_id=reporter.instansi_id)
-    typed = receipts.normalize(receipt)
-    if (
-        len(typed) != receipts.RECEIPT_DIGITS
-        or receipts.lookup_of(typed) != locked.receipt_lookup
-        or not receipts.verify(locked.receipt_hash, typed, current)
-    ):
+    if not receipts.opens(locked, receipt, current):
         raise ValidationFailed(
             _("The receipt and current passphrase do not match this mailbox."),
             {"receipt": _("Check the digits."), "current": _("Type the passphrase you use now, if any.")},
         )
     new = (new or "").strip()
-    if new and len(new) < MIN_PASSPHRASE:
-        raise ValidationFailed(
-            _("Use at least 8 characters, or leave it empty."), {"new": _("At least 8 characters.")}
-        )
-    if new != (new_again or "").strip():
-        differ = _("The two passphrases differ.")
-        raise ValidationFailed(differ, {"new_again": differ})
-    locked.receipt_hash = receipts.hash_receipt(typed, new)
+    locked.receipt_hash = receipts.hash_receipt(receipts.normalize(receipt), new)
     locked.save(update_fields=["receipt_hash"])
     record(
         actor=actor,

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from sigap.audit.models import AuditEvent
 from sigap.cases.content import ReportContent, ReportedPerson, open_content
@@ -18,7 +20,8 @@ from sigap.core.errors import PermissionDenied
 from sigap.intake.incoming import IncomingReport
 from sigap.intake.operator.actions import record_taken_report, transcript_of
 from sigap.reporters.models import Anonymity, Message, MessageKind, Reporter
-from sigap.tenants.access import system_actor
+from sigap.tenants.access import actor_for, system_actor
+from sigap.tenants.models import Membership
 from sigap.tenants.permissions import Role
 from tests.conftest import PASSWORD, make_user
 from tests.portal.helpers import hidden_value, login, receipt_from
@@ -107,8 +110,51 @@ def test_the_time_typed_is_read_in_the_agencys_zone(agency_a) -> None:
     agency_a.save(update_fields=["timezone"])
     client, _ = officer(agency_a)
     moment = (clock.now() - dt.timedelta(days=2)).replace(second=0, microsecond=0)
-    assert client.post(URL, fields(client, received_at=local(moment, "WITA"))).status_code == 302
+    data = fields(client, received_at=local(moment, "WITA"))
+    with timezone.override("Asia/Tokyo"):  # whatever zone the server reads forms in
+        assert client.post(URL, data).status_code == 302
     assert Report.objects.get().received_at == moment
+
+
+def test_receipts_recorded_in_two_tabs_are_each_shown_once(agency_a) -> None:
+    client, _ = officer(agency_a)
+    first, second = fields(client), fields(client, what="Laporan kedua tentang pungli di loket.")
+    assert client.post(URL, first).status_code == 302 and client.post(URL, second).status_code == 302
+    shown = {receipt_from(client.get(RECEIPT_URL).content.decode()) for _ in range(2)}
+    assert len(shown) == 2 and client.get(RECEIPT_URL).status_code == 404
+
+
+def test_a_receipt_waits_while_the_officer_works_in_another_agency(agency_a, agency_b) -> None:
+    client, user = officer(agency_a)
+    Membership.objects.create(user=user, instansi=agency_b, role=Role.VERIFIKATOR)
+    assert client.post("/kasus/instansi/", {"instansi": agency_a.pk}).status_code == 302
+    assert client.post(URL, fields(client)).status_code == 302
+    assert Report.objects.get().instansi == agency_a
+    assert client.post("/kasus/instansi/", {"instansi": agency_b.pk}).status_code == 302
+    assert client.get(RECEIPT_URL).status_code == 404  # not this agency's: it keeps waiting
+    assert client.post("/kasus/instansi/", {"instansi": agency_a.pk}).status_code == 302
+    assert len(receipt_from(client.get(RECEIPT_URL).content.decode())) == 16
+
+
+def test_a_failure_after_the_report_is_stored_keeps_nothing_not_even_files(
+    agency_a, monkeypatch, settings
+) -> None:
+    import sigap.intake.operator.actions as operator_actions
+
+    def broken(**kwargs: object) -> None:
+        raise RuntimeError("the mailbox is down")
+
+    monkeypatch.setattr(operator_actions, "officer_write", broken)
+    actor = actor_for(make_user(agency_a, Role.VERIFIKATOR), agency_a)
+    incoming = IncomingReport(channel="phone", content=ReportContent(what="Pungli di loket kelurahan"))
+    photo = SimpleUploadedFile("bukti.txt", b"catatan bukti pungli di loket", content_type="text/plain")
+    with pytest.raises(RuntimeError):
+        record_taken_report(
+            actor=actor, incoming=incoming, form_token="t-1", files=[photo], send_transcript=True
+        )
+    assert Report.objects.count() == 0 and Reporter.objects.count() == 0
+    folder = Path(settings.SIGAP_EVIDENCE_DIR)
+    assert not folder.exists() or not [p for p in folder.rglob("*") if p.is_file()]
 
 
 def test_only_officers_who_verify_take_reports_in(agency_a) -> None:

@@ -75,3 +75,23 @@ def test_without_an_open_mailbox_nothing_changes(receipt) -> None:
     response = Client().post(URL, {"receipt": receipt, "new": NEW, "new_again": NEW})
     assert response.status_code == 403
     assert Reporter.objects.get().receipt_hash == before
+
+
+def test_spaces_alone_are_no_passphrase_and_remove_nothing(receipt) -> None:
+    client = opened(receipt)
+    assert client.post(URL, {"receipt": receipt, "new": NEW, "new_again": NEW}).status_code == 302
+    spaces = " " * 10
+    response = client.post(URL, {"receipt": receipt, "current": NEW, "new": spaces, "new_again": spaces})
+    assert response.status_code == 400 and 'id="id_new_error"' in response.content.decode()
+    assert login(Client(), receipt).status_code == 400  # still locked with the passphrase
+    assert not AuditEvent.objects.filter(action="mailbox.passphrase_removed").exists()
+
+
+def test_tries_are_limited(receipt, settings) -> None:
+    settings.SIGAP_PASSPHRASE_CHANGES_PER_HOUR = 2
+    client = opened(receipt)
+    wrong = {"receipt": "1111222233334444", "new": NEW, "new_again": NEW}
+    assert [client.post(URL, wrong).status_code for _ in range(3)] == [400, 400, 429]
+    right = {"receipt": receipt, "new": NEW, "new_again": NEW}
+    assert client.post(URL, right).status_code == 429  # within the hour, even with the right receipt
+    assert login(Client(), receipt).status_code == 302

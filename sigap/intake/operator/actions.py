@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from sigap.audit.actions import record
 from sigap.cases.content import ReportContent
+from sigap.cases.models import Report
 from sigap.core.errors import PermissionDenied, ValidationFailed
 from sigap.intake.incoming import IncomingReport
 from sigap.intake.operator.forms import ORAL_CHANNELS, TAKEN_CHANNELS
@@ -75,16 +75,8 @@ def record_taken_report(
     if incoming.channel not in TAKEN_CHANNELS:
         raise ValidationFailed(_("Choose how the report arrived."), {"channel": _("Invalid choice.")})
     transcript = send_transcript and incoming.channel in ORAL_CHANNELS
-    with transaction.atomic():
-        submitted = submit_portal_report(
-            actor=actor,
-            incoming=incoming,
-            form_token=form_token,
-            identity=identity,
-            files=files,
-            keep_metadata=keep_metadata,
-        )
-        report = submitted.report
+
+    def taken(report: Report) -> None:  # inside the submission's transaction
         if transcript:
             officer_write(
                 actor=actor,
@@ -97,6 +89,20 @@ def record_taken_report(
             actor=actor,
             action="report.taken_by_officer",
             obj=report,
-            data={"case": report.case_id, "channel": incoming.channel, "transcript": transcript},
+            data={
+                "case": report.case_id,
+                "channel": incoming.channel,
+                "received_at": report.received_at.isoformat(),
+                "transcript": transcript,
+            },
         )
-    return submitted
+
+    return submit_portal_report(
+        actor=actor,
+        incoming=incoming,
+        form_token=form_token,
+        identity=identity,
+        files=files,
+        keep_metadata=keep_metadata,
+        after_store=taken,
+    )

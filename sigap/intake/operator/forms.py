@@ -82,8 +82,8 @@ class TakenReportForm(ReportForm):
 
     def clean_received_at(self) -> dt.datetime:
         value: dt.datetime = self.cleaned_data["received_at"]
-        # Typed in the agency's zone: Django read it in the server's, so set the zone it was meant in.
-        local = timezone.make_naive(value, dt.UTC) if timezone.is_aware(value) else value
+        # Typed in the agency's zone: Django read it in the current zone, so set the zone it was meant in.
+        local = timezone.make_naive(value) if timezone.is_aware(value) else value
         received = local.replace(tzinfo=self.zone)
         if received > clock.now() + CLOCK_SLACK:
             raise forms.ValidationError(_("This time has not come yet."))

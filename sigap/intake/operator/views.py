@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from sigap.cases.access import access_case
@@ -28,7 +29,8 @@ from sigap.tenants.access import Actor
 from sigap.tenants.permissions import Cap
 from sigap.vault.errors import VaultNotReady
 
-RECEIPT_SESSION_KEY = "taken_report_receipt"
+RECEIPT_SESSION_KEY = "taken_report_receipts"
+MAX_PENDING = 5
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -64,6 +66,7 @@ def _render(
 
 
 @never_cache
+@sensitive_post_parameters("name", "phone", "email")
 @login_required
 @require_http_methods(["GET", "POST"])
 def record_report(request: HttpRequest) -> HttpResponse:
@@ -113,8 +116,7 @@ def record_report(request: HttpRequest) -> HttpResponse:
             send_transcript=form.transcript_wanted(),
         )
     except portal_actions.AlreadySubmitted as exc:
-        request.session[RECEIPT_SESSION_KEY] = exc.token_hash
-        return redirect("cases:recorded")
+        return _to_receipt(request, exc.token_hash)
     except ValidationFailed as exc:
         for name, text in exc.fields.items():
             if name in form.fields:
@@ -123,7 +125,14 @@ def record_report(request: HttpRequest) -> HttpResponse:
     except (EvidenceRefused, VaultNotReady) as exc:
         problem = getattr(exc, "message", str(exc))
         return _render(request, actor, form, problem=problem, files_lost=bool(files), status=400)
-    request.session[RECEIPT_SESSION_KEY] = submitted.token_hash
+    return _to_receipt(request, submitted.token_hash)
+
+
+def _to_receipt(request: HttpRequest, token_hash: str) -> HttpResponse:
+    """Post/redirect/get: the session lists the receipts waiting to be shown (several tabs may
+    record at once), the receipt page shows the latest and ends its one showing."""
+    pending = [t for t in request.session.get(RECEIPT_SESSION_KEY) or [] if t != token_hash]
+    request.session[RECEIPT_SESSION_KEY] = [*pending[-(MAX_PENDING - 1) :], token_hash]
     return redirect("cases:recorded")
 
 
@@ -132,9 +141,15 @@ def record_report(request: HttpRequest) -> HttpResponse:
 def recorded(request: HttpRequest) -> HttpResponse:
     """The new report's receipt, shown to the officer once, to hand to the reporter."""
     actor = _actor(request)
-    token_hash = request.session.pop(RECEIPT_SESSION_KEY, None)
-    shown = portal_actions.take_pending_receipt(token_hash=token_hash) if token_hash else None
-    if shown is None or shown.instansi_id != actor.instansi.pk:
+    pending = list(request.session.get(RECEIPT_SESSION_KEY) or [])
+    shown = None
+    for token_hash in reversed(pending):  # the latest of this agency; another agency's wait for it
+        shown = portal_actions.take_pending_receipt(token_hash=token_hash, instansi_id=actor.instansi.pk)
+        if shown is not None:
+            pending.remove(token_hash)
+            break
+    request.session[RECEIPT_SESSION_KEY] = pending
+    if shown is None:
         raise Http404
     case = access_case(actor, shown.case_id, cap=Cap.CASE_LIST)
     context = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
@@ -66,12 +66,14 @@ def submit_portal_report(
     identity: dict[str, str] | None = None,
     files: Sequence[UploadedFile] = (),
     keep_metadata: bool = False,
+    after_store: Callable[[Report], None] | None = None,
 ) -> Submitted:
     """Stores the report (through cases.actions.submit.submit_report), its reporter with a fresh
     receipt, the sealed identity (not in anonymous mode), the evidence files and the automatic
-    acknowledgement, all or nothing. Raises AlreadySubmitted for a form stored before,
-    EvidenceRefused (nothing stored) for a refused file, VaultNotReady when an identity cannot
-    be sealed yet."""
+    acknowledgement, all or nothing; ``after_store(report)`` runs last inside the same transaction
+    (what a channel adds to the submission), and if it fails nothing is kept, files included.
+    Raises AlreadySubmitted for a form stored before, EvidenceRefused (nothing stored) for a
+    refused file, VaultNotReady when an identity cannot be sealed yet."""
     token_hash = token_hash_of(form_token)
     if SubmissionToken.objects.filter(token_hash=token_hash).exists():
         raise AlreadySubmitted(token_hash)
@@ -92,6 +94,7 @@ def submit_portal_report(
             passphrase=passphrase,
             identity_blob=identity_blob,
             prepared=ready,
+            after_store=after_store,
         )
 
 
@@ -103,6 +106,7 @@ def _store(
     passphrase: str,
     identity_blob: bytes | None,
     prepared: Sequence[PreparedEvidence],
+    after_store: Callable[[Report], None] | None = None,
 ) -> Submitted:
     """The submission's transaction, retried when a new receipt's lookup prefix is taken."""
     for _attempt in range(5):
@@ -141,6 +145,8 @@ def _store(
                     obj=reporter,
                     data={"report": report.pk, "passphrase": bool(passphrase), "files": len(prepared)},
                 )
+                if after_store is not None:
+                    after_store(report)
             return Submitted(report=report, token_hash=token_hash)
         except _PrefixTaken:
             continue
@@ -167,14 +173,13 @@ class ReceiptView:
 
 
 @transaction.atomic
-def take_pending_receipt(*, token_hash: str) -> ReceiptView | None:
-    """The receipt waiting for its one showing, which this call ends (the sealed copy is wiped)."""
-    token = (
-        SubmissionToken.objects.select_for_update(of=("self",))
-        .filter(token_hash=token_hash)
-        .select_related("report", "instansi")
-        .first()
-    )
+def take_pending_receipt(*, token_hash: str, instansi_id: int | None = None) -> ReceiptView | None:
+    """The receipt waiting for its one showing, which this call ends (the sealed copy is wiped);
+    with `instansi_id`, only a submission to that agency (else None, and the receipt still waits)."""
+    tokens = SubmissionToken.objects.select_for_update(of=("self",)).filter(token_hash=token_hash)
+    if instansi_id is not None:
+        tokens = tokens.filter(instansi_id=instansi_id)
+    token = tokens.select_related("report", "instansi").first()
     if token is None or token.report is None:
         return None
     receipt = None

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from sigap.audit.actions import record
@@ -120,6 +121,7 @@ def _render_form(
 
 
 @never_cache
+@sensitive_post_parameters("name", "phone", "email", "passphrase", "passphrase_again")
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     instansi = _instansi(slug)
@@ -314,6 +316,7 @@ def mailbox_home(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@sensitive_post_parameters("receipt", "passphrase")
 @post_or_back_to_mailbox
 def mailbox_login(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST)
@@ -479,6 +482,7 @@ def mailbox_transcript(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@sensitive_post_parameters("receipt", "current", "new", "new_again")
 @post_or_back_to_mailbox
 def mailbox_passphrase(request: HttpRequest) -> HttpResponse:
     """Set, change or remove the mailbox passphrase; this session stays open, every other one ends."""
@@ -487,6 +491,15 @@ def mailbox_passphrase(request: HttpRequest) -> HttpResponse:
         return reporter
     form = PassphraseForm(request.POST)
     problem = _("Type your receipt.")
+    # Each try costs one Argon2 verification: a few an hour are plenty for the owner of the mailbox.
+    if not throttle.hit(
+        scope="passphrase",
+        key=str(reporter.pk),
+        limit=settings.SIGAP_PASSPHRASE_CHANGES_PER_HOUR,
+        window_seconds=3600,
+    ):
+        problem = _("Too many attempts. Please try again in an hour.")
+        return _render_mailbox(request, reporter, forms={"passphrase": form}, problem=problem, status=429)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -509,7 +522,7 @@ def mailbox_passphrase(request: HttpRequest) -> HttpResponse:
                 **state,
                 "k": receipts.credentials_mark(reporter.receipt_hash),
             }
-            flag = "1" if data.get("new") else "0"
+            flag = "1" if (data.get("new") or "").strip() else "0"
             return redirect(reverse("portal:mailbox") + f"?sandi={flag}#sandi")
     # Every input of this form is a password input: nothing typed is sent back.
     return _render_mailbox(request, reporter, forms={"passphrase": form}, problem=problem, status=400)

@@ -560,6 +560,8 @@ _HANDED_THINGS = frozenset({"uang", "duit", "rp", "hadiah", "imbalan", "amplop",
                             "tanah", "emas", "motor", "sejumlah"})
 _PURPOSE_WORDS = frozenset({"agar", "supaya", "biar", "spy", "agr", "asalkan"})
 _DEMAND_WORDS = frozenset({"diminta", "dimintai", "minta", "meminta", "dipaksa", "disuruh", "harus", "wajib"})
+_REFUSAL_WORDS = frozenset({"tidak", "tak", "belum", "bukan", "menolak", "enggan", "jangan", "ogah"})
+_SENTENCE_END = re.compile(r"[.!?;]+(?:\s+|$)|\n+")
 _CLAUSE_BREAKS = frozenset({"lalu", "kemudian", "tetapi", "tapi", "namun", "sedangkan", "karena", "padahal"})
 _THING_WINDOW = 4  # words from the verb to the money or gift
 _PURPOSE_WINDOW = 10  # words from the money or gift to "agar", within one clause
@@ -571,7 +573,10 @@ def _quid_pro_quo(toks: Sequence[str]) -> str | None:
     """The words of a hand-over followed by its purpose ("menerima uang agar"), or None."""
     n = len(toks)
     for i, tok in enumerate(toks):
-        if tok not in _HANDING_VERBS or any(t in _DEMAND_WORDS for t in toks[max(0, i - 2):i]):
+        if tok not in _HANDING_VERBS:
+            continue
+        before = toks[max(0, i - 3) : i]
+        if any(t in _DEMAND_WORDS or t in _REFUSAL_WORDS for t in before):  # asked for, or refused
             continue
         for j in range(i + 1, min(n, i + 1 + _THING_WINDOW)):
             if toks[j] in _HANDED_THINGS or toks[j].isdigit():
@@ -585,11 +590,24 @@ def _quid_pro_quo(toks: Sequence[str]) -> str | None:
     return None
 
 
-def _rules_from_tokens(toks: Sequence[str]) -> RuleMatch:
+def _quid_pro_quo_in_one_sentence(text: str) -> str | None:
+    """`_quid_pro_quo` read sentence by sentence: "... menerima uang. Agar jelas, ..." is none."""
+    for sentence in _SENTENCE_END.split(text):
+        found = _quid_pro_quo(_normalise(sentence).split())
+        if found:
+            return found
+    return None
+
+
+def _rules_from_tokens(toks: Sequence[str], text: str | None = None) -> RuleMatch:
+    """The lexicons' findings in normalised tokens; with the text they came from, a hand-over and its
+    purpose must also stand in one sentence (the tokens have lost the full stops)."""
     cat_lex, sec_lex = _lexicons()
     toks = _without_addresses(toks)
     found = _match(toks, cat_lex)
     bribe = _quid_pro_quo(toks)
+    if bribe and text is not None:
+        bribe = _quid_pro_quo_in_one_sentence(text)
     if bribe:  # the gift words are evidence of the bribe they are part of
         suap = found.setdefault("suap", {})
         suap[bribe] = max(suap.get(bribe, 0.0), _QUID_PRO_QUO_WEIGHT)
@@ -615,7 +633,7 @@ def _normalise(text: object) -> str:
 
 def match_rules(text: str) -> RuleMatch:
     """Run the category and sector lexicons on ``text`` (normalised here)."""
-    return _rules_from_tokens(_normalise(text).split())
+    return _rules_from_tokens(_normalise(text).split(), _clean(text))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -647,7 +665,7 @@ def _ranked(probs: Mapping[str, float], order: Sequence[str]) -> list[tuple[str,
 def classify(text: str, *, model: Model | None = None) -> Classification:
     """Category and sectors of one report text. Never raises on odd input (empty, emoji, binary)."""
     norm = _normalise(text)
-    rules = _rules_from_tokens(norm.split())
+    rules = _rules_from_tokens(norm.split(), _clean(text))
     sectors = rules.sectors()
     if model is None:
         ranked = _ranked(rules.category_probabilities(), CATEGORY_KEYS)

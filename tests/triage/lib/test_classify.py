@@ -111,6 +111,13 @@ def test_money_handed_over_so_that_something_is_done_is_a_bribe_not_a_gift() -> 
     assert classify("kepala sekolah menerima parsel dan hadiah dari wali murid").category == "gratifikasi"
     assert classify("Lurah menerima uang dari pengusaha, lalu kami tidak tahu agar apa").category == "gratifikasi"
     assert classify("kami diminta memberikan uang 500rb agar sertifikat cepat selesai").category != "suap"
+    # a hand-over refused is none, and a purpose in the next sentence is not the hand-over's
+    assert classify("Saya tidak mau memberikan uang agar KTP cepat jadi").category != "suap"
+    closed = classify("Lurah menerima uang dari kontraktor. Agar jelas, saya lampirkan fotonya.")
+    assert closed.category == "gratifikasi", closed
+    assert match_rules("Lurah menerima uang dari kontraktor. Agar jelas, saya lampirkan fotonya.").category_scores.get(
+        "suap", 0.0
+    ) == 0.0
 
 
 def test_informal_variants_are_matched() -> None:
