@@ -177,7 +177,7 @@ def _referral_came_back(case: Case, payload: Mapping[str, Any], actor: Actor) ->
     none is live: a case referred to a unit of the agency, or still with another agency, is not."""
     from sigap.coordination.models import CAME_BACK, last_referral_status  # noqa: PLC0415
 
-    last = last_referral_status(case.pk, case.instansi_id)
+    last = last_referral_status(case)
     if last is None:
         return str(_("Only a case whose referral came back is taken back."))
     return None if last in CAME_BACK else str(_("This case is with another agency."))

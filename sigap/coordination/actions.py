@@ -169,7 +169,9 @@ def _accept(
     for copy in copies:
         record_evidence(actor=actor, report=report, prepared=copy, origin=origin)
     case = report.case
+    raised_from = None
     if referral.priority > case.priority:  # an urgent case (retaliation reported) stays urgent
+        raised_from = case.priority
         case.priority = referral.priority
         case.save(update_fields=["priority"])
     referral.status = ReferralStatus.ACCEPTED
@@ -178,16 +180,15 @@ def _accept(
     referral.accepted_case = case
     referral.files_not_copied = len(failed)
     referral.save()
-    record(
-        actor=actor,
-        action="referral.accepted",
-        obj=case,
-        data={
-            "referral": referral.pk,
-            "from_instansi": referral.from_instansi_id,
-            "from_case_number": referral.from_case_number,
-        },
-    )
+    accepted: dict[str, object] = {
+        "referral": referral.pk,
+        "from_instansi": referral.from_instansi_id,
+        "from_case_number": referral.from_case_number,
+        "files_not_copied": len(failed),
+    }
+    if raised_from is not None:  # the referring agency's urgency, carried over (a retaliation reported there)
+        accepted.update(priority_from=raised_from, priority_to=case.priority)
+    record(actor=actor, action="referral.accepted", obj=case, data=accepted)
     record(
         actor=system_actor(referral.from_instansi),
         action="referral.accepted_by_receiver",

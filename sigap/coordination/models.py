@@ -7,12 +7,17 @@ sealed with that agency's key. The referring agency finds its referrals through 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sigap.core import clock
 from sigap.core.models import TenantOwned
+
+if TYPE_CHECKING:
+    from sigap.cases.models import Case
 
 PURPOSE_DOSSIER = "referral.dossier"
 
@@ -89,13 +94,18 @@ class Referral(TenantOwned):
         return self.status == ReferralStatus.SENT and self.answer_due_at < clock.now()
 
 
-def last_referral_status(case_id: int, instansi_id: int) -> str | None:
-    """The status of the case's newest referral to another agency, None when it has none. A case
-    goes to one agency at a time (cases.workflow), so a live referral is always the newest: one in
-    `CAME_BACK` means none is live."""
-    return (
-        Referral.objects.filter(from_instansi_id=instansi_id, from_case_id=case_id)
+def last_referral_status(case: Case) -> str | None:
+    """The status of the referral to another agency that put `case` in its present state, None
+    when there is none (a case never referred out, or referred to a unit of its own agency since).
+    A case goes to one agency at a time (cases.workflow), so a live referral is always the newest:
+    one in `CAME_BACK` means none is live. Steps set the state before they send a referral, so
+    only a referral sent since the case's last change of state counts."""
+    found = (
+        Referral.objects.filter(from_instansi_id=case.instansi_id, from_case_id=case.pk)
         .order_by("-sent_at", "-pk")
-        .values_list("status", flat=True)
+        .values_list("status", "sent_at")
         .first()
     )
+    if found is None or found[1] < case.status_changed_at:
+        return None
+    return found[0]

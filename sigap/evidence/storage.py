@@ -9,6 +9,7 @@ database. Nothing readable is written under SIGAP_EVIDENCE_DIR.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import os
@@ -262,9 +263,10 @@ def copy_evidence(
     """Copies of stored files for another agency (a referral it accepts), outside any transaction,
     each under a new file key bound to that agency and a neutral name (a file's own name may name
     its sender). A file the reporter asked to keep as sent is cleaned now: kept for this agency,
-    its hidden data would tell the other one who sent it. Nothing is recorded yet. Returns the copies
-    and the ids of the files that could not be read or cleaned (logged by id only); on any other
-    failure nothing is left on disk."""
+    its hidden data would tell the other one who sent it; one of a type SIGAP cannot clean stays here.
+    A copy carries its own fingerprint, never the original's. Nothing is recorded yet. Returns the
+    copies and the ids of the files that could not be read or cleaned (logged by id only); on any
+    other failure nothing is left on disk."""
     copies: list[PreparedEvidence] = []
     failed: list[int] = []
     try:
@@ -284,14 +286,18 @@ def copy_evidence(
 
 def _copy_one(source: Evidence, to_instansi_id: int, name: str) -> PreparedEvidence:
     if source.keep_metadata:
+        if sanitize.sanitizer_for(source.mime_type) is None and source.mime_type != "text/plain":
+            # kept as sent, and SIGAP cannot clean this type: its hidden data stays here
+            raise EvidenceRefused("a file kept as sent that cannot be cleaned stays with its agency")
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as spool:
             for chunk in iter_plaintext(source):
                 spool.write(chunk)
             size = spool.tell()
             upload = UploadedFile(file=spool, name=name, size=size)  # type: ignore[arg-type]
-            return prepare_evidence(
+            cleaned = prepare_evidence(
                 instansi_id=to_instansi_id, upload=upload, keep_metadata=False, report_left=size + 1
             )
+            return dataclasses.replace(cleaned, original_size=cleaned.size, original_sha256=cleaned.sha256)
     storage_key, file_key = secrets.token_hex(20), crypto.new_file_key()
     out = _EncryptedFile(to_instansi_id, storage_key, file_key)
     try:
@@ -308,9 +314,11 @@ def _copy_one(source: Evidence, to_instansi_id: int, name: str) -> PreparedEvide
         name=name,
         mime=source.mime_type,
         size=out.size,
-        original_size=source.original_size,
+        # The copy is its own original: the fingerprint of what the reporter sent (hidden data and
+        # all) would let the other agency test a photo it suspects is the reporter's.
+        original_size=out.size,
         sha256=out.digest.hexdigest(),
-        original_sha256=source.original_sha256,
+        original_sha256=out.digest.hexdigest(),
         metadata_removed=source.metadata_removed,
         keep_metadata=False,
     )

@@ -132,7 +132,7 @@ def mailbox_of(*, reporter: Reporter) -> Mailbox:
         status=status_sentence(
             shown_case.status,
             referral_came_back=shown_case.status == State.REFERRED
-            and last_referral_status(shown_case.pk, shown_case.instansi_id) in CAME_BACK,
+            and last_referral_status(shown_case) in CAME_BACK,
         ),
         deadlines=deadlines,
         messages=rows,
@@ -168,6 +168,18 @@ class CaseMailbox:
     messages: list[OfficerMessage]
     reports: list[Report]  # reports whose reporter has a mailbox
     open_questions: list[OfficerMessage]  # reporters' questions not answered yet
+
+
+def has_reachable_reporter(*, actor: Actor, case: Case) -> bool:
+    """Whether any reporter of the case has a mailbox here (a receipt): reporters of a case opened
+    from a referral or an SP4N-LAPOR! import are reached elsewhere."""
+    if case.instansi_id != actor.instansi.pk:
+        raise NotFound("not found")
+    return (
+        Report.objects.filter(instansi_id=actor.instansi.pk, case_id=case.pk)
+        .exclude(reporter__receipt_hash="")
+        .exists()
+    )
 
 
 def case_mailbox(*, actor: Actor, case: Case) -> CaseMailbox:

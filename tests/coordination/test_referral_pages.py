@@ -129,3 +129,32 @@ def test_withdrawing_from_the_case_page(referral, agency_a, agency_b) -> None:
     assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.WITHDRAWN
     receiving = _client(agency_b, Role.VERIFIKATOR).get(f"/pelimpahan/{referral.pk}/").content.decode()
     assert REASON not in receiving and "/terima/" not in receiving
+
+
+def test_questions_on_a_case_opened_from_a_referral_warn_that_no_mailbox_reaches_its_reporters(
+    referral, agency_b, actor_of
+) -> None:
+    from sigap.cases.actions.transitions import do_transition
+    from sigap.coordination.actions import accept_referral
+    from sigap.reporters.models import Message
+
+    case_b = accept_referral(actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=referral.pk)
+    do_transition(actor=actor_of(agency_b, Role.VERIFIKATOR), case_id=case_b.pk, name="start_verification")
+    officer = _client(agency_b, Role.VERIFIKATOR)
+    asked = officer.post(
+        f"/kasus/{case_b.pk}/step/request_completion/",
+        {"questions": "Kapan tepatnya uang itu diminta?"},
+        follow=True,
+    )
+    page = asked.content.decode()
+    assert asked.status_code == 200 and 'class="warning"' in page
+    assert not Message.objects.filter(report__case=case_b).exists()  # nobody to write to here
+
+
+def test_withdrawing_without_the_right_says_so_instead_of_failing(referral, agency_a) -> None:
+    officer = _client(agency_a, Role.PENELAAH)
+    response = officer.post(
+        f"/kasus/{referral.from_case_id}/pelimpahan/{referral.pk}/tarik/", follow=True
+    )
+    assert response.status_code == 200 and 'class="error"' in response.content.decode()
+    assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.SENT

@@ -475,6 +475,20 @@ def test_a_case_whose_referral_came_back_is_taken_back_to_analysis(
         actor=boss_a, case_id=referred.pk, name="take_back", data={"note": "Ternyata pegawai kami."}
     )
     assert case.status == State.ANALYSIS
+    # Referred to a unit of its own agency since: the old referral's answer takes nothing back.
+    from sigap.tenants.models import Unit
+
+    unit = Unit.objects.get(instansi=case.instansi)
+    do_transition(
+        actor=boss_a,
+        case_id=case.pk,
+        name="recommend",
+        data={"recommendation": "refer_internal", "note": "Kewenangan Irban I."},
+    )
+    case = do_transition(actor=boss_a, case_id=case.pk, name="refer_internal", data={"unit": str(unit.pk)})
+    assert case.status == State.REFERRED and case.unit_id == unit.pk
+    with pytest.raises(InvalidTransition):
+        do_transition(actor=boss_a, case_id=case.pk, name="take_back", data={"note": "x"})
 
 
 def test_a_file_kept_as_sent_is_cleaned_before_it_leaves_the_agency(
@@ -506,6 +520,40 @@ def test_a_file_kept_as_sent_is_cleaned_before_it_leaves_the_agency(
     there = b"".join(storage.iter_plaintext(copy))
     assert not Image.open(io.BytesIO(there)).getexif().get_ifd(0x8825) and b"Exif" not in there
     assert copy.metadata_removed and not copy.keep_metadata and storage.name_of(copy) == "bukti-1.jpg"
+    # the copy is fingerprinted as itself: the original's hash would identify the reporter's photo
+    assert copy.original_sha256 == copy.sha256 != kept.original_sha256
+    assert copy.original_size == copy.size
+
+
+def test_a_file_kept_as_sent_that_cannot_be_cleaned_stays_behind(
+    agency_a, agency_b, boss_a, submit, actor_of
+) -> None:
+    import io
+    import wave
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sigap.evidence import storage
+    from sigap.evidence.models import Evidence
+
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(b"\x00\x01" * 8000)
+    report = submit(system_actor(agency_a))
+    for keep in (True, False):
+        storage.store_evidence(
+            actor=system_actor(agency_a),
+            report=report,
+            upload=SimpleUploadedFile(f"rekaman-{keep}.wav", buf.getvalue()),
+            keep_metadata=keep,
+        )
+    referral = refer(boss_a, report.case, agency_b)
+    accept_referral(actor=actor_of(agency_b, Role.VERIFIKATOR), referral_id=referral.pk)
+    referral.refresh_from_db()
+    assert Evidence.objects.filter(instansi=agency_b).count() == 1 and referral.files_not_copied == 1
 
 
 def test_an_unreadable_file_is_left_behind_and_said(agency_a, agency_b, boss_a, submit, actor_of) -> None:

@@ -20,6 +20,8 @@ from sigap.coordination.actions import withdraw_referral
 from sigap.coordination.selectors import referral_into, referrals_of_case
 from sigap.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from sigap.core.http import post_or_back
+from sigap.reporters import selectors as reporter_selectors
+from sigap.reporters.mailbox import STEP_FIELDS_FOR_REPORTERS
 from sigap.tenants.access import Actor, instansi_of_user
 from sigap.tenants.middleware import SESSION_KEY
 from sigap.tenants.models import Instansi
@@ -130,6 +132,15 @@ def case_step(request: HttpRequest, case_id: int, name: str) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("cases:detail", case_id=case_id)
     messages.success(request, _("Done: %(step)s.") % {"step": workflow.TRANSITIONS[name].label})
+    for_reporters = any((request.POST.get(f) or "").strip() for f in STEP_FIELDS_FOR_REPORTERS)
+    if for_reporters and not reporter_selectors.has_reachable_reporter(actor=actor, case=case):
+        messages.warning(
+            request,
+            _(
+                "No reporter of this case has a mailbox here: pass your words on through the channel "
+                "they used, or through the agency that referred the case."
+            ),
+        )
     return redirect("cases:detail", case_id=case.pk)
 
 
@@ -166,7 +177,7 @@ def withdraw_referral_view(request: HttpRequest, case_id: int, referral_id: int)
         referral = withdraw_referral(actor=actor, case_id=case_id, referral_id=referral_id)
     except NotFound:
         raise Http404 from None
-    except InvalidTransition as exc:
+    except (InvalidTransition, PermissionDenied) as exc:
         messages.error(request, exc.message)
     else:
         messages.success(
