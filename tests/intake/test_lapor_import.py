@@ -264,6 +264,19 @@ def test_a_damaged_or_odd_workbook_is_refused_or_read_whole(tmp_path) -> None:
             )
     with pytest.raises(NotAnExport):
         read_xlsx(str(truncated))
+    # an entity that expands a thousandfold (the start of a "billion laughs"), and a stray "<"
+    bomb = b'<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    for name, edit in (
+        ("entity.xlsx", lambda data: bomb + data.replace(b"9600002", b"&b;")),
+        ("stray.xlsx", lambda data: data.replace(b"9600002", b"96<02")),
+    ):
+        hostile = tmp_path / name
+        with zipfile.ZipFile(good) as src, zipfile.ZipFile(hostile, "w") as dst:
+            for item in src.infolist():
+                data = src.read(item.filename)
+                dst.writestr(item, edit(data) if item.filename == "xl/worksheets/sheet1.xml" else data)
+        with pytest.raises(NotAnExport):
+            read_xlsx(str(hostile))
 
 
 def test_the_export_sheet_is_found_behind_a_cover_sheet(tmp_path) -> None:

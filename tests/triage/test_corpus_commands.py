@@ -129,3 +129,46 @@ def test_many_classes_get_fewer_features_each(monkeypatch) -> None:
     monkeypatch.setattr(classify, "PARAMETER_BUDGET", 40 * 1_500)
     bounded = classify.train(texts, labels)
     assert len(bounded.word_vocab) <= 1_000 and len(bounded.char_vocab) <= 1_000
+
+
+def test_lines_no_output_could_write_are_skipped_by_number_and_ids_survive_other_encodings(
+    tmp_path, capsys
+) -> None:
+    src = tmp_path / "hostile.jsonl"
+    deep = b'{"id": 4, "text": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    src.write_bytes(
+        b"\n".join(
+            [
+                b'{"id": "z\\ud800", "text": "' + LEVY.encode() + b'"}',  # a lone surrogate
+                b'{"id": NaN, "text": "' + LEVY.encode() + b'"}',  # NaN is no JSON
+                b'{"id": "ok\\ud83d\\ude00", "text": "' + LEVY.encode() + b'"}',  # a surrogate pair is an emoji
+                deep,
+                b'{"id": "caf\xe9", "text": "' + RUBBISH.encode() + b'"}',  # Windows-1252, not UTF-8
+                b'{"id": "caf\xe8", "text": "' + RUBBISH.encode() + b' Tolong."}',
+            ]
+        )
+        + b"\n"
+    )
+    previous = tmp_path / "groups.jsonl"
+    previous.write_text("old groups\n")
+    call_command("triage", "classify", "--input", str(src))
+    captured = capsys.readouterr()
+    out = [json.loads(line) for line in captured.out.splitlines()]
+    assert [o["id"] for o in out] == ["ok\U0001f600", "café", "cafè"]
+    for line in (1, 2, 4):
+        assert f"line {line}:" in captured.err
+    call_command("triage", "dedup", "--input", str(src), "--output", str(previous), "--workers", "99")
+    groups = [json.loads(line) for line in previous.read_text().splitlines()]
+    assert [set(g["ids"]) for g in groups] == [{"café", "cafè"}]
+    assert "1 group(s) of 2 report(s)" in capsys.readouterr().err
+    assert not list(tmp_path.glob(".groups.jsonl.*"))  # no part file left beside it
+    with pytest.raises(CommandError, match="--workers"):
+        call_command("triage", "dedup", "--input", str(src), "--output", str(previous), "--workers", "-1")
+
+
+def test_a_line_without_text_gets_no_category(tmp_path, capsys) -> None:
+    src = _write(tmp_path / "in.jsonl", {"id": "e", "text": ""}, {"id": "l", "text": LEVY})
+    call_command("triage", "classify", "--input", str(src))
+    out = {o["id"]: o for o in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert out["e"]["category"] is None and out["e"]["confidence"] is None
+    assert out["l"]["category"] == "pungli"

@@ -50,6 +50,7 @@ import multiprocessing
 import os
 import re
 import sys
+import tempfile
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -282,6 +283,8 @@ class GroupStats:
     split_buckets: int = 0
     skipped_buckets: int = 0
     refused_merges: int = 0
+    groups: int = 0  # groups of two or more reports, identical texts included
+    grouped: int = 0  # reports in them
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1340,6 +1343,7 @@ def group_corpus(items: Iterable[ReportFeatures], *, threshold: float = DEFAULT_
     groups = [_group_of(units, c, scores) for c in clusters]
     groups += [_group_of(units, c, scores) for c in singles if c[0] not in clustered]
     groups.sort(key=lambda g: (-len(g.ids), g.ids))
+    stats.groups, stats.grouped = len(groups), sum(len(g.ids) for g in groups)
     return groups
 
 
@@ -1421,7 +1425,9 @@ def dedup_jsonl(input_path: str | Path, output_path: str | Path, *,
     per core). Lines that are not a JSON object, lack an id or repeat one are skipped and listed
     in ``problems`` (line number, reason) when given, else logged. Returns the run's counters.
     """
-    workers = workers or max(1, os.cpu_count() or 1)
+    cores = max(1, os.cpu_count() or 1)
+    # more processes than cores only cost memory (each holds its share of the corpus)
+    workers = cores if not workers else max(1, min(workers, cores))
     stats = GroupStats()
     bad: list[tuple[int, str]] = []
     ids: dict[str, object] = {}
@@ -1432,14 +1438,26 @@ def dedup_jsonl(input_path: str | Path, output_path: str | Path, *,
         problems.extend(bad)
     elif bad:
         log.warning("skipped %d malformed lines (first: %s)", len(bad), [line for line, _ in bad[:5]])
-    out = sys.stdout if str(output_path) == "-" else Path(output_path).open("w", encoding="utf-8")  # noqa: SIM115
+    if str(output_path) == "-":
+        _write_groups(sys.stdout, groups, ids)
+        return stats
+    # Written beside the target and moved over it at the end: a run that fails leaves the groups of
+    # the last run that did not.
+    target = Path(output_path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
     try:
-        for g in groups:
-            line = g.to_dict()
-            line["ids"] = [ids.get(k, k) for k in line["ids"]]
-            line["pairs"] = [[ids.get(a, a), ids.get(b, b), score] for a, b, score in line["pairs"]]
-            out.write(json.dumps(line, ensure_ascii=False) + "\n")
-    finally:
-        if out is not sys.stdout:
-            out.close()
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            _write_groups(out, groups, ids)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return stats
+
+
+def _write_groups(out: Any, groups: list[Group], ids: dict[str, object]) -> None:
+    for g in groups:
+        line = g.to_dict()
+        line["ids"] = [ids.get(k, k) for k in line["ids"]]
+        line["pairs"] = [[ids.get(a, a), ids.get(b, b), score] for a, b, score in line["pairs"]]
+        out.write(json.dumps(line, ensure_ascii=False) + "\n")

@@ -408,7 +408,15 @@ def _evidence(text: str, toks: list[_Token], i: int, length: int) -> str:
     return text[start : toks[i + length - 1].end]
 
 
+# Words of sums and measures: a village called "Juta" exists, but "kepala desa juta rupiah" is money.
+NEVER_PLACES = frozenset({
+    "rp", "rupiah", "ribu", "rb", "juta", "jt", "miliar", "milyar", "triliun",
+})
+
+
 def _longest_match(toks: list[_Token], i: int, gaz: Gazetteer) -> tuple[str, int] | None:
+    if toks[i].low in NEVER_PLACES:
+        return None
     for length in range(min(_MAX_NGRAM, len(toks) - i), 0, -1):
         key = "".join(t.low for t in toks[i : i + length])
         if key in gaz.index and not key.isdigit():

@@ -25,10 +25,40 @@ def _lines(source: BinaryIO) -> Iterator[bytes]:
         yield raw
 
 
+def _decode(raw: bytes) -> str:
+    """A line as UTF-8; a line that is not (a file saved by a Windows program) as Windows-1252, so
+    that "café" stays "café" and two ids never become one replacement character."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            return raw.decode("cp1252")
+        except UnicodeDecodeError:  # the five bytes cp1252 leaves undefined
+            return raw.decode("latin-1")
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _loads(line: str) -> Any:
+    """One JSON value, strictly: NaN and Infinity are no JSON, nesting that exhausts the stack and
+    lone surrogates ("\\ud800", which no output could write) make the line unreadable."""
+    try:
+        # strict=False: a raw tab or carriage return inside a text is read
+        item = json.loads(line, strict=False, parse_constant=_no_constant)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    if "\\u" in line and any("\ud800" <= ch <= "\udfff" for ch in json.dumps(item, ensure_ascii=False)):
+        raise ValueError("a lone surrogate is no character")
+    return item
+
+
 def read_objects(path: str | Path) -> Iterator[tuple[int, dict[str, Any] | None]]:
-    """(line number, object) for every non-empty line; None for a line that is not a JSON object.
-    ``-`` reads standard input. Undecodable bytes are replaced, never fatal; a UTF-8 byte-order mark
-    is skipped; a UTF-16 file raises UnreadableInput."""
+    """(line number, object) for every non-empty line; None for a line that is not a JSON object
+    (or not one that can be written back: NaN, lone surrogates, nesting beyond the stack).
+    ``-`` reads standard input. A line that is not UTF-8 is read as Windows-1252, never fatal; a
+    UTF-8 byte-order mark is skipped; a UTF-16 file raises UnreadableInput."""
     if str(path) == "-":  # a text stream without bytes beneath (a test's) is read as UTF-8
         stdin = getattr(sys.stdin, "buffer", None)
         source: BinaryIO = stdin if stdin is not None else io.BytesIO(sys.stdin.read().encode())
@@ -36,11 +66,11 @@ def read_objects(path: str | Path) -> Iterator[tuple[int, dict[str, Any] | None]
         source = Path(path).open("rb")  # noqa: SIM115
     try:
         for lineno, raw in enumerate(_lines(source), 1):
-            line = raw.decode("utf-8", errors="replace")
+            line = _decode(raw)
             if not line.strip():
                 continue
             try:
-                item = json.loads(line, strict=False)  # a raw tab or carriage return inside a text
+                item = _loads(line)
             except ValueError:
                 yield lineno, None
                 continue

@@ -181,3 +181,9 @@ def test_an_officials_title_is_not_a_place_unless_marked() -> None:
     # "Bendahara" is a kecamatan in Aceh Tamiang and the village treasurer in every other report
     assert locate("Bendahara desa memotong dana BLT warga") == []
     assert locate("warga Kecamatan Bendahara mengeluh")[0].code == "11.16.02"
+
+
+def test_words_of_money_are_never_places() -> None:
+    # "Juta" is a village in the gazetteer; after "kepala desa" it is still a sum of money
+    assert locate("kepala desa juta rupiah", region_hint="35.78") == []
+    assert best_kecamatan("Kepala desa minta 5 juta rupiah, kalau tidak surat ditahan", region_hint="35.78") is None

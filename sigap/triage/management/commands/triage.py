@@ -217,14 +217,16 @@ class Command(BaseCommand):
         kwargs = {} if options["threshold"] is None else {"threshold": options["threshold"]}
         workers = options["workers"] or None
         problems: list[tuple[int, str]] = []
+        if options["workers"] < 0:
+            raise CommandError("--workers counts processes: 0 (one per core) or more")
         stats = dedup.dedup_jsonl(path, output, workers=workers, problems=problems, **kwargs)
         self._tell_problems(problems)
         if not stats.reports:
             raise CommandError(f"no report could be read from {path}{self._fields_note(path)}")
         said = "standard output" if output == "-" else output
         self.stderr.write(
-            f"{stats.reports} report(s) read, {len(problems)} line(s) skipped; groups written to {said} "
-            f"({stats.duplicate_edges} duplicate pair(s) found)"
+            f"{stats.reports} report(s) read, {len(problems)} line(s) skipped; {stats.groups} group(s) "
+            f"of {stats.grouped} report(s) written to {said}"
         )
 
     def _locate(self, options: dict[str, Any]) -> None:
@@ -303,16 +305,16 @@ class Command(BaseCommand):
             text = report_text(item, options["text_field"])
             read += bool(text.strip())
             self._check_line(item, lineno, text, problems)
-            c = classify(text)
+            c = classify(text) if text.strip() else None  # nothing to read: no category, not a guess
             self.stdout.write(
                 json.dumps(
                     {
                         "id": item.get("id"),
                         "line": lineno,
-                        "category": c.category,
-                        "confidence": round(c.confidence, 3),
-                        "evidence": list(c.evidence),
-                        "sectors": [k for k, _, _ in c.sectors],
+                        "category": c.category if c else None,
+                        "confidence": round(c.confidence, 3) if c else None,
+                        "evidence": list(c.evidence) if c else [],
+                        "sectors": [k for k, _, _ in c.sectors] if c else [],
                     },
                     ensure_ascii=False,
                 )
