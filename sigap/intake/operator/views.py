@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,10 +20,9 @@ from sigap.intake.incoming import IncomingReport
 from sigap.intake.operator.actions import may_record_reports, record_taken_report
 from sigap.intake.operator.forms import TakenReportForm
 from sigap.intake.portal import actions as portal_actions
-from sigap.intake.portal.forms import ANONYMITY_HELP, check_form_token, new_form_token, region_choices
-from sigap.intake.portal.views import _size_problem, _uploads
+from sigap.intake.portal.forms import check_form_token, new_form_token, region_choices
+from sigap.intake.portal.views import files_too_large, report_form_context, uploaded_files
 from sigap.reporters import receipts
-from sigap.reporters.models import Anonymity
 from sigap.tenants.access import Actor
 from sigap.tenants.permissions import Cap
 from sigap.vault.errors import VaultNotReady
@@ -49,19 +47,7 @@ def _render(
     files_lost: bool = False,
     status: int = 200,
 ) -> HttpResponse:
-    from sigap.vault.identity import can_seal_identity
-
-    form.annotate()
-    context = {
-        "form": form,
-        "problem": problem,
-        "files_lost": files_lost,
-        "anonymity_options": [(value, label, ANONYMITY_HELP[value]) for value, label in Anonymity.choices],
-        "anonymity_value": form["anonymity"].value() or Anonymity.ANONYMOUS,
-        "can_seal": can_seal_identity(instansi=actor.instansi),
-        "max_file_mb": settings.SIGAP_MAX_FILE_BYTES // (1024 * 1024),
-        "max_report_mb": settings.SIGAP_MAX_REPORT_BYTES // (1024 * 1024),
-    }
+    context = {**report_form_context(actor.instansi, form), "problem": problem, "files_lost": files_lost}
     return render(request, "operator/record.html", context, status=status)
 
 
@@ -76,7 +62,7 @@ def record_report(request: HttpRequest) -> HttpResponse:
         form = TakenReportForm(initial={"form_token": new_form_token()}, regions=regions, zone_name=zone)
         return _render(request, actor, form)
     form = TakenReportForm(request.POST, regions=regions, zone_name=zone)
-    files = _uploads(request)
+    files = uploaded_files(request)
     valid = form.is_valid()
     token = check_form_token(request.POST.get("form_token", ""))
     if token is None:  # not our form, or a very old one: keep what was typed under a fresh token
@@ -89,7 +75,7 @@ def record_report(request: HttpRequest) -> HttpResponse:
     if not valid:
         problem = _("Some answers need your attention (marked below).")
         return _render(request, actor, form, problem=problem, files_lost=bool(files), status=400)
-    size_problem = _size_problem(files)
+    size_problem = files_too_large(files)
     if size_problem:
         return _render(request, actor, form, problem=size_problem, files_lost=True, status=400)
     data: dict[str, Any] = form.cleaned_data

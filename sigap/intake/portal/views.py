@@ -73,11 +73,11 @@ def _instansi(slug: str | None) -> Instansi:
         raise Http404 from None
 
 
-def _uploads(request: HttpRequest) -> list[UploadedFile]:
+def uploaded_files(request: HttpRequest) -> list[UploadedFile]:
     return [f for f in request.FILES.getlist("evidence") if f.name]
 
 
-def _size_problem(files: list[UploadedFile]) -> str | None:
+def files_too_large(files: list[UploadedFile]) -> str | None:
     max_file, max_total = settings.SIGAP_MAX_FILE_BYTES, settings.SIGAP_MAX_REPORT_BYTES
     if len(files) > settings.SIGAP_MAX_FILES:
         return _("Send at most %(n)d files with one report; more can follow in your mailbox.") % {
@@ -102,22 +102,31 @@ def _render_form(
     files_lost: bool = False,
     status: int = 200,
 ) -> HttpResponse:
-    form.annotate()
-    from sigap.vault.identity import can_seal_identity
-
     context = {
+        **report_form_context(instansi, form),
         "instansi": instansi,
-        "form": form,
         "problem": problem,
         "files_lost": files_lost,
+        "action": request.path,
+    }
+    return render(request, "portal/report_form.html", context, status=status)
+
+
+def report_form_context(instansi: Instansi, form: ReportForm) -> dict[str, Any]:
+    """What a report form shows beside its fields (the portal's, and the officer's for a report
+    taken by phone or letter): the anonymity choices, whether the agency can seal an identity yet,
+    the file limits."""
+    from sigap.vault.identity import can_seal_identity
+
+    form.annotate()
+    return {
+        "form": form,
         "anonymity_options": [(value, label, ANONYMITY_HELP[value]) for value, label in Anonymity.choices],
         "anonymity_value": form["anonymity"].value() or Anonymity.ANONYMOUS,
         "can_seal": can_seal_identity(instansi=instansi),
         "max_file_mb": settings.SIGAP_MAX_FILE_BYTES // (1024 * 1024),
         "max_report_mb": settings.SIGAP_MAX_REPORT_BYTES // (1024 * 1024),
-        "action": request.path,
     }
-    return render(request, "portal/report_form.html", context, status=status)
 
 
 @never_cache
@@ -131,7 +140,7 @@ def report(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             request, instansi, ReportForm(initial={"form_token": new_form_token()}, regions=regions)
         )
     form = ReportForm(request.POST, regions=regions)
-    files = _uploads(request)
+    files = uploaded_files(request)
     valid = form.is_valid()
     token = check_form_token(request.POST.get("form_token", ""))
     if token is None:
@@ -157,7 +166,7 @@ def report(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             files_lost=bool(files),
             status=400,
         )
-    size_problem = _size_problem(files)
+    size_problem = files_too_large(files)
     if size_problem:
         return _render_form(request, instansi, form, problem=size_problem, files_lost=True, status=400)
     incoming = IncomingReport(
@@ -535,12 +544,12 @@ def mailbox_evidence(request: HttpRequest) -> HttpResponse:
     if isinstance(reporter, HttpResponse):
         return reporter
     form = EvidenceForm(request.POST)
-    files = _uploads(request)
+    files = uploaded_files(request)
     if not form.is_valid() or not files:
         return _render_mailbox(
             request, reporter, forms={"evidence": form}, status=400, problem=_("Choose at least one file.")
         )
-    size_problem = _size_problem(files)
+    size_problem = files_too_large(files)
     if size_problem:
         return _render_mailbox(
             request,
