@@ -93,6 +93,18 @@ def _area(label: Any, *, required: bool = False, rows: int = 4, help_text: Any =
     )
 
 
+def _passphrase(label: Any, *, autocomplete: str, help_text: Any = "") -> forms.CharField:
+    """A passphrase input: optional, never stripped (spaces are the reporter's), never sent back."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+        help_text=help_text,
+    )
+
+
 # A word: three letters in a row, in any script (an emoji, a dot or a zero-width space is none).
 _WORD_RE = re.compile(r"[^\W\d_]{3}")
 
@@ -163,24 +175,15 @@ class ReportForm(AccessibleForm):
         max_length=200,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    passphrase = forms.CharField(
-        label=_("Passphrase (optional)"),
-        required=False,
-        max_length=200,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    passphrase = _passphrase(
+        _("Passphrase (optional)"),
+        autocomplete="new-password",
         help_text=_(
             "If you set one, your mailbox opens only with the receipt and this passphrase. "
             "Nobody can recover it for you."
         ),
     )
-    passphrase_again = forms.CharField(
-        label=_("Passphrase again"),
-        required=False,
-        max_length=200,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    passphrase_again = _passphrase(_("Passphrase again"), autocomplete="new-password")
 
     def __init__(self, *args: Any, regions: list[tuple[str, Any]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -281,13 +284,7 @@ class LoginForm(AccessibleForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
         help_text=_("Spaces do not matter."),
     )
-    passphrase = forms.CharField(
-        label=_("Passphrase, if you set one"),
-        required=False,
-        max_length=200,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+    passphrase = _passphrase(_("Passphrase, if you set one"), autocomplete="current-password")
     pow_challenge = forms.CharField(widget=forms.HiddenInput)
     pow_nonce = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
 
@@ -318,28 +315,13 @@ class PassphraseForm(AccessibleForm):
         max_length=40,
         widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    current = forms.CharField(
-        label=_("The passphrase you use now, if any"),
-        required=False,
-        max_length=200,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-    new = forms.CharField(
-        label=_("New passphrase"),
-        required=False,
-        max_length=200,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    current = _passphrase(_("The passphrase you use now, if any"), autocomplete="current-password")
+    new = _passphrase(
+        _("New passphrase"),
+        autocomplete="new-password",
         help_text=_("At least 8 characters. Leave both empty to open the mailbox with the receipt alone."),
     )
-    new_again = forms.CharField(
-        label=_("New passphrase again"),
-        required=False,
-        max_length=200,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    new_again = _passphrase(_("New passphrase again"), autocomplete="new-password")
 
 
 class EvidenceForm(AccessibleForm):
