@@ -132,6 +132,9 @@ def test_columns_are_found_by_their_header(tmp_path, agency_a) -> None:
         ("17 Agustus 2025", dt.date(2025, 8, 17)),
         ("1 Mei 2025", dt.date(2025, 5, 1)),
         ("2025-10-01", dt.date(2025, 10, 1)),
+        ("2025-10-01 10:00", dt.date(2025, 10, 1)),  # re-saved by a spreadsheet with its time
+        ("2025-10-01T23:30:00+09:00", dt.date(2025, 10, 1)),  # the day as written, in its own zone
+        ("2025-10-01 25:00", None),
         (dt.datetime(2025, 1, 2, 9, 0), dt.date(2025, 1, 2)),
         ("3 Foo 2025", None),
         ("", None),

@@ -154,6 +154,8 @@ def parse_date(value: Any) -> dt.date | None:
             return dt.date(int(found.group(3)), month, int(found.group(1))) if month else None
         if found := _NUMERIC_DATE.match(text):
             return dt.date(int(found.group(3)), int(found.group(2)), int(found.group(1)))
+        if len(text) > 10:  # an ISO date with its time ("2025-02-03 10:00"): the day as written
+            return dt.datetime.fromisoformat(text).date()
         return dt.date.fromisoformat(text)
     except ValueError:
         return None
