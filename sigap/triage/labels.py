@@ -97,6 +97,9 @@ REASONS = {
     "below_threshold": _("No law enforcer or state official in the sense of Law 28/1999 is named and the sum "
                          "named (%(amount)s) is below Rp1.000.000.000: outside the commission's jurisdiction "
                          "under Law 19/2019 art. 11."),
+    "said_below_threshold": _("No law enforcer or state official in the sense of Law 28/1999 is named "
+                              "and the report puts the sum under %(amount)s: outside the commission's "
+                              "jurisdiction under Law 19/2019 art. 11."),
     "no_amount": _("No law enforcer or state official in the sense of Law 28/1999 is named and the report "
                    "names no loss: on its content, "
                    "outside the commission's jurisdiction under Law 19/2019 art. 11 (to be reviewed if the "

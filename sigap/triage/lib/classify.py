@@ -154,8 +154,9 @@ _CATEGORY_TERMS: dict[str, dict[float, str]] = {
     "pemerasan": {
         3.0: "pemerasan|diperas|memeras|peras|dipalak|memalak|palak|palakan|dipaksa bayar|"
         "dipaksa membayar|dipaksa memberi|uang keamanan|kalau tidak bayar|jika tidak bayar|"
-        "kalau tidak membayar|jika tidak membayar|ditakut takuti|extort*|blackmail*",
-        2.5: "diancam|mengancam|ancaman|ancam|intimidasi|diintimidasi|dipaksa",
+        "kalau tidak membayar|jika tidak membayar|kalau tidak setor|jika tidak setor|kalau tidak kasih|"
+        "kalau tidak memberi|ditakut takuti|extort*|blackmail*",
+        2.5: "diancam|mengancam|ancaman|ancam|ngancam|ngancem|diancem|intimidasi|diintimidasi|dipaksa",
         1.5: "minta uang|meminta uang|meminta sejumlah uang|minta sejumlah uang|wajib setor",
     },
     "perbuatan_curang": {
@@ -192,7 +193,7 @@ _CATEGORY_TERMS: dict[str, dict[float, str]] = {
     },
     "pungli": {
         3.0: "pungli|pungutan liar|punglinya|tarif tidak resmi|biaya tidak resmi|pungutan tidak resmi|"
-        "seharusnya gratis|harusnya gratis|katanya gratis|gratis tapi bayar|calo|percaloan|"
+        "seharusnya gratis|harusnya gratis|katanya gratis|padahal gratis|gratis tapi bayar|calo|percaloan|"
         "sumbangan wajib|iuran wajib|tanpa kuitansi|tanpa kwitansi|tidak ada kuitansi|"
         "tidak ada kwitansi|bayar lebih|uang parkir liar|pungutan|illegal levy|illegal levies|illegal fee|"
         "illegal fees|illegal charge|illegal charges|unofficial fee|unofficial fees",
@@ -599,6 +600,41 @@ def _quid_pro_quo_in_one_sentence(text: str) -> str | None:
     return None
 
 
+# A sum demanded ("minta 200 ribu", "nyuruh warga bayar 15 juta", "dimintai rp 50 ribu") is a levy even
+# when no word for money stands there; the reporter's own request ("saya minta 200 ribu kembali") is not.
+# A demand under threat stays with the extortion words ("diancam", "kalau tidak setor").
+_DEMANDING = frozenset({"minta", "meminta", "nyuruh", "menyuruh", "suruh", "narik", "menarik"})
+_DEMANDED = frozenset({"diminta", "dimintai", "disuruh", "ditarik", "dipungut", "dikenai",
+                       "dikenakan", "ditarif"})
+_FIRST_PERSON = frozenset({"saya", "sy", "aku", "kami", "gue", "gw", "sya", "warga", "masyarakat"})
+_DEMAND_FILLERS = frozenset({"bayaran", "bayar", "membayar", "uang", "duit", "biaya", "sebesar", "warga",
+                             "kami", "saya", "sy", "rp", "ke", "kepada", "sopir", "pedagang", "orang",
+                             "tua", "wali", "murid", "siswa", "sekitar", "kurang", "lebih", "tiap", "setiap"})
+_SUM_WORDS = frozenset({"ribu", "juta", "miliar", "rb", "jt"})
+_NOT_DEMANDS = frozenset({"kembali", "dikembalikan", "balik", "refund", "maaf", "tolong", "bantuan"})
+_DEMAND_WEIGHT = 2.5
+
+
+def _money_demanded(toks: Sequence[str]) -> str | None:
+    """The words of a sum demanded by someone, or None."""
+    n = len(toks)
+    for i, tok in enumerate(toks):
+        passive = tok in _DEMANDED
+        if not (passive or tok in _DEMANDING):
+            continue
+        if not passive and _FIRST_PERSON.intersection(toks[max(0, i - 3) : i]):
+            continue  # "kami warga desa meminta rp 200 juta dari dana desa": citizens asking
+        for j in range(i + 1, min(n, i + 5)):
+            word = toks[j]
+            if word.isdigit() and j + 1 < n and toks[j + 1] in _SUM_WORDS:
+                if j + 2 < n and toks[j + 2] in _NOT_DEMANDS:
+                    break
+                return " ".join(toks[i : j + 2])
+            if word not in _DEMAND_FILLERS:
+                break
+    return None
+
+
 def _rules_from_tokens(toks: Sequence[str], text: str | None = None) -> RuleMatch:
     """The lexicons' findings in normalised tokens; with the text they came from, a hand-over and its
     purpose must also stand in one sentence (the tokens have lost the full stops)."""
@@ -613,6 +649,10 @@ def _rules_from_tokens(toks: Sequence[str], text: str | None = None) -> RuleMatc
         suap[bribe] = max(suap.get(bribe, 0.0), _QUID_PRO_QUO_WEIGHT)
         for surface, weight in found.pop("gratifikasi", {}).items():
             suap[surface] = max(suap.get(surface, 0.0), weight)
+    demand = _money_demanded(toks)
+    if demand:
+        pungli = found.setdefault("pungli", {})
+        pungli[demand] = max(pungli.get(demand, 0.0), _DEMAND_WEIGHT)
     cat_scores, cat_ev = _summarise(found, rest=_CATEGORY_REST)
     sec_scores, sec_ev = _summarise(_match(toks, sec_lex))
     strongest = {key: max(ev.values()) for key, ev in found.items() if ev}

@@ -94,7 +94,8 @@ log = logging.getLogger(__name__)
 # What a text signs to: raise it whenever normalisation, the matter text or the MinHash and band
 # parameters change, so that signatures stored by an older version are found and re-signed
 # (`sigap triage index`). 1: normalised text; 2: matter text (courtesies stripped).
-SIGNATURE_VERSION = 3  # 2: the matter text; 3: a chat's opening plea ("tolong min") is a courtesy
+# 3: a chat's opening plea ("tolong min") is a courtesy; 4: "km" beside a number stays kilometres.
+SIGNATURE_VERSION = 4
 # What entity extraction finds and which entity keys it writes: raise it whenever either changes, so
 # that the entities and keys stored by an older version are read again (`sigap triage index`).
 # 0: stored before versions were kept; 1: at most MAX_KEYS_PER_KIND keys of a kind, linear patterns;
@@ -102,8 +103,10 @@ SIGNATURE_VERSION = 3  # 2: the matter text; 3: a chat's opening plea ("tolong m
 # 3: nor are those in its copy list ("Tembusan: 1. Bupati ..."); 4: nor the addressee's title after
 # a comma ("Yth. Bapak Budi, Kepala Dinas PUPR"); 5: positions named in English ("village head",
 # "regent", "police officer"), an RT or an RW named alone ("warga RW 02"), an official's title is
-# no place unless marked ("Bendahara desa" is no kecamatan Bendahara).
-ENTITY_VERSION = 5
+# no place unless marked ("Bendahara desa" is no kecamatan Bendahara); 6: amounts glued to "Rp." or
+# written "nol koma lima miliar", "setengah miliar", "400 jutaan", and no phone number or NIK read as
+# money before the next amount's "Rp"; kilometre posts ("km 7").
+ENTITY_VERSION = 6
 DEFAULT_THRESHOLD = 0.6  # best F1 region of bench/bench_dedup_quality.py with recall >= 0.93
 MIN_TEXT_FOR_BONUS = 0.08  # "moderate similarity": below this entities alone never decide
 MIN_TOKENS = 4  # shorter texts ("lampu mati") carry too little to call anything a duplicate

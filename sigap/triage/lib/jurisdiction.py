@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass
 
 from .entities import Entities
-from .normalize import normalize_text
+from .normalize import normalize_text, parse_amounts
+from .taxonomy import CORRUPTION_CATEGORY_KEYS
 
 __all__ = [
     "BODIES",
@@ -111,15 +112,16 @@ LAW_ENFORCER = "law_enforcer"  # positions: an aparat penegak hukum is involved 
 STATE_OFFICIAL = "state_official"  # positions: a penyelenggara negara is involved (pasal 11 (1) a)
 LOSS_AT_THRESHOLD = "loss_at_threshold"  # amount: at least Rp1 miliar (pasal 11 (1) b)
 BELOW_THRESHOLD = "below_threshold"  # amount: no enforcer or official and the sum is below Rp1 miliar
+SAID_BELOW_THRESHOLD = "said_below_threshold"  # amount: "kurang dari 1 M", "hampir Rp1 miliar"
 NO_AMOUNT = "no_amount"  # no enforcer or official and no sum named: outside, to be reviewed
 GOVERNMENT_STAFF_INVOLVED = "government_staff"  # positions: the agency's inspectorate (APIP) first
 STATE_FUNDS = "state_funds"  # corruption of state or regional funds without an official: prosecutors
 CRIME_WITHOUT_OFFICIAL = "crime_without_official"  # an offence naming no official: police
 MALADMINISTRATION = "maladministration"  # no corruption, a public-service maladministration: Ombudsman
 SERVICE_COMPLAINT = "service_complaint"  # no corruption: the agency providing the service
-REASON_CODES = frozenset({LAW_ENFORCER, STATE_OFFICIAL, LOSS_AT_THRESHOLD, BELOW_THRESHOLD, NO_AMOUNT,
-                          GOVERNMENT_STAFF_INVOLVED, STATE_FUNDS, CRIME_WITHOUT_OFFICIAL, MALADMINISTRATION,
-                          SERVICE_COMPLAINT})
+REASON_CODES = frozenset({LAW_ENFORCER, STATE_OFFICIAL, LOSS_AT_THRESHOLD, BELOW_THRESHOLD,
+                          SAID_BELOW_THRESHOLD, NO_AMOUNT, GOVERNMENT_STAFF_INVOLVED, STATE_FUNDS,
+                          CRIME_WITHOUT_OFFICIAL, MALADMINISTRATION, SERVICE_COMPLAINT})
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +152,7 @@ class Jurisdiction:
     max_amount: int
 
 
-def _kpk_reasons(ent: Entities, corruption: bool, max_amount: int) -> list[Reason]:
+def _kpk_reasons(ent: Entities, corruption: bool, loss: int) -> list[Reason]:
     if not corruption:
         return []
     reasons: list[Reason] = []
@@ -160,19 +162,22 @@ def _kpk_reasons(ent: Entities, corruption: bool, max_amount: int) -> list[Reaso
         reasons.append(Reason(LAW_ENFORCER, positions=enforcers))
     if officials:
         reasons.append(Reason(STATE_OFFICIAL, positions=officials))
-    if max_amount >= KPK_LOSS_THRESHOLD:
-        reasons.append(Reason(LOSS_AT_THRESHOLD, amount=max_amount))
+    if loss >= KPK_LOSS_THRESHOLD:
+        reasons.append(Reason(LOSS_AT_THRESHOLD, amount=loss))
     return reasons
 
 
-def _outside_kpk(max_amount: int) -> Reason:
+def _outside_kpk(loss: int, bound: int) -> Reason:
     """Why the commission is not competent: below the threshold only when an amount was read."""
-    return Reason(BELOW_THRESHOLD, amount=max_amount) if max_amount > 0 else Reason(NO_AMOUNT)
+    if bound >= KPK_LOSS_THRESHOLD and bound > loss:
+        return Reason(SAID_BELOW_THRESHOLD, amount=bound)
+    return Reason(BELOW_THRESHOLD, amount=loss) if loss > 0 else Reason(NO_AMOUNT)
 
 
-def _other_body(ent: Entities, words: str, corruption: bool, max_amount: int) -> tuple[str, list[Reason]]:
+def _other_body(ent: Entities, words: str, corruption: bool, loss: int,
+                bound: int) -> tuple[str, list[Reason]]:
     staff = tuple(sorted(set(ent.positions) & GOVERNMENT_STAFF))
-    limit = _outside_kpk(max_amount)
+    limit = _outside_kpk(loss, bound)
     if corruption and staff:
         return "apip", [limit, Reason(GOVERNMENT_STAFF_INVOLVED, positions=staff)]
     if corruption:
@@ -184,17 +189,49 @@ def _other_body(ent: Entities, words: str, corruption: bool, max_amount: int) ->
     return "instansi", [Reason(SERVICE_COMPLAINT)]
 
 
-def assess_jurisdiction(entities: Entities, text: str = "") -> Jurisdiction:
-    """Suggest the competent body for a report from its entities and text."""
+#: Categories that name an offence: the classification's reading counts beside the words above.
+OFFENCE_CATEGORIES = frozenset(CORRUPTION_CATEGORY_KEYS) | {"pungli"}
+_MONEY_ASKED = re.compile(
+    r"\b(uang|duit|bayar|bayaran|membayar|dibayar|biaya|dana|kerugian|anggaran|minta|meminta|diminta|"
+    r"dimintai|setor|menyetor|disetor|setoran|narik|menarik|ditarik)\b"
+)
+# "kurang dari 1 M", "hampir Rp 1 miliar": the sum named is an upper bound, not the amount
+_UPPER_BOUND = re.compile(
+    r"(?:kurang dari|kurang dr|dibawah|di bawah|tidak sampai|tdk sampai|gak sampai|ga sampai|nggak sampai|"
+    r"belum sampai|belum mencapai|tidak mencapai|hampir|nyaris|less than|under|almost|nearly)"
+    r"\s+(?:(?:sekitar|kira kira|kurang lebih|\+/?-)\s+)?(?=(?:rp|idr|\d|satu|se|nol|setengah))",
+    re.IGNORECASE,
+)
+
+
+def _bounded_amounts(text: str) -> set[int]:
+    """Sums the report says the amount stays under ("kurang dari 1 M", "hampir Rp1 miliar")."""
+    bounded: set[int] = set()
+    for m in _UPPER_BOUND.finditer(text):
+        bounded.update(parse_amounts(text[m.end() : m.end() + 40])[:1])
+    return bounded
+
+
+def assess_jurisdiction(entities: Entities, text: str = "", *, category: str | None = None) -> Jurisdiction:
+    """Suggest the competent body for a report from its entities and text. `category`, the
+    classification's reading, counts as an offence when it names one (a bribe worded without any of
+    the words above: "kasih amplop ke PPK supaya menang")."""
     words = normalize_text(text)
-    max_amount = max(entities.amounts, default=0)
-    corruption = bool(_CORRUPTION.search(words)) or (
-        max_amount > 0
-        and bool(set(entities.positions) & (PENYELENGGARA_NEGARA | GOVERNMENT_STAFF | LAW_ENFORCERS))
-        and bool(re.search(r"\b(uang|bayar|membayar|dibayar|biaya|dana|kerugian|anggaran)\b", words))
+    max_amount = entities.max_amount
+    corruption = (
+        category in OFFENCE_CATEGORIES
+        or bool(_CORRUPTION.search(words))
+        or (
+            max_amount > 0
+            and bool(set(entities.positions) & (PENYELENGGARA_NEGARA | GOVERNMENT_STAFF | LAW_ENFORCERS))
+            and bool(_MONEY_ASKED.search(words))
+        )
     )
-    reasons = _kpk_reasons(entities, corruption, max_amount)
+    bounded = _bounded_amounts(text)
+    loss = max((a for a in entities.amounts if a not in bounded), default=0)
+    bound = max(bounded & set(entities.amounts), default=0)
+    reasons = _kpk_reasons(entities, corruption, loss)
     if reasons:
         return Jurisdiction(True, "kpk", tuple(reasons), max_amount)
-    body, other = _other_body(entities, words, corruption, max_amount)
+    body, other = _other_body(entities, words, corruption, loss, bound)
     return Jurisdiction(False, body, tuple(other), max_amount)

@@ -256,7 +256,18 @@ def _normalize(text: str) -> str:
     text = _strip_punctuation(text)
     text = _REPEAT_RE.sub(r"\1", text)
     text = _UNIT_GLUE_RE.sub(r"\1 \2", text)
-    return " ".join([_expand(tok) for tok in text.split()])
+    toks = text.split()
+    return " ".join([tok if tok in _UNITS and _beside_number(toks, i) else _expand(tok)
+                     for i, tok in enumerate(toks)])
+
+
+# Chat abbreviations that are also units: beside a number "km" is kilometres ("Jl. Kaliurang km 7",
+# "jarak 5 km"), elsewhere "kami".
+_UNITS = frozenset({"km"})
+
+
+def _beside_number(toks: list[str], i: int) -> bool:
+    return (i > 0 and toks[i - 1][:1].isdigit()) or (i + 1 < len(toks) and toks[i + 1][:1].isdigit())
 
 
 def tokens(text: str) -> list[str]:
@@ -544,6 +555,8 @@ _MAGNITUDES: dict[str, int] = {
     "ribu": 10**3,
     "rb": 10**3,
     "rbu": 10**3,
+    "rebu": 10**3,
+    "ewu": 10**3,
     "k": 10**3,
     "juta": 10**6,
     "jt": 10**6,
@@ -552,6 +565,8 @@ _MAGNITUDES: dict[str, int] = {
     "miliar": 10**9,
     "milyar": 10**9,
     "milliar": 10**9,
+    "milyard": 10**9,
+    "miliard": 10**9,
     "m": 10**9,
     "em": 10**9,
     "triliun": 10**12,
@@ -569,9 +584,11 @@ _ENGLISH_MAGS = {"thousand", "million", "mln", "billion", "bn", "trillion"}
 _SHORT_MAGS = {"m", "t"}  # ambiguous with metres/tonnes: need a currency marker or capital letter
 _MAG_ALT = "|".join(sorted(_MAGNITUDES, key=len, reverse=True))
 _NUM_RE = re.compile(
-    r"(?P<cur>(?<![a-z])(?:rp|idr)(?:\s*\.)?\s*)?"  # not \s*\.?\s*: two ways to split blanks
-    r"(?<![\d.,/])(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?|\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:[.,]\d+)?)"
-    rf"(?:\s*(?P<mag>{_MAG_ALT})(?![a-z]))?"
+    # "Rp.2.500.000": after a currency marker the number may follow a full stop; elsewhere a number
+    # starts at no separator ("1.200" is not read from "21.200").
+    r"(?:(?P<cur>(?<![a-z])(?:rp|idr)(?:\s*[.:])?\s*)|(?<![\d.,/]))"  # not \s*\.?\s*: two ways to split blanks
+    r"(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?|\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:[.,]\d+)?)"
+    rf"(?:\s*(?P<mag>{_MAG_ALT})(?:(?<=[a-z]{{2}})an)?(?![a-z]))?"  # "400 jutaan": about 400 juta
     r"(?P<tail>,-|,00\b|\.-)?",
     re.IGNORECASE,
 )
@@ -589,7 +606,8 @@ _NOT_MONEY_AFTER_RE = re.compile(
     r"|hectares|tons|tonnes|liters|litres|days|weeks|months|years|hours)\b",
     re.IGNORECASE,
 )
-_CURRENCY_AFTER_RE = re.compile(r"\s*(?:rupiah|rp\b|idr\b)", re.IGNORECASE)
+# "5.000 rupiah", "5.000 rp": not the "Rp" of the next amount ("WA 0812... Rp 5jt")
+_CURRENCY_AFTER_RE = re.compile(r"\s*(?:rupiah|(?:rp|idr)\b(?!\s*\.?\s*\d))", re.IGNORECASE)
 
 _WORD_DIGITS: dict[str, int] = {
     "nol": 0,
@@ -617,7 +635,7 @@ _WORD_ALL = (
     | set(_WORD_SPECIAL)
     | set(_WORD_SCALE)
     | set(_WORD_SE_SCALE)
-    | {"puluh", "belas", "ratus"}
+    | {"puluh", "belas", "ratus", "koma", "setengah"}
 )
 _WORD_SEQ_RE = re.compile(
     r"\b(?:"
@@ -660,12 +678,26 @@ def _to_decimal(num: str, has_mag: bool, english: bool = False) -> Decimal | Non
 
 
 def _word_value(words: list[str]) -> tuple[int, bool]:
-    """Value of a sequence of Indonesian number words and whether it had a money scale."""
-    total = small = digit = 0
-    scaled = False
+    """Value of a sequence of Indonesian number words and whether it had a money scale: "dua ratus
+    lima puluh juta", "satu koma dua miliar", "nol koma lima miliar", "dua setengah juta",
+    "setengah miliar", "sejuta setengah"."""
+    total = Decimal(0)
+    small = digit = 0
+    fraction: str | None = None  # the digits after "koma"
+    half = scaled = False
+    last_scale = 0  # the scale word just read, for "sejuta setengah"
     for w in words:
-        if w in _WORD_DIGITS:
+        if w == "koma":
+            fraction = fraction if fraction is not None else ""
+        elif w in _WORD_DIGITS and fraction is not None:
+            fraction += str(_WORD_DIGITS[w])
+        elif w in _WORD_DIGITS:
             digit = _WORD_DIGITS[w]
+        elif w == "setengah":
+            if last_scale:
+                total += Decimal(last_scale) / 2
+            else:
+                half = True
         elif w in _WORD_SPECIAL:
             small += _WORD_SPECIAL[w]
         elif w == "belas":
@@ -681,16 +713,24 @@ def _word_value(words: list[str]) -> tuple[int, bool]:
             total += _WORD_SE_SCALE[w]
             scaled = True
         elif w in _WORD_SCALE:
-            total += max(small + digit, 1) * _WORD_SCALE[w]
+            base = Decimal(small + digit) + Decimal(f"0.{fraction}" if fraction else 0) + Decimal(half) / 2
+            total += (base if base or fraction is not None else 1) * _WORD_SCALE[w]
             small = digit = 0
+            fraction, half = None, False
             scaled = True
-    return total + small + digit, scaled
+        last_scale = _WORD_SCALE.get(w) or _WORD_SE_SCALE.get(w) or 0
+    return int(total) + small + digit, scaled
+
+
+_NUMBER_BEFORE_RE = re.compile(r"(?:^|\s)[\d.,]+$")  # "2 juta": a numeral, not "kira2"
 
 
 def _word_amounts(text: str) -> Iterator[tuple[int, int]]:
     for m in _WORD_SEQ_RE.finditer(text):
         words = m.group(0).lower().split()
-        if not any(w not in _WORD_SCALE for w in words) or text[: m.start()].rstrip()[-1:].isdigit():
+        if words[0] == "koma" or not any(w not in _WORD_SCALE for w in words):
+            continue
+        if _NUMBER_BEFORE_RE.search(text[: m.start()].rstrip()):
             continue
         value, scaled = _word_value(words)
         after = text[m.end() : m.end() + 12]

@@ -132,13 +132,14 @@ def triage_text(
     found = dedup.features("new", text, region_hint=region_hint)
     entities = found.entities
     regions = tuple(locate(text, region_hint=region_hint))
+    classification = classify(text, model=model)
     return TriageFeatures(
         normalized=found.text,
         dedup=found,
         entities=entities,
         regions=regions,
-        classification=classify(text, model=model),
-        jurisdiction=assess_jurisdiction(entities, text),
+        classification=classification,
+        jurisdiction=assess_jurisdiction(entities, text, category=classification.category),
         completeness=assess_completeness(text, entities, fields=fields),
         signature=found.signature,
     )

@@ -444,3 +444,29 @@ def test_being_asked_a_named_sum_for_a_service_is_pungli() -> None:
     assert found.category == "pungli" and "dimintai rp" in found.evidence
     # asking is no levy when citizens ask: a budget request, a shop's claim
     assert classify("Kami warga desa meminta Rp 200 juta dari dana desa untuk membangun jembatan").category != "pungli"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "petugas dukcapil minta 200rb utk cetak KK",
+        "Pak lurah nyuruh warga bayar 15 jt buat urus IMB",
+        "Polisi minta 100rb ke sopir truk",
+    ],
+)
+def test_a_sum_demanded_is_a_levy_without_a_word_for_money(text: str) -> None:
+    found = classify(text)
+    assert found.category == "pungli", found
+    assert any(any(ch.isdigit() for ch in e) for e in found.evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["saya minta 200rb kembali karena salah transfer", "kami warga meminta 200 juta untuk jembatan desa"],
+)
+def test_a_reporter_asking_for_a_sum_is_no_levy(text: str) -> None:
+    assert classify(text).category != "pungli"
+
+
+def test_a_demand_under_threat_is_extortion() -> None:
+    assert classify("Kasatlantas ngancam kalau gak setor 3jt").category == "pemerasan"

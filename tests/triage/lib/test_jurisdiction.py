@@ -8,11 +8,13 @@ from sigap.triage.lib.jurisdiction import (
     LAW_ENFORCER,
     LOSS_AT_THRESHOLD,
     NO_AMOUNT,
+    SAID_BELOW_THRESHOLD,
     STATE_OFFICIAL,
     Jurisdiction,
     Reason,
     assess_jurisdiction,
 )
+from sigap.triage.lib.pipeline import triage_text
 
 
 def _assess(text: str) -> Jurisdiction:
@@ -175,3 +177,29 @@ def test_english_titles_are_not_read_in_indonesian_words(text: str) -> None:
 def test_a_corrupt_file_is_no_offence() -> None:
     j = _assess("Aplikasi pendaftaran error, file PDF yang saya upload corrupt dan tidak bisa dibuka, pelayanan lambat.")
     assert j.competent_body == "ombudsman"
+
+
+def test_a_sum_said_to_stay_under_the_threshold_is_below_it() -> None:
+    for text in ("kades korupsi dana desa kurang dari 1 M", "kades korupsi dana desa hampir Rp 1 miliar"):
+        j = _assess(text)
+        assert not j.kpk_competent, text
+        assert Reason(SAID_BELOW_THRESHOLD, amount=1_000_000_000) in j.reasons
+    assert _assess("kades korupsi dana desa lebih dari 1 M").kpk_competent
+
+
+def test_a_phone_number_before_a_sum_is_no_loss() -> None:
+    j = _assess("Pak kades minta uang 5jt ke saya, WA saya 081234567890 Rp 5jt itu")
+    assert not j.kpk_competent and j.max_amount == 5_000_000
+
+
+def test_the_classifications_offence_counts_when_no_offence_word_is_there() -> None:
+    text = "Kontraktor kasih amplop 50 jt ke PPK supaya dimenangkan dalam lelang"
+    assert not assess_jurisdiction(extract_entities(text), text).kpk_competent  # words alone: no offence
+    j = assess_jurisdiction(extract_entities(text), text, category="suap")
+    assert j.kpk_competent and Reason(STATE_OFFICIAL, positions=("ppk",)) in j.reasons
+    assert triage_text(text).jurisdiction.kpk_competent  # the pipeline passes the category on
+
+
+def test_a_law_enforcer_demanding_a_sum_is_for_the_commission() -> None:
+    j = _assess("oknum polisi minta 500rb pas razia")
+    assert j.kpk_competent and Reason(LAW_ENFORCER, positions=("polisi",)) in j.reasons

@@ -63,6 +63,21 @@ def test_tokens_is_split_of_normalized() -> None:
         ("Rp 2 juta 500 ribu", 2_500_000),
         ("lima belas ribu rupiah", 15_000),
         ("Rp 25.000", 25_000),
+        # the currency marker glued to the number by a full stop, as often typed
+        ("Rp.2.500.000", 2_500_000),
+        ("RP.500.000", 500_000),
+        ("Rp.150.000.000,-", 150_000_000),
+        ("IDR.5jt", 5_000_000),
+        # decimals, halves and approximations in words
+        ("nol koma lima miliar", 500_000_000),
+        ("satu koma dua miliar rupiah", 1_200_000_000),
+        ("setengah miliar", 500_000_000),
+        ("dua setengah juta", 2_500_000),
+        ("sejuta setengah", 1_500_000),
+        ("kira2 dua ratus lima puluh juta", 250_000_000),
+        ("sekitar 400 jutaan", 400_000_000),
+        ("1,2 milyard", 1_200_000_000),
+        ("Rp 100 rebu", 100_000),
     ],
 )
 def test_money_forms(text: str, amount: int) -> None:
@@ -85,6 +100,17 @@ def test_money_forms(text: str, amount: int) -> None:
 )
 def test_non_money_numbers_ignored(text: str) -> None:
     assert parse_amounts(text) == []
+
+
+def test_the_rp_of_the_next_amount_does_not_make_a_phone_number_or_nik_money() -> None:
+    assert parse_amounts("minta uang 5jt, WA saya 081234567890 Rp 5jt itu") == [5_000_000, 5_000_000]
+    assert parse_amounts("NIK 3522011203850001 Rp 300rb dipotong") == [300_000]
+    assert parse_amounts("bayar 5.000 rp ke petugas") == [5_000]
+
+
+@pytest.mark.parametrize("text", ["setengah jam", "lima koma", "koma dua juta"])
+def test_number_words_without_a_sum(text: str) -> None:
+    assert parse_amounts(text) in ([], [2_000_000])
 
 
 def test_several_amounts_in_order() -> None:
@@ -310,3 +336,9 @@ def test_the_letters_addressee(text: str, addressed: list[str]) -> None:
     words = tokens(text)
     ranges = addressee_words(text, addressee_spans(text, titles=POSITIONS))
     assert [" ".join(words[r.start : r.stop]) for r in ranges] == addressed
+
+
+def test_km_beside_a_number_is_a_kilometre_post_elsewhere_kami() -> None:
+    assert normalize_text("Jl. Kaliurang km 7 No. 15") == "jalan kaliurang km 7 no 15"
+    assert normalize_text("jarak 5 km") == "jarak 5 km"
+    assert normalize_text("km sdh lapor") == "kami sudah lapor"
