@@ -7,6 +7,7 @@ pseudonym in the data, never a receipt); officers act as themselves.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -384,6 +385,26 @@ def can_write_to_reporter(actor: Actor) -> bool:
     )
 
 
+RESEND_WINDOW = dt.timedelta(minutes=10)
+
+
+def _same_message_just_sent(report: Report, kind: str, text: str) -> Message | None:
+    """The officers' last message to this report's reporter, if it is `text` of `kind` and was
+    written within RESEND_WINDOW."""
+    last = (
+        Message.objects.filter(
+            instansi_id=report.instansi_id, report_id=report.pk, direction=Direction.OFFICER_TO_REPORTER,
+            created_at__gte=clock.now() - RESEND_WINDOW,
+        )
+        .select_related("report")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if last is None or last.kind != kind or last.text_code:
+        return None
+    return last if open_body(last) == text else None
+
+
 @transaction.atomic
 def officer_write(
     *,
@@ -409,7 +430,16 @@ def officer_write(
         raise NotFound("not found")
     if kind not in OFFICER_KINDS:
         raise ValidationFailed(_("Choose one of the offered values."), {"kind": _("Invalid choice.")})
+    if report.reporter is None or not report.reporter.receipt_hash:
+        raise ValidationFailed(
+            _("This reporter has no mailbox here: ask on the channel they used."),
+            {"report": _("No mailbox.")},
+        )
     text = _clean(body)
+    if reply_to_id is None:
+        again = _same_message_just_sent(report, kind, text)
+        if again is not None:  # a second click, a resent form: one message
+            return again
     question = None
     if reply_to_id is not None:
         question = (

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from sigap.audit.actions import record
@@ -111,6 +111,17 @@ def _imported_history(report: Report) -> bool:
     )
 
 
+def _imported_history_of(report_ids: list[int]) -> set[int]:
+    """Those of `report_ids` that are history imported from SP4N-LAPOR! (see `_imported_history`):
+    another agency's new report is not compared with them either."""
+    if not report_ids:
+        return set()
+    return set(
+        Report.objects.filter(pk__in=report_ids, channel=Channel.LAPOR, case__status=State.ARCHIVED)
+        .values_list("pk", flat=True)
+    )
+
+
 def find_duplicates(report: Report, features: TriageFeatures) -> list[tuple[Stored, dedup.Match]]:
     """Likely duplicates of `report` among every indexed report it may be compared with: its own
     agency's, and those of agencies connected to the hub when it is connected too."""
@@ -137,8 +148,10 @@ def find_duplicates(report: Report, features: TriageFeatures) -> list[tuple[Stor
     shortlist += [c.report_id for c in found if c.entities][:SHORTLIST]  # most shared first
     results = []
     linked: set[int] | None = None  # cases a referral ties to this one: read once, only when needed
-    for other in _load_stored(shortlist):  # the index gave only reports it may be compared with
-        if other.case_id == report.case_id:
+    stored = _load_stored(shortlist)  # the index gave only reports it may be compared with
+    history = _imported_history_of([o.report_id for o in stored if o.instansi_id != report.instansi_id])
+    for other in stored:
+        if other.case_id == report.case_id or other.report_id in history:
             continue
         if other.instansi_id != report.instansi_id:
             # a referral ties two agencies' cases into one matter known to both: no duplicate
@@ -228,14 +241,23 @@ def tell_other_agency(*, report_id: int, about: Report, score: float, kinds: lis
 def _auto_merge_candidates(
     report: Report, matches: list[tuple[Stored, dedup.Match]]
 ) -> list[tuple[Stored, dedup.Match]]:
-    """The matches close enough to merge into on their own (same agency, same text sent again)."""
-    return [
+    """The matches close enough to merge into on their own (same agency, same text sent again),
+    except those an officer has said are no duplicate of this report (triage may run again)."""
+    close = [
         (other, match)
         for other, match in matches
         if other.instansi_id == report.instansi_id
         and match.score >= AUTO_MERGE_AT
         and match.shingle_similarity >= AUTO_MERGE_TEXT
     ]
+    if not close:
+        return []
+    ids = [other.report_id for other, _ in close]
+    rejected = DuplicateSuggestion.objects.filter(decision=DuplicateSuggestion.Decision.REJECTED).filter(
+        Q(report=report, other_report_id__in=ids) | Q(report_id__in=ids, other_report=report)
+    )
+    said_no = {pair for row in rejected.values_list("report_id", "other_report_id") for pair in row}
+    return [(other, match) for other, match in close if other.report_id not in said_no]
 
 
 def _maybe_auto_merge(report: Report, candidates: list[tuple[Stored, dedup.Match]]) -> int | None:

@@ -318,3 +318,24 @@ def test_imported_history_tells_no_other_agency(tmp_path, agency_a, agency_b, su
     history, still_open = (Report.objects.get(external_ref=t) for t in ("9900001", "9900002"))
     assert not told.filter(other_report=history).exists()  # closed before it came: nobody to coordinate with
     assert told.filter(other_report=still_open).exists()  # an open one is the usual likely duplicate
+
+
+def test_a_new_report_elsewhere_is_not_compared_with_imported_history(tmp_path, agency_a, agency_b,
+                                                                      submit) -> None:
+    from sigap.triage.actions import triage_report
+    from sigap.triage.models import DuplicateSuggestion
+
+    text = "Petugas loket meminta uang Rp 100.000 untuk surat keterangan domisili di Kelurahan Sukamaju."
+    path = write_export(tmp_path / "h.xlsx", [row("9900011", **{"Isi Laporan Awal": text, "Status Laporan": "Selesai"})])
+    import_lapor(actor=system_actor(agency_a), export=read_xlsx(str(path)))
+    history = Report.objects.get(external_ref="9900011")
+    triage_report(report_id=history.pk)
+    elsewhere = submit(system_actor(agency_b), content=ReportContent(what=text))
+    triage_report(report_id=elsewhere.pk)
+    # neither agency hears of the other: the matter was closed at A before SIGAP had it
+    assert not DuplicateSuggestion.objects.filter(report=elsewhere).exists()
+    assert not DuplicateSuggestion.objects.filter(instansi=agency_a).exists()
+    # while the same text at A's own queue, still open, is the usual likely duplicate
+    own = submit(system_actor(agency_a), content=ReportContent(what=text))
+    triage_report(report_id=own.pk)
+    assert DuplicateSuggestion.objects.filter(report=own, other_report=history).exists()

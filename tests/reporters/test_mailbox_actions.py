@@ -55,6 +55,29 @@ def test_officer_question_reporter_answer(agency_a, boss_a) -> None:
     assert selectors.mailbox_of(reporter=report.reporter).open_questions == []
 
 
+def test_the_same_question_sent_twice_is_one_message(agency_a, boss_a) -> None:
+    report = portal_report(agency_a)
+    ask = {"actor": boss_a, "case_id": report.case_id, "report_id": report.pk, "body": "Di mana lokasinya?"}
+    first = mailbox.officer_write(**ask)
+    assert mailbox.officer_write(**ask).pk == first.pk  # a double click, a form sent again
+    assert [m.body for m in selectors.mailbox_of(reporter=report.reporter).open_questions] == [
+        "Di mana lokasinya?"
+    ]
+    other = mailbox.officer_write(**{**ask, "body": "Kapan kejadiannya?"})
+    assert other.pk != first.pk
+    assert mailbox.officer_write(**ask).pk not in (first.pk, other.pk)  # asked again after another: kept
+
+
+def test_no_message_is_written_to_a_reporter_without_a_mailbox(agency_a, boss_a) -> None:
+    report = portal_report(agency_a)
+    report.reporter.receipt_hash = ""  # as for reporters reached elsewhere (SP4N-LAPOR!, a referral)
+    report.reporter.save(update_fields=["receipt_hash"])
+    before = Message.objects.count()
+    with pytest.raises(ValidationFailed, match="kotak surat"):
+        mailbox.officer_write(actor=boss_a, case_id=report.case_id, report_id=report.pk, body="Di mana?")
+    assert Message.objects.count() == before
+
+
 def test_reporter_question_starts_the_answer_deadline_officer_reply_meets_it(agency_a, boss_a) -> None:
     report = portal_report(agency_a)
     question = mailbox.reporter_write(

@@ -219,6 +219,25 @@ def test_a_report_sent_again_never_joins_a_case_past_intake_on_its_own(agency_a,
     assert suggestion.decision == "open"
 
 
+def test_triage_run_again_never_merges_what_an_officer_said_is_no_duplicate(agency_a, submit, boss_a) -> None:
+    from sigap.cases.actions.transitions import do_transition
+
+    first = _submit(submit, agency_a, ROAD)
+    triage_report(report_id=first.pk)
+    do_transition(actor=boss_a, case_id=first.case_id, name="start_verification")
+    do_transition(actor=boss_a, case_id=first.case_id, name="request_completion",
+                  data={"questions": "Di mana tepatnya?"})
+    again = _submit(submit, agency_a, ROAD, channel="email")
+    triage_report(report_id=again.pk)  # the first case waits on its reporter: no merge on its own
+    suggestion = DuplicateSuggestion.objects.get(report=again, other_report=first)
+    decide_duplicate(actor=boss_a, suggestion_id=suggestion.pk, confirm=False)
+    do_transition(actor=boss_a, case_id=first.case_id, name="receive_completion", data={"note": "sudah"})
+    triage_report(report_id=again.pk)  # a retry, or a second worker
+    again.refresh_from_db()
+    assert again.case_id != first.case_id
+    assert DuplicateSuggestion.objects.get(pk=suggestion.pk).decision == "rejected"
+
+
 def test_a_decided_suggestion_is_not_decided_again(agency_a, submit, boss_a, actor_of) -> None:
     from django.test import Client
 
