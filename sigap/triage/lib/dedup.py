@@ -1273,12 +1273,18 @@ def _score_candidates(units: list[_Unit], pairs: npt.NDArray[np.int64], scores: 
     return edges
 
 
-_MAX_CROSS_CHECK = 60  # member sample per side when checking a merge of two big clusters
+# Pairs checked when two clusters merge: every pair up to this many (a report joining a campaign of
+# thousands is checked against each of them), a sample of the smaller side beyond it.
+_MAX_CROSS_PAIRS = 20_000
 
 
 def _can_merge(x: list[int], y: list[int], scores: _PairScores, floor: float) -> bool:
-    for a in x[:_MAX_CROSS_CHECK]:
-        for b in y[:_MAX_CROSS_CHECK]:
+    """Whether every member of `x` is a duplicate of every member of `y` (no chaining)."""
+    small, big = (x, y) if len(x) <= len(y) else (y, x)
+    big = big[:_MAX_CROSS_PAIRS]
+    small = small[: max(1, _MAX_CROSS_PAIRS // len(big))]
+    for a in small:
+        for b in big:
             score, distinct = scores.get(a, b)
             if distinct or score < floor:
                 return False

@@ -643,3 +643,34 @@ def test_an_rw_named_alone_tells_neighbourhoods_apart() -> None:
     # a copy retyped in a hurry that moved a word ("RT RW 01" for "RT 01 RW 03") names no other RW
     moved = compare(f("d", text.format("RT 01 RW 03")), f("e", text.format("RT RW 01")))
     assert "rt_rw" not in moved.conflicts
+
+
+def _road_campaign(n: int, rng: random.Random) -> list[str]:
+    """`n` residents' own words about one broken road at one numbered address."""
+    opening = ["Assalamualaikum,", "min tolong,", "lapor pak,", "halo min,", ""]
+    damage = ["jalan berlubang dalam", "aspal rusak parah", "jalan amblas", "ruas jalan hancur"]
+    extra = ["sudah 3 bulan belum diperbaiki", "motor sering jatuh", "kemarin ada yang kecelakaan",
+             "anak sekolah jadi bahaya lewat situ", "mohon dinas PU segera perbaiki", "kapan diperbaiki?"]
+    out = []
+    for _ in range(n):
+        parts = rng.sample(extra, 3)
+        out.append(f"{rng.choice(opening)} {rng.choice(damage)} di Jl. Kaliurang km 7 No. 15, {', '.join(parts)}")
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_big_group_never_holds_two_residents_each_with_their_own_case(seed: int) -> None:
+    # Two residents send the campaign's text about their own case, each with their own name and NIK:
+    # each is like the campaign, they are not like each other. However large the campaign grows,
+    # the two never end up in one group.
+    rng = random.Random(seed)
+    template = ("jalan rusak parah di Jl. Kaliurang km 7 No. 15, sudah 3 bulan belum diperbaiki, motor sering "
+                "jatuh, mohon dinas PU segera perbaiki. Saya {name} NIK {nik} warga RT {rt} RW {rw}")
+    x = f("X", template.format(name="Budi Santoso", nik="3404011203850001", rt="01", rw="02"))
+    y = f("Y", template.format(name="Siti Aminah", nik="3404015507900002", rt="05", rw="07"))
+    assert not compare(x, y).is_duplicate
+    items = [f(f"c{i}", t) for i, t in enumerate(_road_campaign(150, rng))] + [x, y]
+    rng.shuffle(items)
+    groups = group_corpus(items)
+    assert all(not {"X", "Y"} <= set(g.ids) for g in groups)
+    assert max(len(g.ids) for g in groups) > 60  # the campaign is one big group
