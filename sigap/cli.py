@@ -35,6 +35,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"sigap: {exc}")
     except OperationalError as exc:
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else "no answer"
+        if "no such table" in detail or ("relation" in detail and "does not exist" in detail):
+            sys.exit(f"sigap: The database has no SIGAP tables yet ({detail}): run `sigap migrate`.")
         sys.exit(f"sigap: Cannot reach the database ({detail}): start it, or fix DATABASE_URL.")
 
 

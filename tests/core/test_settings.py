@@ -106,3 +106,9 @@ def test_find_python_prints_a_312_interpreter() -> None:
         text=True,
     ).stdout
     assert version.strip() == "(3, 12)"
+
+
+def test_a_database_without_tables_says_to_migrate(tmp_path: Path) -> None:
+    env = {"SIGAP_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"}
+    line = one_sentence_error(sigap("triage", "train", "--instansi", "x", env=env))
+    assert "sigap migrate" in line

@@ -167,8 +167,53 @@ def test_lines_no_output_could_write_are_skipped_by_number_and_ids_survive_other
 
 
 def test_a_line_without_text_gets_no_category(tmp_path, capsys) -> None:
-    src = _write(tmp_path / "in.jsonl", {"id": "e", "text": ""}, {"id": "l", "text": LEVY})
+    src = _write(tmp_path / "in.jsonl", {"id": "e", "text": ""}, {"id": "l", "text": LEVY},
+                 {"id": "emoji", "text": "\U0001f621\U0001f621\U0001f621"}, {"id": "digits", "text": "1234 5678"},
+                 {"id": "a", "text": "aaaaaaa x"})
     call_command("triage", "classify", "--input", str(src))
-    out = {o["id"]: o for o in map(json.loads, capsys.readouterr().out.splitlines())}
-    assert out["e"]["category"] is None and out["e"]["confidence"] is None
+    captured = capsys.readouterr()
+    out = {o["id"]: o for o in map(json.loads, captured.out.splitlines())}
+    for nothing in ("e", "emoji", "digits", "a"):
+        assert out[nothing]["category"] is None and out[nothing]["confidence"] is None
     assert out["l"]["category"] == "pungli"
+    assert "line 3: no word to read" in captured.err
+
+
+def test_dedup_output_follows_a_link_and_keeps_the_files_permissions(tmp_path) -> None:
+    src = _write(tmp_path / "in.jsonl", {"id": 1, "text": LEVY}, {"id": 2, "text": LEVY + " Tolong."})
+    real = tmp_path / "groups.jsonl"
+    real.write_text("old\n")
+    real.chmod(0o640)
+    link = tmp_path / "latest.jsonl"
+    link.symlink_to(real)
+    call_command("triage", "dedup", "--input", str(src), "--output", str(link), "--workers", "1")
+    assert link.is_symlink() and json.loads(real.read_text().splitlines()[0])["ids"] == [1, 2]
+    assert real.stat().st_mode & 0o777 == 0o640
+
+
+def test_a_failed_write_is_one_sentence(tmp_path) -> None:
+    import os
+
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full on this system")
+    src = _write(tmp_path / "in.jsonl", *({"id": i, "text": LEVY} for i in range(200)))
+    with pytest.raises(CommandError, match="No space left"):
+        call_command("triage", "classify", "--input", str(src), stdout=open("/dev/full", "w"))  # noqa: SIM115
+
+
+
+def test_dedup_writes_into_a_pipe_and_leaves_it_a_pipe(tmp_path) -> None:
+    import os
+    import stat
+    import threading
+
+    src = _write(tmp_path / "in.jsonl", {"id": 1, "text": LEVY}, {"id": 2, "text": LEVY + " Tolong."})
+    fifo = tmp_path / "groups.fifo"
+    os.mkfifo(fifo)
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text()), daemon=True)
+    reader.start()
+    call_command("triage", "dedup", "--input", str(src), "--output", str(fifo), "--workers", "1")
+    reader.join(timeout=30)
+    assert json.loads(got[0].splitlines()[0])["ids"] == [1, 2]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)

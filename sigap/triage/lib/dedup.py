@@ -1450,11 +1450,16 @@ def dedup_jsonl(input_path: str | Path, output_path: str | Path, *,
     if str(output_path) == "-":
         _write_groups(sys.stdout, groups, ids)
         return stats
-    # Written beside the target and moved over it at the end: a run that fails leaves the groups of
-    # the last run that did not.
-    target = Path(output_path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
+    # A regular file is written beside itself and moved over it at the end: a run that fails leaves
+    # the groups of the last run that did not. A link is followed; a pipe or a device is written to.
+    target = Path(os.path.realpath(output_path))
+    if target.exists() and not target.is_file():
+        with target.open("w", encoding="utf-8") as out:
+            _write_groups(out, groups, ids)
+        return stats
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
+        os.fchmod(fd, _mode_for(target))
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             _write_groups(out, groups, ids)
         os.replace(tmp, target)
@@ -1462,6 +1467,16 @@ def dedup_jsonl(input_path: str | Path, output_path: str | Path, *,
         Path(tmp).unlink(missing_ok=True)
         raise
     return stats
+
+
+def _mode_for(target: Path) -> int:
+    """The permissions of the file being replaced, or those a new file gets (the umask's)."""
+    try:
+        return target.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def _write_groups(out: Any, groups: list[Group], ids: dict[str, object]) -> None:

@@ -585,8 +585,9 @@ _SHORT_MAGS = {"m", "t"}  # ambiguous with metres/tonnes: need a currency marker
 _MAG_ALT = "|".join(sorted(_MAGNITUDES, key=len, reverse=True))
 _NUM_RE = re.compile(
     # "Rp.2.500.000": after a currency marker the number may follow a full stop; elsewhere a number
-    # starts at no separator ("1.200" is not read from "21.200").
-    r"(?:(?P<cur>(?<![a-z])(?:rp|idr)(?:\s*[.:])?\s*)|(?<![\d.,/]))"  # not \s*\.?\s*: two ways to split blanks
+    # starts at no separator ("1.200" is not read from "21.200"). Not \s*[.:]?\s*: two ways to split
+    # blanks.
+    r"(?:(?P<cur>(?<![a-z])(?:rp|idr)(?:\s*[.:])?\s*)|(?<![\d.,/]))"
     r"(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?|\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:[.,]\d+)?)"
     rf"(?:\s*(?P<mag>{_MAG_ALT})(?:(?<=[a-z]{{2}})an)?(?![a-z]))?"  # "400 jutaan": about 400 juta
     r"(?P<tail>,-|,00\b|\.-)?",

@@ -29,6 +29,7 @@ from sigap.triage.lib.jsonl import (
     read_objects,
     report_text,
 )
+from sigap.triage.lib.pipeline import MAX_TRIAGE_CHARS
 
 INPUT_HELP = (
     "a JSON-lines file, one report per line: {\"id\": ..., \"text\": ..., \"title\"?, ...}; the text may "
@@ -44,6 +45,14 @@ def _threshold(value: str) -> float:
     if not (math.isfinite(number) and 0.0 < number <= 1.0):
         raise argparse.ArgumentTypeError("a score above 0 and at most 1")
     return number
+
+
+def _has_words(text: str) -> bool:
+    """Whether a text holds a word to read: emoji, digits, binary or "aaaa" do not."""
+    from sigap.triage.lib.normalize import normalize_text
+
+    words = normalize_text(text[:MAX_TRIAGE_CHARS]).split()
+    return any(sum(ch.isalpha() for ch in tok) >= 2 for tok in words)
 
 
 def _readable(path: str) -> str:
@@ -77,6 +86,9 @@ class Command(BaseCommand):
             return None
         except UnreadableInput as exc:
             raise CommandError(str(exc)) from exc
+        except OSError as exc:  # a full disk, a file that vanished: one sentence, no traceback
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise CommandError(f"{where}{exc.strerror or exc}") from exc
 
     def add_arguments(self, parser: CommandParser) -> None:
         from sigap.triage.lib.dedup import DEFAULT_THRESHOLD
@@ -241,7 +253,7 @@ class Command(BaseCommand):
             if item is None:
                 problems.append((lineno, "not a JSON object, skipped"))
                 continue
-            text = report_text(item, options["text_field"])
+            text = report_text(item, options["text_field"])[:MAX_TRIAGE_CHARS]  # as live triage reads it
             read += bool(text.strip())
             self._check_line(item, lineno, text, problems)
             address = address_of(item)
@@ -305,7 +317,9 @@ class Command(BaseCommand):
             text = report_text(item, options["text_field"])
             read += bool(text.strip())
             self._check_line(item, lineno, text, problems)
-            c = classify(text) if text.strip() else None  # nothing to read: no category, not a guess
+            c = classify(text) if _has_words(text) else None  # nothing to read: no category, not a guess
+            if c is None and text.strip():
+                problems.append((lineno, "no word to read (emoji, digits or symbols only): no category"))
             self.stdout.write(
                 json.dumps(
                     {
