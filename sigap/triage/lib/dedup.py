@@ -105,7 +105,8 @@ SIGNATURE_VERSION = 4
 # "regent", "police officer"), an RT or an RW named alone ("warga RW 02"), an official's title is
 # no place unless marked ("Bendahara desa" is no kecamatan Bendahara); 6: amounts glued to "Rp." or
 # written "nol koma lima miliar", "setengah miliar", "400 jutaan", and no phone number or NIK read as
-# money before the next amount's "Rp"; kilometre posts ("km 7").
+# money before the next amount's "Rp"; kilometre posts ("km 7"); "Kota Medan" is the city, a verb after
+# a title ("kades minta") no village; "kapanewon" and "kemantren" mark a kecamatan.
 ENTITY_VERSION = 6
 DEFAULT_THRESHOLD = 0.6  # best F1 region of bench/bench_dedup_quality.py with recall >= 0.93
 MIN_TEXT_FOR_BONUS = 0.08  # "moderate similarity": below this entities alone never decide

@@ -65,6 +65,8 @@ MARKERS: dict[str, int] = {
     "kc": 3,
     "kcm": 3,
     "distrik": 3,
+    "kapanewon": 3,  # a kabupaten's kecamatan in Yogyakarta
+    "kemantren": 3,  # the city's kecamatan in Yogyakarta
     "camat": 3,
     "kelurahan": 4,
     "kel": 4,
@@ -117,7 +119,19 @@ ALIASES: dict[str, str] = {
     "mdn": "12.71",
     "jokjakarta": "34",
     "jogya": "34",
+    "kotajogja": "34.71",
+    "kotayogya": "34.71",
+    "jakpus": "31.71",
+    "jakut": "31.72",
+    "jakbar": "31.73",
+    "jaksel": "31.74",
+    "jaktim": "31.75",
+    "tangsel": "36.74",
+    "kukar": "64.02",
 }
+# Markers that are a person's title ("pak kades minta uang"): the word after one is a place only
+# when it is no everyday word.
+POSITION_MARKERS = frozenset({"camat", "lurah", "kades"})
 # Everyday words that are also region names: they count only after a marker.
 _COMMON_TEXT = """
     baru tengah pasar kota utara selatan timur barat jaya makmur indah sari mulya mulia maju dalam
@@ -148,6 +162,14 @@ _COMMON_TEXT = """
     direktur inspektur menteri pejabat pegawai petugas kontraktor rekanan
 """
 COMMON_WORDS: frozenset[str] = frozenset(_COMMON_TEXT.split())
+# Verbs, adverbs and nouns of a complaint that name villages somewhere ("Minta", "Sering", "Tambang"):
+# never a place unless written with a capital, even after a marker ("pegawai kecamatan sering telat").
+_GRAMMAR_TEXT = """
+    minta sering selalu juga masih pernah jarang lagi suka datang dateng telat pergi pulang kasih
+    terima ambil bilang dapat punya narik nyuruh marah libur tutup buka izin tambang gedung proyek
+    bantuan sumbangan pungutan setor bagi jual beli sewa
+"""
+GRAMMAR_WORDS: frozenset[str] = frozenset(_GRAMMAR_TEXT.split())
 _OLD_SPELLING = (("oe", "u"), ("dj", "j"), ("tj", "c"))
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _TOKEN_RE = re.compile(r"[^\W_]+")
@@ -345,6 +367,12 @@ def _scan(text: str, source_weight: float, gaz: Gazetteer, hint: str | None, off
     n_tok = len(toks)
     while i < n_tok:
         marker = MARKERS.get(toks[i - 1].low, 0) if i else 0
+        low = toks[i].low
+        if marker and toks[i - 1].low in POSITION_MARKERS and (low in COMMON_WORDS or low in GRAMMAR_WORDS):
+            marker = 0  # "kades minta uang": the title, then a verb
+        if low in GRAMMAR_WORDS and not _is_capitalised(toks[i], text):
+            i += 1
+            continue
         kota_marker = None
         if marker == 2:
             kota_marker = toks[i - 1].low in ("kota", "kodya", "kotamadya", "kot", "pemkot")
@@ -372,6 +400,9 @@ def _scan(text: str, source_weight: float, gaz: Gazetteer, hint: str | None, off
         if length == 1 and toks[i].low in MARKERS and i + 1 < n_tok:
             i += 1  # a marker word alone is not a place ("kota" before "Surabaya")
             continue
+        if toks[i].low in MARKERS and length > 1 and _marks_the_rest(toks, i, gaz):
+            i += 1  # "Kota Medan" is the city, not the village named Kotamedan
+            continue
         weak = _is_weak(key, [t.low for t in toks[i : i + length]])
         weight = source_weight * (STREET_WEIGHT if street[i] else 1.0)
         if _whole_segment(text, toks, i, length, marker):
@@ -392,6 +423,13 @@ def _scan(text: str, source_weight: float, gaz: Gazetteer, hint: str | None, off
         i += length
     mentions.extend(_postal_mentions(text, toks, source_weight, offset))
     return mentions
+
+
+def _marks_the_rest(toks: list[_Token], i: int, gaz: Gazetteer) -> bool:
+    """Whether the marker at `i` announces a region of its level named by the words after it."""
+    rest = _longest_match(toks, i + 1, gaz)
+    level = MARKERS[toks[i].low]
+    return rest is not None and any(_code_level(c) == level for c in gaz.lookup(rest[0]))
 
 
 def _whole_segment(text: str, toks: list[_Token], i: int, length: int, marker: int) -> bool:

@@ -187,3 +187,35 @@ def test_words_of_money_are_never_places() -> None:
     # "Juta" is a village in the gazetteer; after "kepala desa" it is still a sum of money
     assert locate("kepala desa juta rupiah", region_hint="35.78") == []
     assert best_kecamatan("Kepala desa minta 5 juta rupiah, kalau tidak surat ditahan", region_hint="35.78") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Jalan rusak di Kota Medan", "12.71"),  # not the villages named Kotamedan
+        ("pungli di kota padang", "13.71"),
+        ("Kota Batu", "35.79"),
+        ("kejari kota jogja", "34.71"),
+        ("pelayanan kelurahan di jaksel lambat", "31.74"),
+    ],
+)
+def test_a_city_marked_kota_is_the_city(text: str, code: str) -> None:
+    assert locate(text)[0].code == code
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["pak kades minta uang 5jt", "Pegawai kecamatan sering dateng telat", "lurah kasih izin tambang"],
+)
+def test_a_verb_after_a_title_or_a_marker_is_no_village(text: str) -> None:
+    assert all(hit.level < 4 for hit in locate(text))
+    assert best_kecamatan(text) is None
+
+
+def test_a_marked_and_capitalised_village_of_that_name_is_still_found() -> None:
+    assert any(hit.name == "Sering" for hit in locate("warga Desa Sering mengeluh"))
+
+
+def test_yogyakartas_own_words_for_kecamatan() -> None:
+    assert best_kecamatan("Kapanewon Depok, Kabupaten Sleman") == "34.04.07"
+    assert best_kecamatan("Kemantren Gondokusuman, Kota Yogyakarta") == "34.71.03"
