@@ -12,7 +12,7 @@ from django.db.models import Count, F, Min, Q, QuerySet, Value, When
 
 from sigap.audit.models import AuditEvent
 from sigap.cases.content import PURPOSE_CASE, PURPOSE_NOTE, ReportContent, open_content, open_text
-from sigap.cases.models import Case, CaseNote, Deadline, Priority, Report
+from sigap.cases.models import Case, CaseNote, Deadline, Priority, Report, TriageStatus
 from sigap.cases.workflow import OPEN_STATES, State
 from sigap.core import clock
 from sigap.tenants.access import Actor
@@ -46,6 +46,8 @@ def cases_in_instansi(
     # falls first (overdue ones before all others), then the newest.
     return qs.annotate(
         report_count=Count("reports", distinct=True),
+        triage_failed=Count("reports", filter=Q(reports__triage_status=TriageStatus.FAILED), distinct=True),
+        triage_pending=Count("reports", filter=Q(reports__triage_status=TriageStatus.PENDING), distinct=True),
         next_due=Min("deadlines__due_at", filter=Q(deadlines__met_at__isnull=True)),
         urgent=DbCase(When(priority__gte=Priority.URGENT, then=Value(1)), default=Value(0)),
     ).order_by("-urgent", F("next_due").asc(nulls_last=True), "-received_at", "-pk")
@@ -58,6 +60,7 @@ class CaseRow:
     report_count: int
     next_due: dt.datetime | None
     overdue: bool
+    triage: str = ""  # "failed" or "pending" while a report of the case is not triaged yet
 
 
 def case_page(
@@ -81,6 +84,8 @@ def case_page(
                 report_count=getattr(case, "report_count", 0),
                 next_due=next_due,
                 overdue=bool(next_due and next_due < now),
+                triage=TriageStatus.FAILED if getattr(case, "triage_failed", 0)
+                else TriageStatus.PENDING if getattr(case, "triage_pending", 0) else "",
             )
         )
     return current, rows

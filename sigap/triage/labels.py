@@ -4,6 +4,7 @@ reads "Suap-menyuap" or "Bribery", never "suap"."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from django.utils.translation import get_language
@@ -74,6 +75,70 @@ def shared_label(kind: str) -> str:
         known = ID_KINDS.get(label)
         return str(known) if known is not None else str(_("ID number ({label})")).format(label=label)
     return str(SHARED.get(kind, kind))
+
+
+# What a report names (`Entities`), in the order an officer reads it.
+ENTITY_KINDS = {
+    "positions": _("positions"),
+    "officials": _("officials named"),
+    "institutions": _("institutions"),
+    "persons": _("persons"),
+    "amounts": _("sums"),
+    "dates": _("dates"),
+    "periods": _("periods"),
+    "id_numbers": _("ID numbers"),
+    "addresses": _("addresses"),
+}
+MAX_ENTITY_VALUES = 8
+
+
+_RT_RW = re.compile(r"^rt(\d+)rw(\d+)$")
+
+
+def _entity_value(kind: str, value: object) -> str:
+    text = str(value)
+    if kind == "amounts" and isinstance(value, int):
+        return format_rupiah(value)
+    if kind == "positions":
+        return text.replace("_", " ")
+    if kind == "officials":  # "camat:budi santoso" -> "Budi Santoso (camat)"
+        position, _sep, name = text.partition(":")
+        return f"{name.title()} ({position.replace('_', ' ')})" if name else text.replace("_", " ")
+    if kind == "persons":
+        return text.title()
+    if kind == "addresses":
+        rt_rw = _RT_RW.match(text)
+        return f"RT {rt_rw[1]} RW {rt_rw[2]}" if rt_rw else text
+    return text
+
+
+def entity_rows(entities: object) -> list[tuple[str, list[str]]]:
+    """(kind in words, values) for each kind of thing a report names: what the officer checks the
+    text for, and what a duplicate check compares."""
+    if not isinstance(entities, Mapping):
+        return []
+    rows = []
+    for kind, label in ENTITY_KINDS.items():
+        values = [_entity_value(kind, v) for v in (entities.get(kind) or ())[:MAX_ENTITY_VALUES]]
+        if values:
+            rows.append((str(label), values))
+    return rows
+
+
+def shared_rows(shared: object) -> list[tuple[str, list[str]]]:
+    """(kind in words, values) of what two reports of one agency share (their stored evidence)."""
+    from sigap.triage.lib.gazetteer import region_name
+
+    if not isinstance(shared, Mapping):
+        return []
+    rows = []
+    for kind, values in shared.items():
+        shown = [region_name(str(v)) or str(v) if kind == "place" else
+                 format_rupiah(int(v)) if kind in ("amount", "exact_sum") and str(v).isdigit() else str(v)
+                 for v in (values or ())[:MAX_ENTITY_VALUES]]
+        if shown:
+            rows.append((shared_label(str(kind)), shown))
+    return rows
 
 
 # The bodies `jurisdiction.assess_jurisdiction` suggests.

@@ -120,3 +120,44 @@ def test_a_question_already_sent_is_marked_not_offered_again(agency_a, submit, b
     assert view.asked == {questions[0]}
     html = _page(agency_a, report.case_id, "en")
     assert html.count('name="kind" value="question"') == len(questions) - 1 and "✓ asked" in html
+
+
+def test_the_panel_shows_what_the_report_names_and_what_two_reports_share(agency_a, agency_b, submit) -> None:
+    first = _submit(submit, agency_a, ROAD)
+    triage_report(report_id=first.pk)
+    second = _submit(submit, agency_a, ROAD_WA, channel="whatsapp")
+    triage_report(report_id=second.pk)
+    text = _visible(_page(agency_a, second.case_id, "id"))
+    assert "Disebut dalam laporan" in text and "Rp1.200.000.000" in text and "kepala dinas" in text
+    # the same agency's duplicate row says what the two share, not only of which kind
+    assert re.search(r"alamat bernomor\s+jalan mawar 12", text)
+
+    elsewhere = _submit(submit, agency_b, ROAD_WA, channel="whatsapp")
+    triage_report(report_id=elsewhere.pk)
+    client = Client(headers={"accept-language": "id"})
+    officer_b = make_user(agency_b, Role.VERIFIKATOR)
+    assert client.login(username=officer_b.username, password=PASSWORD)
+    seen_by_b = _visible(client.get(f"/kasus/{elsewhere.case_id}/").content.decode())
+    assert agency_a.name in seen_by_b  # told whom to coordinate with ...
+    row = seen_by_b.split("Kemungkinan duplikat")[1]
+    assert "jalan mawar 12" not in row and "alamat bernomor" in row  # ... and of which kind, never the values
+
+
+def test_the_queue_marks_cases_whose_reports_wait_for_triage(agency_a, submit) -> None:
+    from sigap.cases.models import Report, TriageStatus
+
+    waiting = _submit(submit, agency_a, ROAD)
+    failed = _submit(submit, agency_a, ROAD_WA, channel="whatsapp")
+    Report.objects.filter(pk=failed.pk).update(triage_status=TriageStatus.FAILED)
+    client = Client(headers={"accept-language": "id"})
+    officer = make_user(agency_a, Role.VERIFIKATOR)
+    assert client.login(username=officer.username, password=PASSWORD)
+    rows = {
+        number: row
+        for row in client.get("/kasus/").content.decode().split("<tr>")[1:]
+        for number in re.findall(r">([^<]+)</a>", row)
+    }
+    assert "Menunggu triase" in rows[waiting.case.number] and "Triase gagal" not in rows[waiting.case.number]
+    assert "Triase gagal, akan dicoba lagi" in rows[failed.case.number]
+    triage_report(report_id=waiting.pk)
+    assert "Menunggu triase" not in client.get("/kasus/").content.decode().split(waiting.case.number)[1].split("</tr>")[0]
