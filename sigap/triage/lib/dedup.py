@@ -106,7 +106,8 @@ SIGNATURE_VERSION = 4
 # no place unless marked ("Bendahara desa" is no kecamatan Bendahara); 6: amounts glued to "Rp." or
 # written "nol koma lima miliar", "setengah miliar", "400 jutaan", and no phone number or NIK read as
 # money before the next amount's "Rp"; kilometre posts ("km 7"); "Kota Medan" is the city, a verb after
-# a title ("kades minta") no village; "kapanewon" and "kemantren" mark a kecamatan.
+# a title ("kades minta") no village; "kapanewon" and "kemantren" mark a kecamatan; a name in lowercase
+# after a cue that only a name follows ("atas nama ahmad fauzi").
 ENTITY_VERSION = 6
 DEFAULT_THRESHOLD = 0.6  # best F1 region of bench/bench_dedup_quality.py with recall >= 0.93
 MIN_TEXT_FOR_BONUS = 0.08  # "moderate similarity": below this entities alone never decide
@@ -147,6 +148,11 @@ _NAME_CUE_RE = re.compile(
     r"\b(?:nama\s+saya|saya\s+bernama|atas\s+nama|a\.\s?n\.?|anak\s+saya(?:\s+bernama)?|"
     r"istri\s+saya(?:\s+bernama)?|suami\s+saya(?:\s+bernama)?|ibu\s+saya(?:\s+bernama)?|"
     r"ayah\s+saya(?:\s+bernama)?|nama|[Ss]aya)(?:\s*:)?\s+([A-Z][a-zA-Z']+(?:\s+[A-Z][a-zA-Z']+){0,2})")
+# Cues that can only be followed by a name, so a name written in lowercase counts too ("atas nama ahmad
+# fauzi", "nama saya dewi lestari"): a text sent by many, each with their own name, is many cases.
+_NAME_CUE_ANY_CASE_RE = re.compile(
+    r"\b(?:nama\s+saya|saya\s+bernama|atas\s+nama|a\.\s?n\.|(?:anak|istri|suami|ibu|ayah)\s+saya\s+bernama)"
+    r"(?:\s*:)?\s+([a-z][a-z']+(?:\s+[a-z][a-z']+){0,2})", re.IGNORECASE)
 # Form fields "Nama [role] : Full Name" (any case) naming the person a report is about.  Fields of
 # relatives, schools or officials ("nama ibu kandung", "nama sekolah") are not the report's subject.
 _FORM_NAME_RE = re.compile(
@@ -175,7 +181,7 @@ _NOT_STREET = frozenset({
     "aspal", "paving", "lubang", "penghubung", "alternatif", "poros", "setapak", "buntu", "pintas",
     # the state of a road or of its light ("lampu penerangan jalan padam", "jalan amblas")
     "padam", "amblas", "ambles", "retak", "bergelombang", "becek", "tergenang", "longsor", "putus",
-    "mampet", "berdebu", "kotor", "sepi", "ramai", "hancur", "parah",
+    "mampet", "berdebu", "kotor", "sepi", "ramai", "hancur", "parah", "jadi", "menjadi",
     "jalan", "gang", "kelurahan", "kecamatan", "kabupaten", "provinsi", "no", "nomor", "nomer", "rt", "rw",
     "blok", "raya", "mohon", "tolong", "segera",
     # courtesy and chat words after a sentence ending in "jalan" ("... jalan. Terima kasih")
@@ -189,6 +195,11 @@ _NAME_STOP = frozenset({
     "telepon", "email", "ingin", "mau", "mohon", "warga", "sebagai", "sudah", "sangat", "tidak", "adalah",
     "selaku", "merupakan", "melaporkan", "minta", "hanya", "juga", "pernah", "sendiri", "orang", "pengguna",
     "pelanggan", "dan", "dengan", "di", "dari", "untuk", "belum", "akan", "bisa", "punya",
+    # what follows "atas nama" when no person does ("atas nama warga", "atas nama desa ...")
+    "desa", "pribadi", "perusahaan", "instansi", "lembaga", "yayasan", "pt", "cv", "ud", "koperasi",
+    "pemerintah", "pemkot", "pemkab", "masyarakat", "keluarga", "anak", "istri", "suami", "ayah", "almarhum",
+    "almarhumah", "alm", "yg", "tsb", "sy", "tdk", "blm", "sdh", "utk", "dgn", "dr", "kpd", "krn", "lalu",
+    "tapi", "tetapi", "namun", "karena", "sejak", "pada", "ke", "ini", "itu",
 })
 
 # Weights of shared entities (summed, capped at MAX_BONUS).
@@ -319,6 +330,9 @@ def _personal(text: str) -> tuple[str, ...]:
             out.add(f"id:{label}:{digits}")
     for m in _NAME_CUE_RE.finditer(text):
         _add_name(out, m.group(1))
+    for m in _NAME_CUE_ANY_CASE_RE.finditer(text):
+        if not m.group(1)[:1].isupper():  # capitalised ones were read above
+            _add_name(out, m.group(1))
     for m in _FORM_NAME_RE.finditer(text):
         role = " ".join((m.group("role") or "").lower().split())
         if role in _SUBJECT_ROLES:

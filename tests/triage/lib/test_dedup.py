@@ -504,6 +504,15 @@ def test_form_field_name_alone_separates_template_cases() -> None:
     assert compare(a, f("c", text.format(name="BUDI SANTOSO"))).is_duplicate
 
 
+def test_a_lowercase_name_after_atas_nama_separates_template_cases() -> None:
+    text = ("mohon dicek bantuan PKH atas nama {name} warga desa sukamaju rt 02 sudah tiga bulan belum cair "
+            "padahal terdaftar di data terpadu, mohon segera diperiksa")
+    a, b = f("a", text.format(name="ahmad fauzi")), f("b", text.format(name="dewi lestari"))
+    assert not compare(a, b).is_duplicate
+    assert compare(a, f("c", text.format(name="Ahmad Fauzi"))).is_duplicate
+    assert "person" not in compare(f("d", text.format(name="warga")), f("e", text.format(name="pribadi"))).conflicts
+
+
 def test_titles_and_courtesies_are_not_persons() -> None:
     a = f("a", "Yth. Pak Walikota, jembatan penyeberangan dekat pasar sudah berkarat dan anak tangganya goyang.")
     b = f("b", "Yth. Pak Walikota, taman bermain di ujung kampung penuh ilalang dan ayunannya patah.")
