@@ -373,7 +373,9 @@ def _with_answers(report: Report, content: Any) -> tuple[Completeness, int] | No
         return None
     text = "\n".join([*answers, content.full_text])[:MAX_TRIAGE_CHARS]
     entities = extract_entities(text, region_hint=report.instansi.region_code or None)
-    return assess_completeness(text, entities, fields=_structured_fields(report, content)), len(answers)
+    found = assess_completeness(text, entities, fields=_structured_fields(report, content),
+                                category=report.case.category or None)
+    return found, len(answers)
 
 
 def reassess_completeness(*, report_id: int) -> float | None:

@@ -143,6 +143,8 @@ _CATEGORY_TERMS: dict[str, dict[float, str]] = {
         "penyelewengan|nyelewengkan|menilap|ditilap|tilap|disunat|diembat|dipakai pribadi|"
         "dipakai untuk pribadi|digunakan untuk pribadi|untuk kepentingan pribadi|tidak disalurkan|"
         "tidak disetorkan|memalsukan laporan|pemalsuan laporan|pemalsuan dokumen|dana raib|embezzle*|"
+        "masuk kantong pribadi|masuk kantong sendiri|kantong pribadi|buat kepentingan pribadi|"
+        "untuk beli mobil pribadi|buat beli mobil pribadi|"
         "misappropriat*|siphoned|pocketed the",
         2.5: "sunat|embat|raib|uang kas|kas desa|memalsukan|dipalsukan|pemalsuan|kuitansi palsu|"
         "kwitansi palsu|menghilangkan barang bukti|dana dipotong|dipotong|potongan|memotong|"
@@ -257,7 +259,9 @@ _CATEGORY_TERMS: dict[str, dict[float, str]] = {
         "ingin menanyakan|mau menanyakan|bagaimana cara|bagaimana prosedur|bagaimana caranya|"
         "syarat pendaftaran|persyaratan pendaftaran|apa saja syarat|apa saja persyaratan|"
         "kapan dibuka|kapan pendaftaran|berapa biaya|cara mendaftar|cara daftar|cara mengurus|"
-        "informasi mengenai|informasi tentang|info tentang|info mengenai",
+        "informasi mengenai|informasi tentang|info tentang|info mengenai|minta salinan|meminta salinan|"
+        "mohon salinan|permohonan informasi|permohonan informasi publik|keterbukaan informasi|uu kip|"
+        "informasi publik|ppid",
         2.5: "bertanya|menanyakan|pertanyaan|tanya|syarat|persyaratan|penjelasan|jadwal|"
         "bagaimana|berapa lama",
         1.5: "info|informasi|kapan|apakah|prosedur|mekanisme|pendaftaran|daftar|caranya|cara",

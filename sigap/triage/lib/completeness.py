@@ -9,7 +9,7 @@ from typing import Any
 from .entities import Entities, extract_entities
 from .normalize import normalize_text
 
-__all__ = ["ELEMENTS", "QUESTIONS", "Completeness", "assess_completeness"]
+__all__ = ["APPLICABLE", "ELEMENTS", "QUESTIONS", "Completeness", "assess_completeness"]
 
 #: Elements in the order they are reported: what, who, where, when, how (modus), how much, evidence.
 ELEMENTS: tuple[str, ...] = ("apa", "siapa", "di_mana", "kapan", "bagaimana", "berapa", "bukti")
@@ -35,6 +35,17 @@ QUESTIONS: dict[str, str] = {
         "Apakah Anda memiliki bukti awal (dokumen, foto, rekaman, kuitansi, atau saksi) "
         "yang dapat dilampirkan?"
     ),
+}
+
+
+#: The elements that a report of a category can be asked for: a request for information, a suggestion
+#: or a complaint about a public service names no culprit, sum or modus; every other category (an
+#: offence, a breach of ethics, an unknown one) is asked for all of them.
+APPLICABLE: dict[str, tuple[str, ...]] = {
+    "permintaan_informasi": ("apa", "di_mana"),
+    "aspirasi": ("apa", "di_mana"),
+    "pelayanan_publik": ("apa", "di_mana", "kapan", "bukti"),
+    "maladministrasi": ("apa", "siapa", "di_mana", "kapan", "bukti"),
 }
 
 
@@ -112,19 +123,25 @@ def _present(text: str, words: str, ent: Entities, fields: dict[str, Any]) -> se
 
 
 def assess_completeness(
-    text: str, entities: Entities | None = None, *, fields: dict[str, Any] | None = None
+    text: str,
+    entities: Entities | None = None,
+    *,
+    fields: dict[str, Any] | None = None,
+    category: str | None = None,
 ) -> Completeness:
     """Which 5W2H + evidence elements a report carries; ``fields`` are structured form answers
-    (keys who, where, when, amount, evidence_count) that count as present."""
+    (keys who, where, when, amount, evidence_count) that count as present. With a ``category``,
+    only the elements that apply to it are scored and asked for (`APPLICABLE`)."""
     text = text or ""
     ent = entities if entities is not None else extract_entities(text)
     words = normalize_text(text)
-    present = _present(text, words, ent, fields or {})
+    applicable = APPLICABLE.get(category or "", ELEMENTS)
+    present = _present(text, words, ent, fields or {}) & set(applicable)
     if not words.strip() and not fields:
         present = set()
     ordered = tuple(e for e in ELEMENTS if e in present)
-    missing = tuple(e for e in ELEMENTS if e not in present)
-    score = round(sum(WEIGHTS[e] for e in ordered), 4)
+    missing = tuple(e for e in ELEMENTS if e in applicable and e not in present)
+    score = round(sum(WEIGHTS[e] for e in ordered) / sum(WEIGHTS[e] for e in applicable), 4)
     return Completeness(
         score=min(score, 1.0),
         present=ordered,

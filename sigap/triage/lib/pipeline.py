@@ -140,6 +140,6 @@ def triage_text(
         regions=regions,
         classification=classification,
         jurisdiction=assess_jurisdiction(entities, text, category=classification.category),
-        completeness=assess_completeness(text, entities, fields=fields),
+        completeness=assess_completeness(text, entities, fields=fields, category=classification.category),
         signature=found.signature,
     )

@@ -58,3 +58,20 @@ def test_entities_passed_in_are_used() -> None:
 def test_empty_text() -> None:
     c = assess_completeness("")
     assert c.score == 0 and c.present == () and len(c.questions) == len(ELEMENTS)
+
+
+def test_a_request_for_information_is_not_asked_for_a_culprit_a_sum_or_evidence() -> None:
+    from sigap.triage.lib.completeness import APPLICABLE
+
+    text = "Saya minta salinan dokumen kontrak pembangunan jembatan sesuai UU KIP."
+    asked = assess_completeness(text, category="permintaan_informasi")
+    assert set(asked.missing) <= set(APPLICABLE["permintaan_informasi"])
+    assert not {"siapa", "berapa", "bukti", "bagaimana"} & set(asked.missing)
+    every = assess_completeness(text)  # without a category: every element
+    assert {"siapa", "berapa"} <= set(every.missing) and every.score < asked.score
+
+
+def test_an_offence_is_asked_for_every_element_it_lacks() -> None:
+    found = assess_completeness("kades menggelapkan dana desa", category="penggelapan_jabatan")
+    assert {"kapan", "berapa", "bukti"} <= set(found.missing)
+    assert found.score == assess_completeness("kades menggelapkan dana desa").score
