@@ -54,6 +54,18 @@ class Entities:
 POSITIONS: dict[str, str] = {
     "kepala dinas": "kepala_dinas",
     "kadis": "kepala_dinas",
+    # heads of a dinas by its short name ("Kadinkes", "Kadisdik", "Kadishub")
+    "kadinkes": "kepala_dinas",
+    "kadisdik": "kepala_dinas",
+    "kadishub": "kepala_dinas",
+    "kadinsos": "kepala_dinas",
+    "kadisdukcapil": "kepala_dinas",
+    "kadispenduk": "kepala_dinas",
+    "kadisnaker": "kepala_dinas",
+    "kadisperkim": "kepala_dinas",
+    "kadispora": "kepala_dinas",
+    "kadisbud": "kepala_dinas",
+    "kadistan": "kepala_dinas",
     "kepala badan": "kepala_badan",
     "kepala bidang": "kepala_bidang",
     "kabid": "kepala_bidang",
@@ -70,6 +82,9 @@ POSITIONS: dict[str, str] = {
     "perangkat desa": "perangkat_desa",
     "sekretaris desa": "perangkat_desa",
     "sekdes": "perangkat_desa",
+    "kadus": "perangkat_desa",
+    "kepala dusun": "perangkat_desa",
+    "kaur": "perangkat_desa",
     "bupati": "bupati",
     "wakil bupati": "bupati",
     "wabup": "bupati",
@@ -79,14 +94,30 @@ POSITIONS: dict[str, str] = {
     "gubernur": "gubernur",
     "wakil gubernur": "gubernur",
     "wagub": "gubernur",
+    "bapak gub": "gubernur",
+    "bapak gubernur": "gubernur",
     "ppk": "ppk",
     "pejabat pembuat komitmen": "ppk",
     "kepala sekolah": "kepala_sekolah",
+    "kasek": "kepala_sekolah",
     "asn": "asn",
     "pns": "asn",
     "pegawai negeri": "asn",
     "aparatur sipil negara": "asn",
     "pppk": "asn",
+    # a public office's staff named by the office ("petugas dukcapil minta uang")
+    "petugas dukcapil": "asn",
+    "pegawai dukcapil": "asn",
+    "petugas kelurahan": "asn",
+    "pegawai kelurahan": "asn",
+    "petugas kecamatan": "asn",
+    "pegawai kecamatan": "asn",
+    "petugas dishub": "asn",
+    "pegawai dishub": "asn",
+    "pegawai bpn": "asn",
+    "petugas bpn": "asn",
+    "pegawai dinas": "asn",
+    "petugas samsat": "asn",
     "polisi": "polisi",
     "polantas": "polisi",
     "polisi lalu lintas": "polisi",
@@ -99,6 +130,10 @@ POSITIONS: dict[str, str] = {
     "kapolda": "polisi",
     "kanit": "polisi",
     "kasat": "polisi",
+    "kasatlantas": "polisi",
+    "kasatreskrim": "polisi",
+    "kasatreskoba": "polisi",
+    "kasatsabhara": "polisi",
     "penyidik": "polisi",
     "brimob": "polisi",
     "bhabinkamtibmas": "polisi",
@@ -113,6 +148,7 @@ POSITIONS: dict[str, str] = {
     "dirut": "direksi_bumn",
     "direktur bumn": "direksi_bumn",
     "direktur bumd": "direksi_bumd",
+    "direksi bumd": "direksi_bumd",
     "anggota dprd": "anggota_dprd",
     "dprd": "anggota_dprd",
     "anggota dewan": "anggota_dprd",
@@ -676,6 +712,10 @@ def _positions(
     return found, spans
 
 
+# A title alone after "Pak" is nobody's name ("Pak Kadus minta duit", "Pak Kades Budi": Budi).
+_ONE_WORD_POSITIONS = frozenset(k for k in POSITIONS if " " not in k)
+
+
 def _persons(text: str, addressed: list[tuple[int, int]] | None = None) -> set[str]:
     """Names after a title ("Bapak Budi Santoso"), but those named only as a letter's addressee
     (`addressed`: character spans)."""
@@ -684,7 +724,7 @@ def _persons(text: str, addressed: list[tuple[int, int]] | None = None) -> set[s
         at = m.start(1)
         in_addressee = any(start <= at < end for start, end in addressed or ())
         parts = [p for p in m.group(1).replace(".", " ").split() if p not in _NAME_STOP]
-        parts = [p for p in parts if p.lower() not in _PERSON_TITLES]
+        parts = [p for p in parts if p.lower() not in _PERSON_TITLES and p.lower() not in _ONE_WORD_POSITIONS]
         if parts and not any(p in _NAME_STOP for p in parts[:1]) and not in_addressee:
             out.add(" ".join(parts).lower())
     return out

@@ -165,3 +165,22 @@ def test_an_official_named_outside_the_addressee_counts() -> None:
     e = extract_entities("Yth. Bapak Gubernur, Gubernur menerima suap dari kontraktor.")
     assert "gubernur" in e.positions
     assert "gubernur" in extract_entities("Gubernur menerima suap dari kontraktor.").positions
+
+
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [
+        ("Kasatlantas ngancam kalau gak setor 3jt", "polisi"),
+        ("Pak Kadus minta duit 2jt", "perangkat_desa"),
+        ("kasek minta uang seragam", "kepala_sekolah"),
+        ("Kadinkes terima fee dari rekanan", "kepala_dinas"),
+        ("direksi BUMD air minum", "direksi_bumd"),
+        ("pegawai BPN minta uang pelicin", "asn"),
+        ("petugas dukcapil minta 200rb", "asn"),
+        ("pak gub tolong perhatikan", "gubernur"),
+    ],
+)
+def test_positions_as_people_write_them(text: str, position: str) -> None:
+    found = extract_entities(text)
+    assert position in found.positions
+    assert not set(found.persons) & {"kadus", "kasek", "kadinkes"}  # a title alone is nobody's name
