@@ -438,18 +438,31 @@ def _lexicons() -> tuple[_Lexicon, _Lexicon]:
     return _compile(_CATEGORY_TERMS), _compile(_SECTOR_TERMS)
 
 
+# An offence said not to be there: "tidak ada pungli", "bukan suap", "zona bebas pungli", "tim saber pungli".
+_NEGATING = frozenset({"bukan", "tanpa", "bebas", "anti", "saber", "antikorupsi"})
+_NEGATING_PAIRS = frozenset({("tidak", "ada"), ("tak", "ada"), ("belum", "ada"), ("bukan", "karena")})
+
+
+def _negated(toks: Sequence[str], i: int) -> bool:
+    return (i > 0 and toks[i - 1] in _NEGATING) or (i > 1 and (toks[i - 2], toks[i - 1]) in _NEGATING_PAIRS)
+
+
 def _match(toks: Sequence[str], lex: _Lexicon) -> dict[str, dict[str, float]]:
-    """key -> {evidence surface: weight}; each distinct entry counts once."""
+    """key -> {evidence surface: weight}; each distinct entry counts once, an offence said not to be
+    there not at all."""
     found: dict[str, dict[str, float]] = {}
     n = len(toks)
     phrases, starts, prefixes = lex.phrases, lex.starts, lex.prefixes
     for i, tok in enumerate(toks):
         longest = starts.get(tok)
         if longest:
+            negated = _negated(toks, i)
             for length in range(1, min(longest, n - i) + 1):
                 hits = phrases.get(tuple(toks[i:i + length]))
                 if hits:
                     for key, weight, surface in hits:
+                        if negated and key in _OFFENCE_CATEGORIES:
+                            continue
                         ev = found.setdefault(key, {})
                         if weight > ev.get(surface, 0.0):
                             ev[surface] = weight

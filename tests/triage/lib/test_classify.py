@@ -470,3 +470,15 @@ def test_a_reporter_asking_for_a_sum_is_no_levy(text: str) -> None:
 
 def test_a_demand_under_threat_is_extortion() -> None:
     assert classify("Kasatlantas ngancam kalau gak setor 3jt").category == "pemerasan"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["gak ada pungli kok, pelayanan bagus dan cepat", "kantor kami zona bebas pungli tapi lampu parkir mati"],
+)
+def test_an_offence_said_not_to_be_there_is_none(text: str) -> None:
+    assert classify(text).category != "pungli"
+
+
+def test_an_offence_named_plainly_still_counts() -> None:
+    assert classify("kepala sekolah pungli uang seragam 200rb").category == "pungli"
