@@ -1191,7 +1191,7 @@ def _split_bucket(owners: npt.NDArray[np.int64], secondary: npt.NDArray[np.int64
             yield own[lo:hi]
         else:
             stats.skipped_buckets += 1
-            log.info("skipping an LSH bucket of %d reports after splitting", hi - lo)
+            log.debug("skipping an LSH bucket of %d reports after splitting", hi - lo)  # counted in stats
 
 
 def _text_similarities(units: list[_Unit], i: npt.NDArray[np.int64],

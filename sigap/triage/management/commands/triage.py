@@ -240,6 +240,12 @@ class Command(BaseCommand):
             f"{stats.reports} report(s) read, {len(problems)} line(s) skipped; {stats.groups} group(s) "
             f"of {stats.grouped} report(s) written to {said}"
         )
+        if stats.skipped_buckets:
+            self.stderr.write(
+                f"{stats.skipped_buckets} set(s) of over {dedup.MAX_BUCKET} reports sharing one text band "
+                "were too large to compare pair by pair; their reports were compared through their other "
+                "bands and entities"
+            )
 
     def _locate(self, options: dict[str, Any]) -> None:
         from sigap.triage.lib.gazetteer import best_kecamatan, locate, locate_in_corpus
