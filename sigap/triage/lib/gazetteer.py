@@ -679,6 +679,7 @@ def best_kecamatan(text: str, *, region_hint: str | None = None, address: str | 
 INFER_MIN_ROWS = 5  # a corpus's region needs at least this many reports placed in it
 INFER_MIN_SHARE = 0.3  # ... and this share of the reports placed anywhere
 INFER_LEAD = 2.0  # ... and this many times as many as the next region
+INFER_MIN_SCORE = 0.25  # a report votes only with a place named outright, not inside a street's name
 
 
 def infer_region(items: Iterable[tuple[str, str | None]], *, limit: int = 20_000) -> str | None:
@@ -693,8 +694,8 @@ def infer_region(items: Iterable[tuple[str, str | None]], *, limit: int = 20_000
         if n >= limit:
             break
         hits = locate(text, address=address)
-        if not hits:
-            continue
+        if not hits or hits[0].score < INFER_MIN_SCORE:
+            continue  # a town named only in a street's name ("Jl. Magelang km 8") says little
         best = hits[0].code
         for level in (1, 2):
             if _code_level(best) >= level:

@@ -219,3 +219,13 @@ def test_a_marked_and_capitalised_village_of_that_name_is_still_found() -> None:
 def test_yogyakartas_own_words_for_kecamatan() -> None:
     assert best_kecamatan("Kapanewon Depok, Kabupaten Sleman") == "34.04.07"
     assert best_kecamatan("Kemantren Gondokusuman, Kota Yogyakarta") == "34.71.03"
+
+
+def test_a_town_named_only_in_street_names_is_not_the_corpus_region() -> None:
+    from sigap.triage.lib.gazetteer import infer_region
+
+    rows = [(f"Lampu jalan mati di Jl. Magelang km {km}, mohon diperbaiki", None) for km in range(5, 15)]
+    assert infer_region(rows) is None
+    named = [(f"Lampu jalan mati di Kelurahan Sinduadi, Kabupaten Sleman, dekat km {km}", None)
+             for km in range(5, 15)]
+    assert infer_region(rows + named) == "34.04"
