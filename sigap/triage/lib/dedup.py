@@ -94,7 +94,8 @@ log = logging.getLogger(__name__)
 # What a text signs to: raise it whenever normalisation, the matter text or the MinHash and band
 # parameters change, so that signatures stored by an older version are found and re-signed
 # (`sigap triage index`). 1: normalised text; 2: matter text (courtesies stripped).
-# 3: a chat's opening plea ("tolong min") is a courtesy; 4: "km" beside a number stays kilometres.
+# 3: a chat's opening plea ("tolong min") is a courtesy; 4: "km" beside a number stays kilometres,
+# "PPPK" stays "pppk" and "P3K" one word (not "pk", "p3 k").
 SIGNATURE_VERSION = 4
 # What entity extraction finds and which entity keys it writes: raise it whenever either changes, so
 # that the entities and keys stored by an older version are read again (`sigap triage index`).

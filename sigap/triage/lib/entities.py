@@ -105,6 +105,7 @@ POSITIONS: dict[str, str] = {
     "pegawai negeri": "asn",
     "aparatur sipil negara": "asn",
     "pppk": "asn",
+    "p3k": "asn",
     # a public office's staff named by the office ("petugas dukcapil minta uang")
     "petugas dukcapil": "asn",
     "pegawai dukcapil": "asn",

@@ -195,12 +195,26 @@ _ASCII_PUNCT = str.maketrans(  # what the pattern strips from ASCII text, but fo
     {c: " " for c in map(chr, range(128)) if not (c.isalnum() or c.isspace() or c in ".,")}
 )
 _REPEAT_RE = re.compile(r"([^\W\d_])\1{2,}")
-_UNIT_GLUE_RE = re.compile(r"(\d)(rb|ribu|jt|jta|juta|miliar|milyar|triliun|k)\b")
+# Acronyms with a letter three times, which a run of letters must not shorten ("PPPK" is not "pk").
+_TRIPLED = frozenset({"pppk"})
+_UNIT_GLUE_RE = re.compile(r"(?<![^\W\d_])(\d+)(rb|ribu|jt|jta|juta|miliar|milyar|triliun|k)\b")  # not "p3k"
 _REDUP_RE = re.compile(r"^([^\W\d_]{2,})2$")
 
 
 _ASCII_CONTROLS_RE = re.compile(r"[\x00-\x1f\x7f]")
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+
+
+def _collapse(m: re.Match[str]) -> str:
+    text, start = m.string, m.start()
+    word_start = start == 0 or not text[start - 1].isalnum()
+    if word_start:
+        end = start
+        while end < len(text) and text[end].isalnum():
+            end += 1
+        if text[start:end] in _TRIPLED:
+            return m.group(0)
+    return m.group(1)
 
 
 def _non_ascii(match: re.Match[str]) -> str:
@@ -254,7 +268,7 @@ def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
     text = _strip_controls(text)
     text = _strip_punctuation(text)
-    text = _REPEAT_RE.sub(r"\1", text)
+    text = _REPEAT_RE.sub(_collapse, text)
     text = _UNIT_GLUE_RE.sub(r"\1 \2", text)
     toks = text.split()
     return " ".join([tok if tok in _UNITS and _beside_number(toks, i) else _expand(tok)

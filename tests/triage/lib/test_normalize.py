@@ -342,3 +342,9 @@ def test_km_beside_a_number_is_a_kilometre_post_elsewhere_kami() -> None:
     assert normalize_text("Jl. Kaliurang km 7 No. 15") == "jalan kaliurang km 7 no 15"
     assert normalize_text("jarak 5 km") == "jarak 5 km"
     assert normalize_text("km sdh lapor") == "kami sudah lapor"
+
+
+def test_an_acronym_with_a_letter_thrice_or_a_digit_inside_stays_one_word() -> None:
+    assert normalize_text("Guru PPPK belum digaji, tolonggg") == "guru pppk belum digaji tolong"
+    assert normalize_text("guru P3K") == "guru p3k"
+    assert normalize_text("bayar 150rb") == "bayar 150 ribu"
