@@ -90,6 +90,9 @@ _RULE_PRIOR: dict[str, float] = {DEFAULT_CATEGORY: 0.5}
 # project, the question the reporter asks about it. Categories that name only what a citizen
 # suffers, asks or wishes then count at this fraction of their score.
 _SYMPTOM_CATEGORIES = frozenset({"pelayanan_publik", "permintaan_informasi", "aspirasi"})
+# A breach of discipline beside an offence is what the money went on or how the offender behaves
+# ("menggelapkan 300 juta buat judi online"): the offence is what the report is about.
+_YIELDS_TO_OFFENCE = _SYMPTOM_CATEGORIES | {"etik_disiplin"}
 _OFFENCE_CATEGORIES = frozenset(CORRUPTION_CATEGORY_KEYS) | {"pungli"}
 _OFFENCE_WEIGHT = 2.5
 _SYMPTOM_SHARE = 0.5
@@ -122,7 +125,8 @@ _CATEGORY_TERMS: dict[str, dict[float, str]] = {
         2.5: "fictitious|corruption|corrupt official|corrupt officials|corrupt practice|corrupt practices|"
         "fiktif|mangkrak|harga tidak wajar|kemahalan|"
         "menyalahgunakan jabatan|penyalahgunaan jabatan|korupsi",
-        2.0: "keuangan negara|uang negara|anggaran dihabiskan|asal jadi|koruptor",
+        2.0: "keuangan negara|uang negara|anggaran dihabiskan|asal jadi|koruptor|"
+        "dana desa tidak jelas|penggunaan dana tidak jelas|penggunaan anggaran tidak jelas",
         1.0: "anggaran|apbd|apbn|apbdes|rab|spj",
     },
     "suap": {
@@ -493,7 +497,7 @@ class RuleMatch:
         offence = any(self.category_strongest.get(k, 0.0) >= _OFFENCE_WEIGHT for k in _OFFENCE_CATEGORIES)
         logits = {
             k: _RULE_TEMPERATURE * self.category_scores.get(k, 0.0)
-            * (_SYMPTOM_SHARE if offence and k in _SYMPTOM_CATEGORIES else 1.0)
+            * (_SYMPTOM_SHARE if offence and k in _YIELDS_TO_OFFENCE else 1.0)
             + _RULE_PRIOR.get(k, 0.0)
             for k in CATEGORY_KEYS
         }

@@ -197,7 +197,7 @@ _ASCII_PUNCT = str.maketrans(  # what the pattern strips from ASCII text, but fo
 _REPEAT_RE = re.compile(r"([^\W\d_])\1{2,}")
 # Acronyms with a letter three times, which a run of letters must not shorten ("PPPK" is not "pk").
 _TRIPLED = frozenset({"pppk"})
-_UNIT_GLUE_RE = re.compile(r"(?<![^\W\d_])(\d+)(rb|ribu|jt|jta|juta|miliar|milyar|triliun|k)\b")  # not "p3k"
+_UNIT_GLUE_RE = re.compile(r"(?<!\bp)(\d)(rb|ribu|jt|jta|juta|miliar|milyar|triliun|k)\b")  # not "p3k"
 _REDUP_RE = re.compile(r"^([^\W\d_]{2,})2$")
 
 
@@ -806,11 +806,22 @@ def _numeric_amounts(text: str, *, money: bool = False) -> Iterator[tuple[int, i
         value = _to_decimal(num, mag_key is not None, english=mag_key in _ENGLISH_MAGS)
         if value is None:
             continue
+        end = m.end() if mag_key else m.end("num")
+        if cur and not mag_raw and len(num) <= 3 and num.isdigit():
+            groups = _SPACED_GROUPS_RE.match(text, end)  # "Rp 1 000 000 000"
+            if groups:
+                value, end = Decimal(num + groups.group(0).replace(" ", "")), groups.end()
         mult = _MAGNITUDES[mag_key] if mag_key else 1
         amount = int(value * mult)
-        end = m.end() if mag_key else m.end("num")
         if 0 < amount < _MAX_AMOUNT:
             yield m.start(), end, amount, mult
+
+
+# "Rp 1 000 000 000": digit groups set apart by spaces, all of them (not a run cut short), ending the
+# number ("Rp 5 000 000,-" too), and no magnitude word after them ("Rp 2 500 ribu" is not 2,500).
+_SPACED_GROUPS_RE = re.compile(
+    rf"(?: \d{{3}})+(?! \d)(?![\d.])(?!,\d{{3}})(?!\s*(?:{_MAG_ALT})(?![a-z]))", re.IGNORECASE
+)
 
 
 def _grouped_near_money_word(text: str, start: int, num: str) -> bool:
@@ -860,7 +871,7 @@ def answer_amount(answer: str) -> int | None:
     answer = (answer or "").strip()
     if not answer:
         return None
-    whole = parse_rupiah(answer)
+    whole = None if _SPACED_GROUPS_RE.search(answer) else parse_rupiah(answer)  # it reads "Rp 1 000" as 1
     if whole is not None and whole.amount >= 1:
         return int(whole.amount)
     return max(parse_amounts(answer, money=True), default=None)

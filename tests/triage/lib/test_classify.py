@@ -482,3 +482,9 @@ def test_an_offence_said_not_to_be_there_is_none(text: str) -> None:
 
 def test_an_offence_named_plainly_still_counts() -> None:
     assert classify("kepala sekolah pungli uang seragam 200rb").category == "pungli"
+
+
+def test_what_embezzled_money_went_on_does_not_outweigh_the_embezzlement() -> None:
+    found = classify("Bendahara dinas menggelapkan uang kas 300jt buat judi online")
+    assert found.category == "penggelapan_jabatan"
+    assert classify("ASN sering bolos dan main judi online").category == "etik_disiplin"

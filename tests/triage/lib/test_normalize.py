@@ -78,6 +78,8 @@ def test_tokens_is_split_of_normalized() -> None:
         ("sekitar 400 jutaan", 400_000_000),
         ("1,2 milyard", 1_200_000_000),
         ("Rp 100 rebu", 100_000),
+        ("Rp 1 000 000 000 untuk proyek", 1_000_000_000),  # groups set apart by spaces
+        ("Rp 5 000 000,-", 5_000_000),
     ],
 )
 def test_money_forms(text: str, amount: int) -> None:
@@ -259,6 +261,7 @@ def test_english_counts_are_not_money() -> None:
         ("1,500,000", 1_500_000),  # English grouping
         ("Rp 1,2 M", 1_200_000_000),
         ("1.200.000.000", 1_200_000_000),  # a plain number answers "how much?"
+        ("Rp 1 000 000", 1_000_000),
         ("1,2 miliar", 1_200_000_000),
         ("150rb", 150_000),
         ("satu miliar", 1_000_000_000),
