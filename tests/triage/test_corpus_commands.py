@@ -63,6 +63,8 @@ def test_a_file_whose_text_is_nowhere_fails_and_says_what_it_has(tmp_path, capsy
     with pytest.raises(CommandError, match="the file's fields: id, complaint"):
         call_command("triage", "classify", "--input", str(src))
     assert "line 1: no text" in capsys.readouterr().err
+    with pytest.raises(CommandError, match=r"text looked for in: isi;"):  # the field named, alone
+        call_command("triage", "locate", "--input", str(src), "--text-field", "isi")
     with pytest.raises(CommandError, match="no report could be read"):
         call_command("triage", "dedup", "--input", str(_write(tmp_path / "csv.jsonl", "id,text", "1,x")),
                      "--output", str(tmp_path / "g.jsonl"))

@@ -217,7 +217,7 @@ class Command(BaseCommand):
         except UnreadableInput:
             raise
         except ValueError as exc:
-            raise CommandError(f"{exc}{self._fields_note(path)}") from exc
+            raise CommandError(f"{exc}{self._fields_note(path, options['text_field'])}") from exc
         self.stdout.write(report.format_table())
 
     def _dedup(self, options: dict[str, Any]) -> None:
@@ -287,7 +287,7 @@ class Command(BaseCommand):
                     ensure_ascii=False,
                 )
             )
-        self._finish(options["input"], read, problems)
+        self._finish(options["input"], read, problems, options["text_field"])
 
     def _corpus_region(self, options: dict[str, Any]) -> str | None:
         """Without --region-hint: the region a file's reports are mostly about (an agency's history
@@ -339,7 +339,7 @@ class Command(BaseCommand):
                     ensure_ascii=False,
                 )
             )
-        self._finish(options["input"], read, problems)
+        self._finish(options["input"], read, problems, options["text_field"])
 
     # -- what the corpus tools say about their input -----------------------------------------------
 
@@ -356,15 +356,15 @@ class Command(BaseCommand):
         if len(problems) > MAX_LINES_SHOWN:
             self.stderr.write(f"... and {len(problems) - MAX_LINES_SHOWN} more line(s) like these")
 
-    def _finish(self, path: str, read: int, problems: list[tuple[int, str]]) -> None:
+    def _finish(self, path: str, read: int, problems: list[tuple[int, str]], field: str = "text") -> None:
         self._tell_problems(problems)
         if not read:
-            raise CommandError(f"no line of {path} has a text{self._fields_note(path)}")
+            raise CommandError(f"no line of {path} has a text{self._fields_note(path, field)}")
 
     @staticmethod
-    def _fields_note(path: str) -> str:
+    def _fields_note(path: str, field: str = "text") -> str:
         seen = fields_seen(path)
-        looked = ", ".join(TEXT_FIELDS)
+        looked = ", ".join(TEXT_FIELDS) if field == "text" else field  # a field named is read alone
         return f" (text looked for in: {looked}; the file's fields: {', '.join(seen) or 'none'})"
 
     @staticmethod
