@@ -109,7 +109,7 @@ SIGNATURE_VERSION = 4
 # money before the next amount's "Rp"; kilometre posts ("km 7"); "Kota Medan" is the city, a verb after
 # a title ("kades minta") no village; "kapanewon" and "kemantren" mark a kecamatan; a name in lowercase
 # after a cue that only a name follows ("atas nama ahmad fauzi"); more positions (Kasatlantas, Kadus,
-# Kasek, Kadinkes, direksi BUMD, the staff of a named office).
+# Kasek, Kadinkes, direksi BUMD, the staff of a named office); "tgl 3/4/23", "sejak 2019".
 ENTITY_VERSION = 6
 DEFAULT_THRESHOLD = 0.6  # best F1 region of bench/bench_dedup_quality.py with recall >= 0.93
 MIN_TEXT_FOR_BONUS = 0.08  # "moderate similarity": below this entities alone never decide

@@ -653,7 +653,12 @@ _DATE_NUM_RE = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})[/.-]((?:19|20)\d
 _DATE_ISO_RE = re.compile(r"(?<![\d/.-])((?:19|20)\d{2})-(\d{2})-(\d{2})(?!\d)")
 _PERIOD_RANGE_RE = re.compile(r"\b((?:19|20)\d{2})\s*(?:-|–|s/d|sd|sampai|hingga)\s*((?:19|20)\d{2})\b")
 _PERIOD_YEAR_RE = re.compile(
-    r"\b(?:tahun anggaran|ta|tahun|thn|th|anggaran)\.?\s*((?:19|20)\d{2})\b", re.IGNORECASE
+    r"\b(?:tahun anggaran|ta|tahun|thn|th|anggaran|sejak|semenjak|mulai)\.?\s*((?:19|20)\d{2})\b",
+    re.IGNORECASE,
+)
+# "tgl 3/4/23": a two-digit year, read only after a word for date
+_DATE_SHORT_YEAR_RE = re.compile(
+    r"\b(?:tgl|tanggal|tangal|tg)\.?\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2})(?![\d/.-])", re.IGNORECASE
 )
 
 
@@ -803,6 +808,10 @@ def _dates(text: str) -> set[str]:
             out.add(f"{year:04d}-{month:02d}")
     for m in _DATE_NUM_RE.finditer(text):
         day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if _valid(year, month, day):
+            out.add(f"{year:04d}-{month:02d}-{day:02d}")
+    for m in _DATE_SHORT_YEAR_RE.finditer(text):
+        day, month, year = int(m.group(1)), int(m.group(2)), 2000 + int(m.group(3))
         if _valid(year, month, day):
             out.add(f"{year:04d}-{month:02d}-{day:02d}")
     for m in _DATE_ISO_RE.finditer(text):

@@ -184,3 +184,9 @@ def test_positions_as_people_write_them(text: str, position: str) -> None:
     found = extract_entities(text)
     assert position in found.positions
     assert not set(found.persons) & {"kadus", "kasek", "kadinkes"}  # a title alone is nobody's name
+
+
+def test_a_short_year_after_a_date_word_and_a_year_since() -> None:
+    assert extract_entities("tgl 3/4/23 saya dimintai uang").dates == ("2023-04-03",)
+    assert extract_entities("versi 1/2/23 aplikasinya error").dates == ()  # no word for a date
+    assert "2019" in extract_entities("sejak 2019 sampai sekarang kades tidak transparan").periods
