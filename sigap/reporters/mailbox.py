@@ -389,18 +389,17 @@ RESEND_WINDOW = dt.timedelta(minutes=10)
 
 
 def _same_message_just_sent(report: Report, kind: str, text: str) -> Message | None:
-    """The officers' last message to this report's reporter, if it is `text` of `kind` and was
-    written within RESEND_WINDOW."""
+    """The last message of this report's mailbox, if it is the officers' `text` of `kind`, written
+    within RESEND_WINDOW (asked again after the reporter wrote back, it is a new message)."""
     last = (
         Message.objects.filter(
-            instansi_id=report.instansi_id, report_id=report.pk, direction=Direction.OFFICER_TO_REPORTER,
-            created_at__gte=clock.now() - RESEND_WINDOW,
+            instansi_id=report.instansi_id, report_id=report.pk, created_at__gte=clock.now() - RESEND_WINDOW,
         )
         .select_related("report")
         .order_by("-created_at", "-pk")
         .first()
     )
-    if last is None or last.kind != kind or last.text_code:
+    if last is None or last.direction != Direction.OFFICER_TO_REPORTER or last.kind != kind or last.text_code:
         return None
     return last if open_body(last) == text else None
 

@@ -65,7 +65,10 @@ def test_the_same_question_sent_twice_is_one_message(agency_a, boss_a) -> None:
     ]
     other = mailbox.officer_write(**{**ask, "body": "Kapan kejadiannya?"})
     assert other.pk != first.pk
-    assert mailbox.officer_write(**ask).pk not in (first.pk, other.pk)  # asked again after another: kept
+    again = mailbox.officer_write(**ask)
+    assert again.pk not in (first.pk, other.pk)  # asked again after another: kept
+    mailbox.reporter_write(actor=system_actor(agency_a), reporter=report.reporter, body="Belum tahu")
+    assert mailbox.officer_write(**ask).pk != again.pk  # asked again after the reporter wrote back: kept
 
 
 def test_no_message_is_written_to_a_reporter_without_a_mailbox(agency_a, boss_a) -> None:

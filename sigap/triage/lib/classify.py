@@ -92,7 +92,9 @@ _RULE_PRIOR: dict[str, float] = {DEFAULT_CATEGORY: 0.5}
 _SYMPTOM_CATEGORIES = frozenset({"pelayanan_publik", "permintaan_informasi", "aspirasi"})
 # A breach of discipline beside an offence is what the money went on or how the offender behaves
 # ("menggelapkan 300 juta buat judi online"): the offence is what the report is about.
+# Only to a decisive word of the offence ("menggelapkan"), not a clear one ("dipotong").
 _YIELDS_TO_OFFENCE = _SYMPTOM_CATEGORIES | {"etik_disiplin"}
+_DECISIVE_WEIGHT = 3.0
 _OFFENCE_CATEGORIES = frozenset(CORRUPTION_CATEGORY_KEYS) | {"pungli"}
 _OFFENCE_WEIGHT = 2.5
 _SYMPTOM_SHARE = 0.5
@@ -495,9 +497,11 @@ class RuleMatch:
         """Softmax of the category scores (with the default-category prior, and symptoms counted
         at a share when an offence is named), over CATEGORY_KEYS."""
         offence = any(self.category_strongest.get(k, 0.0) >= _OFFENCE_WEIGHT for k in _OFFENCE_CATEGORIES)
+        decisive = any(self.category_strongest.get(k, 0.0) >= _DECISIVE_WEIGHT for k in _OFFENCE_CATEGORIES)
         logits = {
             k: _RULE_TEMPERATURE * self.category_scores.get(k, 0.0)
-            * (_SYMPTOM_SHARE if offence and k in _YIELDS_TO_OFFENCE else 1.0)
+            * (_SYMPTOM_SHARE if (offence and k in _SYMPTOM_CATEGORIES)
+               or (decisive and k in _YIELDS_TO_OFFENCE) else 1.0)
             + _RULE_PRIOR.get(k, 0.0)
             for k in CATEGORY_KEYS
         }
@@ -632,6 +636,12 @@ _DEMAND_FILLERS = frozenset({"bayaran", "bayar", "membayar", "uang", "duit", "bi
                              "kami", "saya", "sy", "rp", "ke", "kepada", "sopir", "pedagang", "orang",
                              "tua", "wali", "murid", "siswa", "sekitar", "kurang", "lebih", "tiap", "setiap"})
 _SUM_WORDS = frozenset({"ribu", "juta", "miliar", "rb", "jt"})
+# "kepala sekolah kami minta ...", "saya melaporkan lurah minta ...": the official demands
+_OFFICIAL_WORDS = frozenset({
+    "kepala", "sekolah", "lurah", "kades", "camat", "petugas", "pegawai", "oknum", "polisi", "guru",
+    "pejabat", "bapak", "ibu", "pak", "bu", "staf", "dinas", "kepsek", "satpam", "perangkat", "sekdes",
+    "ketua", "panitia", "pengurus", "asn", "pns",
+})
 _NOT_DEMANDS = frozenset({"kembali", "dikembalikan", "balik", "refund", "maaf", "tolong", "bantuan"})
 _DEMAND_WEIGHT = 2.5
 
@@ -643,7 +653,8 @@ def _money_demanded(toks: Sequence[str]) -> str | None:
         passive = tok in _DEMANDED
         if not (passive or tok in _DEMANDING):
             continue
-        if not passive and _FIRST_PERSON.intersection(toks[max(0, i - 3) : i]):
+        before = toks[max(0, i - 3) : i]
+        if not passive and _FIRST_PERSON.intersection(before) and not _OFFICIAL_WORDS.intersection(before):
             continue  # "kami warga desa meminta rp 200 juta dari dana desa": citizens asking
         for j in range(i + 1, min(n, i + 5)):
             word = toks[j]

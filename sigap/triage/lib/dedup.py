@@ -155,6 +155,12 @@ _NAME_CUE_RE = re.compile(
 _NAME_CUE_ANY_CASE_RE = re.compile(
     r"\b(?:nama\s+saya|saya\s+bernama|atas\s+nama|a\.\s?n\.|(?:anak|istri|suami|ibu|ayah)\s+saya\s+bernama)"
     r"(?:\s*:)?\s+([a-z][a-z']+(?:\s+[a-z][a-z']+){0,2})", re.IGNORECASE)
+# What follows "atas nama" when it names a group, not a person ("atas nama seluruh warga").
+_NOT_A_NAME_AFTER_CUE = frozenset({
+    "seluruh", "semua", "para", "segenap", "sekalian", "bersama", "beberapa", "banyak", "sejumlah", "rekan",
+    "rekan2", "teman", "tetangga", "kelompok", "paguyuban", "komunitas", "forum", "ikatan", "himpunan",
+    "perwakilan", "ketua", "pengurus", "umat", "jamaah", "penghuni", "orang", "pihak", "kawan", "sesama",
+})
 # Form fields "Nama [role] : Full Name" (any case) naming the person a report is about.  Fields of
 # relatives, schools or officials ("nama ibu kandung", "nama sekolah") are not the report's subject.
 _FORM_NAME_RE = re.compile(
@@ -333,7 +339,8 @@ def _personal(text: str) -> tuple[str, ...]:
     for m in _NAME_CUE_RE.finditer(text):
         _add_name(out, m.group(1))
     for m in _NAME_CUE_ANY_CASE_RE.finditer(text):
-        if not m.group(1)[:1].isupper():  # capitalised ones were read above
+        first = m.group(1).split()[0].lower()
+        if not m.group(1)[:1].isupper() and first not in _NOT_A_NAME_AFTER_CUE:  # capitals were read above
             _add_name(out, m.group(1))
     for m in _FORM_NAME_RE.finditer(text):
         role = " ".join((m.group("role") or "").lower().split())
@@ -1291,8 +1298,9 @@ def _score_candidates(units: list[_Unit], pairs: npt.NDArray[np.int64], scores: 
 
 
 # Pairs checked when two clusters merge: every pair up to this many (a report joining a campaign of
-# thousands is checked against each of them), a sample of the smaller side beyond it.
-_MAX_CROSS_PAIRS = 20_000
+# thousands is checked against each of them), a sample of the smaller side beyond it (merging two
+# campaigns of hundreds: checking every pair would make a corpus of reworded campaigns quadratic).
+_MAX_CROSS_PAIRS = 5_000
 
 
 def _can_merge(x: list[int], y: list[int], scores: _PairScores, floor: float) -> bool:

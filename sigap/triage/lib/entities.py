@@ -653,12 +653,14 @@ _DATE_NUM_RE = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})[/.-]((?:19|20)\d
 _DATE_ISO_RE = re.compile(r"(?<![\d/.-])((?:19|20)\d{2})-(\d{2})-(\d{2})(?!\d)")
 _PERIOD_RANGE_RE = re.compile(r"\b((?:19|20)\d{2})\s*(?:-|–|s/d|sd|sampai|hingga)\s*((?:19|20)\d{2})\b")
 _PERIOD_YEAR_RE = re.compile(
-    r"\b(?:tahun anggaran|ta|tahun|thn|th|anggaran|sejak|semenjak|mulai)\.?\s*((?:19|20)\d{2})\b",
+    r"\b(?:tahun anggaran|ta|tahun|thn|th|anggaran|sejak|semenjak|mulai)\.?\s*((?:19|20)\d{2})\b"
+    r"(?!\s*(?:rupiah|ribu|rb|juta|jt|perak|,-|\.-))",  # "tarif mulai 2000 rupiah" is a price
     re.IGNORECASE,
 )
+_THIS_YEAR = __import__("datetime").date.today().year
 # "tgl 3/4/23": a two-digit year, read only after a word for date
 _DATE_SHORT_YEAR_RE = re.compile(
-    r"\b(?:tgl|tanggal|tangal|tg)\.?\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2})(?![\d/.-])", re.IGNORECASE
+    r"\b(?:tgl|tanggal|tangal|tg)\.?\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2})(?![\d/])(?![.-]\d)", re.IGNORECASE
 )
 
 
@@ -718,8 +720,14 @@ def _positions(
     return found, spans
 
 
-# A title alone after "Pak" is nobody's name ("Pak Kadus minta duit", "Pak Kades Budi": Budi).
-_ONE_WORD_POSITIONS = frozenset(k for k in POSITIONS if " " not in k)
+# A title before a name, or alone after "Pak", is nobody's name ("Pak Kadus minta duit", "Pak Kades
+# Budi": Budi). Not titles that are given names too ("Lukman Hakim", "Pak Guru" may be Mr Guru).
+_TITLE_ABBREVIATIONS = frozenset({
+    "kadus", "kades", "kasek", "kepsek", "kadis", "camat", "lurah", "sekdes", "kapolsek", "kapolres",
+    "kapolda",
+    "kasat", "kasatlantas", "kasatreskrim", "kanit", "kasi", "kabid", "sekda", "wabup", "wagub", "wawali",
+    "kuwu", "kaur", "kapus", "kajari", "kajati", "kalapas", "dirut", "dirjen", "sekjen", "irjen",
+} | {k for k in POSITIONS if k.startswith("kadi") and " " not in k})
 
 
 def _persons(text: str, addressed: list[tuple[int, int]] | None = None) -> set[str]:
@@ -730,7 +738,9 @@ def _persons(text: str, addressed: list[tuple[int, int]] | None = None) -> set[s
         at = m.start(1)
         in_addressee = any(start <= at < end for start, end in addressed or ())
         parts = [p for p in m.group(1).replace(".", " ").split() if p not in _NAME_STOP]
-        parts = [p for p in parts if p.lower() not in _PERSON_TITLES and p.lower() not in _ONE_WORD_POSITIONS]
+        parts = [p for p in parts if p.lower() not in _PERSON_TITLES]
+        while parts and parts[0].lower() in _TITLE_ABBREVIATIONS:
+            parts = parts[1:]  # "Pak Kades Budi": Budi
         if parts and not any(p in _NAME_STOP for p in parts[:1]) and not in_addressee:
             out.add(" ".join(parts).lower())
     return out
@@ -811,7 +821,8 @@ def _dates(text: str) -> set[str]:
         if _valid(year, month, day):
             out.add(f"{year:04d}-{month:02d}-{day:02d}")
     for m in _DATE_SHORT_YEAR_RE.finditer(text):
-        day, month, year = int(m.group(1)), int(m.group(2)), 2000 + int(m.group(3))
+        day, month, short = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        year = 2000 + short if short <= _THIS_YEAR % 100 + 1 else 1900 + short  # "98" is 1998
         if _valid(year, month, day):
             out.add(f"{year:04d}-{month:02d}-{day:02d}")
     for m in _DATE_ISO_RE.finditer(text):

@@ -371,8 +371,10 @@ def _scan(text: str, source_weight: float, gaz: Gazetteer, hint: str | None, off
         if marker and toks[i - 1].low in POSITION_MARKERS and (low in COMMON_WORDS or low in GRAMMAR_WORDS):
             marker = 0  # "kades minta uang": the title, then a verb
         if low in GRAMMAR_WORDS and not _is_capitalised(toks[i], text):
-            i += 1
-            continue
+            here = _longest_match(toks, i, gaz)
+            if here is None or here[1] == 1:  # "gedung aji", "suka makmur": a longer name stays
+                i += 1
+                continue
         kota_marker = None
         if marker == 2:
             kota_marker = toks[i - 1].low in ("kota", "kodya", "kotamadya", "kot", "pemkot")

@@ -197,9 +197,11 @@ _MONEY_ASKED = re.compile(
 )
 # "kurang dari 1 M", "hampir Rp 1 miliar": the sum named is an upper bound, not the amount
 _UPPER_BOUND = re.compile(
-    r"(?:kurang dari|kurang dr|dibawah|di bawah|tidak sampai|tdk sampai|gak sampai|ga sampai|nggak sampai|"
+    r"\b(?:kurang dari|kurang dr|dibawah|di bawah|tidak sampai|tdk sampai|gak sampai|ga sampai|nggak sampai|"
     r"belum sampai|belum mencapai|tidak mencapai|hampir|nyaris|less than|under|almost|nearly)"
-    r"\s+(?:(?:sekitar|kira kira|kurang lebih|\+/?-)\s+)?(?=(?:rp|idr|\d|satu|se|nol|setengah))",
+    r"\s+(?:(?:sekitar|kira kira|kurang lebih|\+/?-)\s+)?"
+    r"(?=(?:rp|idr)\b|\d|(?:nol|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|"
+    r"seratus|seribu|sejuta|semiliar|semilyar|setengah)\b)",
     re.IGNORECASE,
 )
 

@@ -745,7 +745,7 @@ def _word_amounts(text: str) -> Iterator[tuple[int, int]]:
         words = m.group(0).lower().split()
         if words[0] == "koma" or not any(w not in _WORD_SCALE for w in words):
             continue
-        if _NUMBER_BEFORE_RE.search(text[: m.start()].rstrip()):
+        if _NUMBER_BEFORE_RE.search(text[max(0, m.start() - 40) : m.start()].rstrip()):
             continue
         value, scaled = _word_value(words)
         after = text[m.end() : m.end() + 12]
@@ -809,7 +809,7 @@ def _numeric_amounts(text: str, *, money: bool = False) -> Iterator[tuple[int, i
         end = m.end() if mag_key else m.end("num")
         if cur and not mag_raw and len(num) <= 3 and num.isdigit():
             groups = _SPACED_GROUPS_RE.match(text, end)  # "Rp 1 000 000 000"
-            if groups:
+            if groups and not _NOT_MONEY_AFTER_RE.match(text, groups.end()):  # "Rp 200 100 orang"
                 value, end = Decimal(num + groups.group(0).replace(" ", "")), groups.end()
         mult = _MAGNITUDES[mag_key] if mag_key else 1
         amount = int(value * mult)

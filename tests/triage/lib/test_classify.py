@@ -488,3 +488,15 @@ def test_what_embezzled_money_went_on_does_not_outweigh_the_embezzlement() -> No
     found = classify("Bendahara dinas menggelapkan uang kas 300jt buat judi online")
     assert found.category == "penggelapan_jabatan"
     assert classify("ASN sering bolos dan main judi online").category == "etik_disiplin"
+
+
+@pytest.mark.parametrize(
+    "text", ["kepala sekolah kami minta 200 ribu untuk seragam", "saya melaporkan lurah minta 500 ribu untuk surat"]
+)
+def test_an_official_demanding_beside_the_reporters_words_is_a_levy(text: str) -> None:
+    assert classify(text).category == "pungli"
+
+
+def test_a_clear_word_of_an_offence_does_not_outweigh_a_breach_of_discipline() -> None:
+    text = "Guru PNS sering bolos mengajar dan jam pelajaran dipotong seenaknya, murid terlantar"
+    assert classify(text).category == "etik_disiplin"

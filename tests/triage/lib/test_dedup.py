@@ -511,6 +511,8 @@ def test_a_lowercase_name_after_atas_nama_separates_template_cases() -> None:
     assert not compare(a, b).is_duplicate
     assert compare(a, f("c", text.format(name="Ahmad Fauzi"))).is_duplicate
     assert "person" not in compare(f("d", text.format(name="warga")), f("e", text.format(name="pribadi"))).conflicts
+    # a group after the cue is nobody's name: one campaign, many senders
+    assert compare(f("g", text.format(name="seluruh warga")), f("h", text.format(name="semua warga"))).is_duplicate
 
 
 def test_titles_and_courtesies_are_not_persons() -> None:

@@ -190,3 +190,14 @@ def test_a_short_year_after_a_date_word_and_a_year_since() -> None:
     assert extract_entities("tgl 3/4/23 saya dimintai uang").dates == ("2023-04-03",)
     assert extract_entities("versi 1/2/23 aplikasinya error").dates == ()  # no word for a date
     assert "2019" in extract_entities("sejak 2019 sampai sekarang kades tidak transparan").periods
+
+
+def test_a_given_name_that_is_also_a_title_stays_in_the_name() -> None:
+    assert extract_entities("Saya dirugikan oleh Bapak Lukman Hakim").persons == ("lukman hakim",)
+    assert extract_entities("Pak Kades Budi Santoso minta uang").persons == ("budi santoso",)
+
+
+def test_short_year_dates_end_a_sentence_and_keep_their_century() -> None:
+    assert extract_entities("kejadian tgl 3/4/23.").dates == ("2023-04-03",)
+    assert extract_entities("tgl 17/8/98 sertifikat dibuat").dates == ("1998-08-17",)
+    assert extract_entities("tarif parkir mulai 2000 rupiah").periods == ()

@@ -229,3 +229,8 @@ def test_a_town_named_only_in_street_names_is_not_the_corpus_region() -> None:
     named = [(f"Lampu jalan mati di Kelurahan Sinduadi, Kabupaten Sleman, dekat km {km}", None)
              for km in range(5, 15)]
     assert infer_region(rows + named) == "34.04"
+
+
+def test_a_region_whose_name_starts_with_an_everyday_verb_is_found() -> None:
+    assert best_kecamatan("jalan rusak di kecamatan gedung aji, kabupaten tulang bawang") == "18.05.06"
+    assert "63.01.08" in {hit.code for hit in locate("warga kec. tambang ulang kab tanah laut")}

@@ -203,3 +203,8 @@ def test_the_classifications_offence_counts_when_no_offence_word_is_there() -> N
 def test_a_law_enforcer_demanding_a_sum_is_for_the_commission() -> None:
     j = _assess("oknum polisi minta 500rb pas razia")
     assert j.kpk_competent and Reason(LAW_ENFORCER, positions=("polisi",)) in j.reasons
+
+
+def test_almost_all_of_a_sum_is_not_a_bound_on_it() -> None:
+    assert _assess("Kades korupsi hampir semua dana desa Rp 1,2 miliar").kpk_competent
+    assert _assess("Kepala dinas korupsi hampir seluruh anggaran proyek Rp 5 miliar").kpk_competent

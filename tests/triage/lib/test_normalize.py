@@ -110,9 +110,9 @@ def test_the_rp_of_the_next_amount_does_not_make_a_phone_number_or_nik_money() -
     assert parse_amounts("bayar 5.000 rp ke petugas") == [5_000]
 
 
-@pytest.mark.parametrize("text", ["setengah jam", "lima koma", "koma dua juta"])
+@pytest.mark.parametrize("text", ["setengah jam", "lima koma", "tunggu setengah hari"])
 def test_number_words_without_a_sum(text: str) -> None:
-    assert parse_amounts(text) in ([], [2_000_000])
+    assert parse_amounts(text) == []
 
 
 def test_several_amounts_in_order() -> None:
@@ -351,3 +351,11 @@ def test_an_acronym_with_a_letter_thrice_or_a_digit_inside_stays_one_word() -> N
     assert normalize_text("Guru PPPK belum digaji, tolonggg") == "guru pppk belum digaji tolong"
     assert normalize_text("guru P3K") == "guru p3k"
     assert normalize_text("bayar 150rb") == "bayar 150 ribu"
+
+
+def test_number_words_in_a_long_text_are_read_in_linear_time() -> None:
+    import time
+
+    start = time.perf_counter()
+    parse_amounts("dua x " * 16_000)  # 96,000 characters, under what triage reads
+    assert time.perf_counter() - start < 5  # was over 40 s when every match rescanned the text before it
