@@ -63,7 +63,7 @@ import scipy.sparse as sp
 
 from sigap.triage.lib.jsonl import read_objects, text_of
 from sigap.triage.lib.normalize import normalize_text
-from sigap.triage.lib.taxonomy import CATEGORY_KEYS, CORRUPTION_CATEGORY_KEYS, DEFAULT_CATEGORY, SECTOR_KEYS
+from sigap.triage.lib.taxonomy import CATEGORY_KEYS, DEFAULT_CATEGORY, OFFENCE_CATEGORY_KEYS, SECTOR_KEYS
 
 __all__ = [
     "MAX_CHARS",
@@ -95,7 +95,7 @@ _SYMPTOM_CATEGORIES = frozenset({"pelayanan_publik", "permintaan_informasi", "as
 # Only to a decisive word of the offence ("menggelapkan"), not a clear one ("dipotong").
 _YIELDS_TO_OFFENCE = _SYMPTOM_CATEGORIES | {"etik_disiplin"}
 _DECISIVE_WEIGHT = 3.0
-_OFFENCE_CATEGORIES = frozenset(CORRUPTION_CATEGORY_KEYS) | {"pungli"}
+_OFFENCE_CATEGORIES = OFFENCE_CATEGORY_KEYS
 _OFFENCE_WEIGHT = 2.5
 _SYMPTOM_SHARE = 0.5
 # A category's score is its strongest word's weight plus this share of the others': one decisive

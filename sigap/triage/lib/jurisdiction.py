@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .entities import Entities
 from .normalize import normalize_text, parse_amounts
-from .taxonomy import CORRUPTION_CATEGORY_KEYS
+from .taxonomy import OFFENCE_CATEGORY_KEYS
 
 __all__ = [
     "BODIES",
@@ -189,8 +189,6 @@ def _other_body(ent: Entities, words: str, corruption: bool, loss: int,
     return "instansi", [Reason(SERVICE_COMPLAINT)]
 
 
-#: Categories that name an offence: the classification's reading counts beside the words above.
-OFFENCE_CATEGORIES = frozenset(CORRUPTION_CATEGORY_KEYS) | {"pungli"}
 _MONEY_ASKED = re.compile(
     r"\b(uang|duit|bayar|bayaran|membayar|dibayar|biaya|dana|kerugian|anggaran|minta|meminta|diminta|"
     r"dimintai|setor|menyetor|disetor|setoran|narik|menarik|ditarik)\b"
@@ -221,7 +219,7 @@ def assess_jurisdiction(entities: Entities, text: str = "", *, category: str | N
     words = normalize_text(text)
     max_amount = entities.max_amount
     corruption = (
-        category in OFFENCE_CATEGORIES
+        category in OFFENCE_CATEGORY_KEYS  # the classification's reading counts beside the words
         or bool(_CORRUPTION.search(words))
         or (
             max_amount > 0

@@ -12,6 +12,7 @@ __all__ = [
     "CATEGORIES",
     "CATEGORY_KEYS",
     "CORRUPTION_CATEGORY_KEYS",
+    "OFFENCE_CATEGORY_KEYS",
     "DEFAULT_CATEGORY",
     "SECTORS",
     "SECTOR_KEYS",
@@ -93,6 +94,8 @@ SECTORS: dict[str, Sector] = {s.key: s for s in _SECTOR_LIST}
 CATEGORY_KEYS: tuple[str, ...] = tuple(CATEGORIES)
 SECTOR_KEYS: tuple[str, ...] = tuple(SECTORS)
 CORRUPTION_CATEGORY_KEYS: tuple[str, ...] = tuple(c.key for c in _CATEGORY_LIST if c.is_corruption)
+#: Categories that name an offence: the corruption groups and illegal levies.
+OFFENCE_CATEGORY_KEYS: frozenset[str] = frozenset(CORRUPTION_CATEGORY_KEYS) | {"pungli"}
 #: What the rules answer when a text carries no evidence at all (with a low confidence).
 DEFAULT_CATEGORY = "pelayanan_publik"
 
