@@ -370,15 +370,13 @@ def _scan(text: str, source_weight: float, gaz: Gazetteer, hint: str | None, off
         low = toks[i].low
         if marker and toks[i - 1].low in POSITION_MARKERS and (low in COMMON_WORDS or low in GRAMMAR_WORDS):
             marker = 0  # "kades minta uang": the title, then a verb
-        if low in GRAMMAR_WORDS and not _is_capitalised(toks[i], text):
-            here = _longest_match(toks, i, gaz)
-            if here is None or here[1] == 1:  # "gedung aji", "suka makmur": a longer name stays
-                i += 1
-                continue
+        found = _longest_match(toks, i, gaz)
+        if low in GRAMMAR_WORDS and not _is_capitalised(toks[i], text) and (found is None or found[1] == 1):
+            i += 1  # a verb, but "gedung aji", "suka makmur": a longer name stays
+            continue
         kota_marker = None
         if marker == 2:
             kota_marker = toks[i - 1].low in ("kota", "kodya", "kotamadya", "kot", "pemkot")
-        found = _longest_match(toks, i, gaz)
         if found is None:
             fuzzy = _fuzzy_match(toks, i, gaz, hint, marker, text)
             if fuzzy is not None:
